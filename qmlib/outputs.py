@@ -1,0 +1,61 @@
+"""Writing output files the way contract section 5 says.
+
+CSV: UTF-8 with a BOM, comma separated, full precision, no index column,
+missing values empty. Text cells that start with ``= + - @`` (or a tab or
+carriage return) are prefixed with ``'`` so that Excel never evaluates them as
+formulas; numeric columns stay plain numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value: object) -> object:
+    """``'=1+1'`` → ``"'=1+1"``; non-text values are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def escape_text_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """Escape formula-like text in the object/string columns of ``df``."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(escape_formula, na_action="ignore")
+    return out
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_csv(df: pd.DataFrame, path: Path | str, columns: list[str] | None = None) -> Path:
+    """Write a contract CSV: BOM, full precision (repr of floats), no index."""
+    path = Path(path)
+    frame = df if columns is None else df.reindex(columns=columns)
+    frame = escape_text_cells(frame)
+    text = frame.to_csv(index=False, lineterminator="\n", float_format=None)
+    atomic_write_bytes(path, ("\ufeff" + text).encode("utf-8"))
+    return path
+
+
+def read_csv(path: Path | str) -> pd.DataFrame:
+    """Read a CSV written by :func:`write_csv` (for later stages and tests)."""
+    return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True)

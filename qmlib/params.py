@@ -1,0 +1,238 @@
+"""Community parameters: ``params/<community_id>.yaml`` (contract section 3).
+
+Loaded with ``yaml.safe_load`` and validated with a pydantic schema that
+forbids unknown keys. Every problem becomes a :class:`~qmlib.errors.ParamsError`
+naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ParamsError
+from .metrics.catalog import is_known_metric
+
+COMMUNITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+PERIOD_NAMES: tuple[str, ...] = ("baseline", "quality_month", "followup")
+
+URGENCY_KEYS = {"普通": "普通", "normal": "普通", "紧急": "紧急", "urgent": "紧急"}
+SEVERITY_KEYS = {
+    "一般": "一般", "minor": "一般", "较大": "较大", "major": "较大", "重大": "重大", "critical": "重大",
+}
+
+
+def _canonical_keys(value: dict, mapping: dict[str, str], what: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, minutes in value.items():
+        canon = mapping.get(str(key).strip().lower()) or mapping.get(str(key).strip())
+        if canon is None:
+            raise ValueError(f"unknown {what} {key!r}; accepted: {', '.join(mapping)}")
+        out[canon] = minutes
+    return out
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sla(Strict):
+    repair_arrival_minutes: dict[str, float] = Field(
+        default_factory=lambda: {"普通": 30.0, "紧急": 15.0}
+    )
+    complaint_response_hours: float = 24.0
+    hazard_due_days: dict[str, float] = Field(
+        default_factory=lambda: {"一般": 7.0, "较大": 3.0, "重大": 1.0}
+    )
+    maintenance_tolerance_days: float = 3.0
+
+    @field_validator("repair_arrival_minutes", mode="before")
+    @classmethod
+    def _urgency(cls, value: object) -> object:
+        if isinstance(value, dict):
+            merged = {"普通": 30.0, "紧急": 15.0}
+            merged.update(_canonical_keys(value, URGENCY_KEYS, "urgency"))
+            return merged
+        return value
+
+    @field_validator("hazard_due_days", mode="before")
+    @classmethod
+    def _severity(cls, value: object) -> object:
+        if isinstance(value, dict):
+            merged = {"一般": 7.0, "较大": 3.0, "重大": 1.0}
+            merged.update(_canonical_keys(value, SEVERITY_KEYS, "severity"))
+            return merged
+        return value
+
+    @field_validator("repair_arrival_minutes", "hazard_due_days")
+    @classmethod
+    def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, number in value.items():
+            if number < 0:
+                raise ValueError(f"{key} must be ≥ 0")
+        return value
+
+
+class Target(Strict):
+    metric: str
+    kind: Literal["delta", "relative_change", "at_least", "at_most"]
+    value: float
+    period: Literal["baseline", "quality_month", "followup"] | None = None
+
+    @field_validator("metric")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if not is_known_metric(value):
+            raise ValueError(f"unknown metric {value!r} (see the metric list in CONTRACT.md section 4)")
+        return value
+
+    @model_validator(mode="after")
+    def _nonzero_change(self) -> Target:
+        if self.kind in ("delta", "relative_change") and self.value == 0:
+            raise ValueError(f"a {self.kind} target of 0 is not allowed: use at_least or at_most")
+        return self
+
+
+class Params(Strict):
+    community_id: str
+    name: str
+    company: str | None = None
+    households: int = Field(gt=0)
+    staff: dict[str, int] = Field(default_factory=dict)
+    periods: dict[Literal["baseline", "quality_month", "followup"], tuple[dt.date, dt.date]]
+    as_of: dt.date | None = None
+    timezone: str = "Asia/Shanghai"
+    survey_scale: Literal[5, 10, 100] = 5
+    sla: Sla = Field(default_factory=Sla)
+    inspection_pass_score: float = 80.0
+    training_pass_score: float = 60.0
+    targets: list[Target] = Field(default_factory=list)
+    language: Literal["zh", "en"] = "zh"
+
+    @field_validator("community_id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not COMMUNITY_ID.match(value):
+            raise ValueError("must match [a-z0-9][a-z0-9_-]{0,63}")
+        return value
+
+    @field_validator("staff")
+    @classmethod
+    def _staff(cls, value: dict[str, int]) -> dict[str, int]:
+        for role, count in value.items():
+            if count < 0:
+                raise ValueError(f"headcount of {role} must be ≥ 0")
+        return {str(k): v for k, v in value.items()}
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _periods(self) -> Params:
+        for name in ("baseline", "quality_month"):
+            if name not in self.periods:
+                raise ValueError(f"periods.{name} is required")
+        previous: tuple[str, dt.date] | None = None
+        for name in PERIOD_NAMES:
+            if name not in self.periods:
+                continue
+            start, end = self.periods[name]
+            if end < start:
+                raise ValueError(f"periods.{name} ends ({end}) before it starts ({start})")
+            if previous and start <= previous[1]:
+                raise ValueError(
+                    f"periods.{name} ({start}) must start after periods.{previous[0]} ends "
+                    f"({previous[1]}): periods may not overlap and must be in the order "
+                    "baseline < quality_month < followup"
+                )
+            previous = (name, end)
+        for target in self.targets:
+            if target.period is not None and target.period not in self.periods:
+                raise ValueError(f"targets: period {target.period!r} is not in periods")
+        return self
+
+    # ---- derived -------------------------------------------------------
+    @property
+    def period_names(self) -> list[str]:
+        """Periods present, in contract order."""
+        return [p for p in PERIOD_NAMES if p in self.periods]
+
+    @property
+    def last_period(self) -> str:
+        return self.period_names[-1]
+
+    @property
+    def as_of_date(self) -> dt.date:
+        """``as_of``, defaulting to the last day of the last period."""
+        return self.as_of or self.periods[self.last_period][1]
+
+    @property
+    def staff_total(self) -> int:
+        return sum(self.staff.values())
+
+    def target_period(self, target: Target) -> str:
+        return target.period or self.last_period
+
+
+def _format_loc(loc: tuple) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "(file)"
+
+
+def parse_params(raw: object, source: str = "<params>") -> Params:
+    """Validate a mapping loaded from YAML; raise ParamsError naming the key."""
+    if not isinstance(raw, dict):
+        raise ParamsError(source, "(file)", "expected a YAML mapping of keys to values")
+    try:
+        return Params.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(x for x in err["loc"] if not str(x).startswith("function-"))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (not in CONTRACT.md section 3)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        raise ParamsError(source, _format_loc(loc), msg) from None
+
+
+def load_params(path: Path | str, community_id: str | None = None) -> Params:
+    """Read and validate ``params/<id>.yaml``.
+
+    The file stem, ``community_id`` inside the file and the requested id
+    must agree (contract section 1).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(str(path), "(file)", "params file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ParamsError(str(path), "(file)", f"not valid YAML: {exc}") from None
+    params = parse_params(raw, str(path))
+    if params.community_id != path.stem:
+        raise ParamsError(
+            str(path),
+            "community_id",
+            f"{params.community_id!r} does not match the file name {path.stem!r}",
+        )
+    if community_id is not None and community_id != params.community_id:
+        raise ParamsError(str(path), "community_id", f"expected {community_id!r}")
+    return params
