@@ -1,11 +1,4 @@
-"""Every human-readable label, in Chinese and English, in one place.
-
-``t(key, lang)`` looks a key up; an unknown key falls back to the key itself
-so that a missing label is visible, never a crash. Keys are grouped by prefix:
-``metric.<id>``, ``period.<name>``, ``table.<name>``, ``group.<name>``,
-``section.<n>``, ``fig.<name>``, ``ui.<word>`` and so on. Add new labels here;
-no other module holds Chinese display text.
-"""
+"""Core labels: periods, tables, metric groups, metrics, dimensions, common words."""
 
 from __future__ import annotations
 
@@ -99,26 +92,3 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.metric": ("指标", "Metric"),
     "ui.week": ("周", "Week"),
 }
-
-
-def t(key: str, lang: str = "zh") -> str:
-    """The label of ``key`` in ``lang`` ("zh" or "en"); the key itself if unknown."""
-    pair = LABELS.get(key)
-    if pair is None:
-        return key
-    return pair[1] if lang == "en" else pair[0]
-
-
-def metric_label(metric_id: str, lang: str = "zh") -> str:
-    """Label of a metric id, including ``<base>.<dimension>`` variants."""
-    if metric_id in (k.removeprefix("metric.") for k in LABELS if k.startswith("metric.")):
-        return t(f"metric.{metric_id}", lang)
-    base, _, suffix = metric_id.partition(".")
-    base_label = t(f"metric.{base}", lang)
-    if not suffix:
-        return base_label
-    for prefix in ("dimension", "asset_type"):
-        key = f"{prefix}.{suffix}"
-        if key in LABELS:
-            return f"{base_label}·{t(key, lang)}" if lang == "zh" else f"{base_label}: {t(key, lang)}"
-    return f"{base_label}·{suffix}" if lang == "zh" else f"{base_label}: {suffix}"
