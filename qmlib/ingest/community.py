@@ -1,0 +1,156 @@
+"""Ingest one community: raw exports → typed clean tables, rejects and a summary.
+
+Writes to ``<out_dir>/<community_id>/``:
+
+- ``clean/<table>.parquet``: accepted rows, typed (see docs/ARCHITECTURE.md);
+- ``rejects.csv``: table, source_file, source_row, column, value, reason;
+- ``ingest_summary.csv``: table, source_file, rows_read, rows_accepted,
+  rows_rejected (rows_read = rows_accepted + rows_rejected).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputFileError, QmError
+from ..outputs import write_csv
+from ..params import COMMUNITY_ID, Params, load_params
+from ..schema import REQUIRED_TABLES, TABLE_ORDER, TABLES
+from .parsers import ParseContext
+from .readers import find_table_file, read_table_file
+from .validate import REJECT_COLUMNS, SUMMARY_COLUMNS, TableResult, validate_table
+
+CLEAN_DIR = "clean"
+
+
+@dataclass
+class IngestResult:
+    params: Params
+    tables: dict[str, pd.DataFrame]
+    summary: pd.DataFrame
+    rejects: pd.DataFrame
+
+    @property
+    def rows_read(self) -> int:
+        return int(self.summary["rows_read"].sum()) if len(self.summary) else 0
+
+
+def check_community_id(community_id: str) -> str:
+    """Refuse ids that do not match the contract (and so could escape a folder)."""
+    if not isinstance(community_id, str) or not COMMUNITY_ID.match(community_id):
+        raise QmError(f"community id {community_id!r} is not valid: it must match "
+                      "[a-z0-9][a-z0-9_-]{0,63} (lower-case letters, digits, _ and -)")
+    return community_id
+
+
+def community_paths(community_id: str, data_dir: Path | str, params_dir: Path | str,
+                    out_dir: Path | str) -> tuple[Path, Path, Path]:
+    """(data folder, params file, output folder) of a community, after checking its id."""
+    check_community_id(community_id)
+    return (Path(data_dir) / community_id, Path(params_dir) / f"{community_id}.yaml",
+            Path(out_dir) / community_id)
+
+
+def read_tables(data_folder: Path, params: Params) -> list[TableResult]:
+    """Read and validate every table file present in a community's data folder."""
+    ctx = ParseContext(timezone=params.timezone, survey_scale=params.survey_scale, lang=params.language)
+    results: list[TableResult] = []
+    known_assets: set[str] | None = None
+    for name in TABLE_ORDER:
+        spec = TABLES[name]
+        path = find_table_file(data_folder, name)
+        if path is None:
+            if name in REQUIRED_TABLES:
+                raise InputFileError(str(data_folder / f"{name}.csv"), f"required table {name!r} is missing",
+                                     f"{name}.csv or {name}.xlsx in {data_folder}")
+            continue
+        raw = read_table_file(path, spec)
+        result = validate_table(raw, spec, ctx, known_assets=known_assets)
+        if name == "assets":
+            known_assets = set(result.clean["asset_id"].dropna().astype(str))
+        results.append(result)
+    return results
+
+
+def ingest_community(community_id: str, data_dir: Path | str = "data", params_dir: Path | str = "params",
+                     out_dir: Path | str = "outputs", *, write: bool = True) -> IngestResult:
+    """Ingest one community and (by default) write its clean tables, rejects and summary."""
+    data_folder, params_file, out_folder = community_paths(community_id, data_dir, params_dir, out_dir)
+    params = load_params(params_file, community_id)
+    if not data_folder.is_dir():
+        raise InputFileError(str(data_folder), "data folder not found",
+                             f"a folder {community_id}/ with the table files")
+    results = read_tables(data_folder, params)
+    tables = {r.table: r.clean for r in results}
+    summary = pd.DataFrame([r.summary for r in results], columns=SUMMARY_COLUMNS)
+    frames = [r.rejects for r in results if len(r.rejects)]
+    rejects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REJECT_COLUMNS)
+    if write:
+        write_ingest_outputs(out_folder, tables, summary, rejects)
+    return IngestResult(params=params, tables=tables, summary=summary, rejects=rejects)
+
+
+def write_ingest_outputs(out_folder: Path, tables: dict[str, pd.DataFrame], summary: pd.DataFrame,
+                         rejects: pd.DataFrame) -> None:
+    clean_dir = out_folder / CLEAN_DIR
+    clean_dir.mkdir(parents=True, exist_ok=True)
+    for old in clean_dir.glob("*.parquet"):
+        if old.stem not in tables:
+            old.unlink()
+    for name, frame in tables.items():
+        tmp = clean_dir / f".{name}.parquet.tmp"
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(clean_dir / f"{name}.parquet")
+    write_csv(summary, out_folder / "ingest_summary.csv", SUMMARY_COLUMNS)
+    write_csv(rejects, out_folder / "rejects.csv", REJECT_COLUMNS)
+
+
+_DTYPES = {"text": "string", "enum": "string", "bool": "boolean", "number": "float64",
+           "score": "float64", "rating": "float64", "integer": "Int64"}
+
+
+def _retype(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    spec = TABLES[name]
+    for col in spec.columns:
+        if col.name not in frame.columns:
+            continue
+        if col.kind in ("timestamp", "date"):
+            frame[col.name] = frame[col.name].astype("datetime64[ns]")
+        else:
+            frame[col.name] = frame[col.name].astype(_DTYPES[col.kind])
+    return frame
+
+
+def load_clean(out_dir: Path | str, community_id: str) -> dict[str, pd.DataFrame]:
+    """The clean tables written by :func:`ingest_community` (absent tables are absent)."""
+    check_community_id(community_id)
+    clean_dir = Path(out_dir) / community_id / CLEAN_DIR
+    if not clean_dir.is_dir():
+        raise QmError(f"{clean_dir}: no clean tables; run the ingest stage (01_ingest) first")
+    tables: dict[str, pd.DataFrame] = {}
+    for name in TABLE_ORDER:
+        path = clean_dir / f"{name}.parquet"
+        if path.is_file():
+            tables[name] = _retype(name, pd.read_parquet(path))
+    return tables
+
+
+def load_ingest_report(out_dir: Path | str, community_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(ingest_summary, rejects) as written by the ingest stage."""
+    folder = Path(out_dir) / check_community_id(community_id)
+    summary = pd.read_csv(folder / "ingest_summary.csv", encoding="utf-8-sig")
+    rejects = pd.read_csv(folder / "rejects.csv", encoding="utf-8-sig", dtype={"value": str})
+    return summary, rejects
+
+
+__all__ = [
+    "IngestResult",
+    "check_community_id",
+    "community_paths",
+    "ingest_community",
+    "load_clean",
+    "load_ingest_report",
+]

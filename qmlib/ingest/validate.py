@@ -1,0 +1,173 @@
+"""Row rules of contract section 2: which rows are accepted, and why others are not.
+
+A row is rejected when a required value is missing or unparseable, its key
+repeats an earlier row's (the first is kept), a value is out of range or not
+an accepted enumeration value, a later timestamp precedes the row's first
+timestamp, or an asset event names an unknown asset. A rejected row is
+written once to rejects.csv, with its first problem (in column order); the
+number of further problems is added to the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..labels import t
+from ..schema import TableSpec
+from .parsers import ParseContext, as_text, empty_mask, parse_column
+from .readers import SOURCE_ROW, RawTable
+
+SOURCE_FILE = "_source_file"
+REJECT_COLUMNS = ["table", "source_file", "source_row", "column", "value", "reason"]
+SUMMARY_COLUMNS = ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"]
+
+
+@dataclass
+class TableResult:
+    table: str
+    clean: pd.DataFrame
+    rejects: pd.DataFrame
+    summary: dict[str, object]
+
+
+class _Problems:
+    """Collects (mask, column, reason) problems and keeps the first per row."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.column = pd.Series(pd.NA, index=index, dtype="string")
+        self.reason = pd.Series(pd.NA, index=index, dtype="string")
+        self.count = pd.Series(0, index=index, dtype="int64")
+
+    def add(self, mask: pd.Series, column: str, reason: str | pd.Series) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        self.count += mask.astype("int64")
+        first = mask & self.column.isna()
+        self.column[first] = column
+        if isinstance(reason, pd.Series):
+            self.reason[first] = reason[first]
+        else:
+            self.reason[first] = reason
+
+    @property
+    def rejected(self) -> pd.Series:
+        return self.column.notna()
+
+
+def _cell_text(raw: pd.Series) -> pd.Series:
+    return as_text(raw).fillna("")
+
+
+def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
+                   known_assets: set[str] | None = None) -> TableResult:
+    """Parse and check every row of one table file."""
+    frame = raw.frame
+    source_file = raw.path.name
+    problems = _Problems(frame.index)
+    parsed: dict[str, pd.Series] = {}
+    lang = ctx.lang
+
+    for col in spec.columns:
+        if col.name not in frame.columns:
+            continue
+        values, col_problems = parse_column(frame[col.name], col, ctx)
+        if col.required:
+            problems.add(empty_mask(frame[col.name]), col.name, t("reject.required", lang))
+        for mask, reason in col_problems:
+            problems.add(mask, col.name, reason)
+        if col.name == spec.key:
+            dup = values.notna() & values.duplicated(keep="first")
+            if dup.any():
+                first_row = frame[SOURCE_ROW].groupby(values).transform("first")
+                reasons = first_row.map(lambda r: t("reject.duplicate", lang).format(row=int(r)), na_action="ignore")
+                problems.add(dup, col.name, reasons.astype("string"))
+        parsed[col.name] = values
+
+    if spec.name == "asset_events":
+        _check_asset_events(frame, parsed, problems, known_assets, lang)
+
+    for earlier, later in spec.order_rules:
+        if earlier in parsed and later in parsed:
+            before = parsed[later].notna() & parsed[earlier].notna() & (parsed[later] < parsed[earlier])
+            problems.add(before, later, t("reject.order", lang).format(
+                later=t(f"col.{later}", lang), earlier=t(f"col.{earlier}", lang)))
+
+    for col in spec.columns:
+        if col.default is not None:
+            if col.name in parsed:
+                parsed[col.name] = parsed[col.name].fillna(col.default)
+            else:
+                parsed[col.name] = _default_series(col.default, frame.index)
+
+    rejected = problems.rejected
+    clean = pd.DataFrame(parsed, index=frame.index)
+    for name in raw.extra_columns:
+        clean[name] = as_text(frame[name])
+    clean[SOURCE_ROW] = frame[SOURCE_ROW].astype("int64")
+    clean[SOURCE_FILE] = pd.Series(source_file, index=frame.index, dtype="string")
+    clean = clean[~rejected].reset_index(drop=True)
+
+    rejects = _reject_rows(frame, problems, spec.name, source_file, lang)
+    summary = {
+        "table": spec.name,
+        "source_file": source_file,
+        "rows_read": len(frame),
+        "rows_accepted": len(clean),
+        "rows_rejected": int(rejected.sum()),
+    }
+    return TableResult(spec.name, clean, rejects, summary)
+
+
+def _default_series(default: object, index: pd.Index) -> pd.Series:
+    if isinstance(default, bool):
+        return pd.Series(default, index=index, dtype="boolean")
+    if isinstance(default, float):
+        return pd.Series(default, index=index, dtype="float64")
+    return pd.Series(default, index=index, dtype="string")
+
+
+def _check_asset_events(frame: pd.DataFrame, parsed: dict[str, pd.Series], problems: _Problems,
+                        known_assets: set[str] | None, lang: str) -> None:
+    """Conditional required values, and asset_id must be in the asset register."""
+    kind = parsed.get("kind")
+    if kind is not None:
+        for column, kinds in (("scheduled_on", ("维保",)), ("occurred_at", ("故障", "检测"))):
+            values = parsed.get(column)
+            missing = values.isna() if values is not None else pd.Series(True, index=frame.index)
+            for k in kinds:
+                problems.add(kind.eq(k) & missing, column,
+                             t("reject.required_for", lang).format(kind=k))
+    asset = parsed.get("asset_id")
+    if asset is not None:
+        if known_assets is None:
+            problems.add(asset.notna(), "asset_id", t("reject.no_assets", lang))
+        else:
+            problems.add(asset.notna() & ~asset.isin(known_assets), "asset_id",
+                         t("reject.unknown_asset", lang))
+
+
+def _reject_rows(frame: pd.DataFrame, problems: _Problems, table: str, source_file: str,
+                 lang: str) -> pd.DataFrame:
+    rejected = problems.rejected
+    if not rejected.any():
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    idx = rejected[rejected].index
+    columns = problems.column[idx]
+    values = [
+        _cell_text(frame.loc[[i], c]).iloc[0] if c in frame.columns else ""
+        for i, c in zip(idx, columns, strict=True)
+    ]
+    reasons = problems.reason[idx].astype(str)
+    extra = problems.count[idx] - 1
+    more = extra.map(lambda n: t("reject.more", lang).format(n=n) if n > 0 else "")
+    return pd.DataFrame({
+        "table": table,
+        "source_file": source_file,
+        "source_row": frame.loc[idx, SOURCE_ROW].astype("int64").to_numpy(),
+        "column": columns.astype(str).to_numpy(),
+        "value": values,
+        "reason": (reasons + more).to_numpy(),
+    })

@@ -1,0 +1,68 @@
+"""Complaint metrics (table ``complaints``, anchor ``received_at``).
+
+Only valid complaints count: ``valid`` is true or missing (its default is true).
+A metric that needs an optional column the export does not have
+(``closed_at``, ``responded_at``) is left out, like a metric of a missing table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..params import Params
+from ..periods import by_as_of, days
+from .base import Estimate, MetricMap, add_estimate, period_rows, rate_estimate, seconds_between, share_estimate
+
+
+def valid_complaints(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose ``valid`` is true (missing counts as the default, true)."""
+    if "valid" not in df.columns:
+        return df
+    keep = df["valid"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    return df[keep]
+
+
+def complaint_rate(rows: pd.DataFrame, households: int, period_days: int) -> Estimate | None:
+    """``valid complaints in P × 100 / households × 30 / days(P)``; n = valid complaints.
+
+    Exposure for the Poisson test: ``households × days(P)``.
+    """
+    return rate_estimate(len(rows), households, period_days)
+
+
+def complaint_closure_rate(rows: pd.DataFrame, params: Params) -> Estimate | None:
+    """Share of valid complaints with ``closed_at`` by as_of (``closed_at < as_of + 1 day``).
+
+    n = valid complaints; Wilson interval.
+    """
+    return share_estimate(by_as_of(rows["closed_at"], params))
+
+
+def complaint_response_timely_rate(rows: pd.DataFrame, response_hours: float) -> Estimate | None:
+    """Share of valid complaints with ``responded_at − received_at ≤ complaint_response_hours``.
+
+    No ``responded_at`` = not timely. n = valid complaints; Wilson interval.
+    """
+    seconds = seconds_between(rows["received_at"], rows["responded_at"])
+    return share_estimate(seconds.le(response_hours * 3600.0))
+
+
+def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
+    """All complaint metrics for every period (empty when ``complaints`` is missing)."""
+    out: MetricMap = {}
+    if "complaints" not in tables:
+        return out
+    df = tables["complaints"]
+    by_period = {p: valid_complaints(rows) for p, rows in period_rows("complaints", df, params).items()}
+    for period, rows in by_period.items():
+        add_estimate(out, "complaint_rate", period, complaint_rate(rows, params.households, days(params, period)))
+    if "closed_at" in df.columns:
+        for period, rows in by_period.items():
+            add_estimate(out, "complaint_closure_rate", period, complaint_closure_rate(rows, params))
+    if "responded_at" in df.columns:
+        hours = params.sla.complaint_response_hours
+        for period, rows in by_period.items():
+            add_estimate(
+                out, "complaint_response_timely_rate", period, complaint_response_timely_rate(rows, hours)
+            )
+    return out

@@ -1,0 +1,120 @@
+"""Equipment metrics (tables ``assets`` and ``asset_events``).
+
+Failures (kind 故障) belong to the period of ``occurred_at``; maintenance
+events (kind 维保) to the period of ``scheduled_on``. Failure rates need both
+tables (``assets`` gives the exposure); with no assets (or no assets of a
+type) the rate is undefined and left out. ``equipment_mttr_hours`` and
+``maintenance_on_time_rate`` need only ``asset_events``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..params import Params
+from ..periods import days
+from ..schema import ENGLISH
+from .base import (
+    Estimate,
+    MetricMap,
+    add_estimate,
+    mean_estimate,
+    period_rows,
+    rate_estimate,
+    seconds_between,
+    share_estimate,
+)
+
+FAILURE = "故障"
+MAINTENANCE = "维保"
+ASSET_TYPE_EN: dict[str, str] = ENGLISH["asset_type"]
+
+
+def _with_time_columns(events: pd.DataFrame) -> pd.DataFrame:
+    """Add empty ``occurred_at``/``scheduled_on`` when the export lacks them (for anchoring)."""
+    missing = {c: pd.Series(pd.NaT, index=events.index, dtype="datetime64[ns]")
+               for c in ("occurred_at", "scheduled_on") if c not in events.columns}
+    return events.assign(**missing) if missing else events
+
+
+def equipment_failure_rate(failures: pd.DataFrame, assets: int, period_days: int) -> Estimate | None:
+    """``failures occurred in P × 100 / assets × 30 / days(P)``; n = failures.
+
+    Exposure for the Poisson test: ``assets × days(P)``. None when assets = 0.
+    """
+    return rate_estimate(len(failures), assets, period_days)
+
+
+def equipment_mttr_hours(failures: pd.DataFrame) -> Estimate | None:
+    """Mean ``restored_at − occurred_at`` in hours over failures in P with ``restored_at``.
+
+    n = those failures; t interval.
+    """
+    return mean_estimate(seconds_between(failures["occurred_at"], failures["restored_at"]) / 3600.0)
+
+
+def maintenance_deadline(scheduled_on: pd.Series, tolerance_days: float) -> pd.Series:
+    """End of the day ``scheduled_on + maintenance_tolerance_days`` (exclusive bound).
+
+    The tolerance is counted in whole calendar days like ``as_of``: an event
+    done at any time on the last tolerated day is on time.
+    """
+    last_day = pd.to_datetime(scheduled_on) + pd.to_timedelta(tolerance_days, unit="D")
+    return last_day.dt.normalize() + pd.Timedelta(days=1)
+
+
+def maintenance_on_time_rate(events: pd.DataFrame, tolerance_days: float) -> Estimate | None:
+    """Share of maintenance events scheduled in P with ``occurred_at`` by ``scheduled_on + tolerance``.
+
+    On time: ``occurred_at < end_of_day(scheduled_on + maintenance_tolerance_days)``;
+    no ``occurred_at`` (not done) = late. n = maintenance events; Wilson interval.
+    """
+    deadline = maintenance_deadline(events["scheduled_on"], tolerance_days)
+    occurred = pd.to_datetime(events["occurred_at"])
+    return share_estimate((occurred.notna() & (occurred < deadline)).fillna(False))
+
+
+def asset_types(assets: pd.DataFrame) -> dict[str, str]:
+    """English id → Chinese value of every asset type present, in the schema's order."""
+    present = set(assets["type"].dropna().astype(str))
+    ordered = [zh for zh in ASSET_TYPE_EN if zh in present] + sorted(present - set(ASSET_TYPE_EN))
+    return {ASSET_TYPE_EN.get(zh, zh): zh for zh in ordered}
+
+
+def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
+    """All equipment metrics for every period (empty when ``asset_events`` is missing)."""
+    out: MetricMap = {}
+    if "asset_events" not in tables:
+        return out
+    events = _with_time_columns(tables["asset_events"])
+    kind = events["kind"].astype("string")
+    failures = events[kind.eq(FAILURE).fillna(False).to_numpy(dtype=bool)]
+    maintenance = events[kind.eq(MAINTENANCE).fillna(False).to_numpy(dtype=bool)]
+    failures_by_period = period_rows("asset_events", failures, params)
+
+    if "assets" in tables:
+        assets = tables["assets"]
+        for period, rows in failures_by_period.items():
+            add_estimate(
+                out, "equipment_failure_rate", period,
+                equipment_failure_rate(rows, len(assets), days(params, period)),
+            )
+        type_of = dict(zip(assets["asset_id"].astype(str), assets["type"].astype("string"), strict=True))
+        for english, zh in asset_types(assets).items():
+            n_assets = int(assets["type"].astype("string").eq(zh).fillna(False).sum())
+            for period, rows in failures_by_period.items():
+                of_type = rows[rows["asset_id"].astype(str).map(type_of).eq(zh).fillna(False).to_numpy(dtype=bool)]
+                add_estimate(
+                    out, f"equipment_failure_rate.{english}", period,
+                    equipment_failure_rate(of_type, n_assets, days(params, period)),
+                )
+
+    if "restored_at" in events.columns:
+        for period, rows in failures_by_period.items():
+            add_estimate(out, "equipment_mttr_hours", period, equipment_mttr_hours(rows))
+
+    if "scheduled_on" in tables["asset_events"].columns and "occurred_at" in tables["asset_events"].columns:
+        tolerance = params.sla.maintenance_tolerance_days
+        for period, rows in period_rows("asset_events", maintenance, params).items():
+            add_estimate(out, "maintenance_on_time_rate", period, maintenance_on_time_rate(rows, tolerance))
+    return out

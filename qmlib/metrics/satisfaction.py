@@ -1,0 +1,75 @@
+"""Satisfaction metrics (table ``surveys``, anchor ``surveyed_at``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..params import Params
+from ..schema import SURVEY_DIMENSIONS
+from .base import (
+    Estimate,
+    MetricMap,
+    add_estimate,
+    mean_estimate,
+    period_rows,
+    ratio_estimate,
+    share_estimate,
+)
+
+#: "Satisfied" threshold of ``overall`` on each survey scale.
+SATISFIED_AT: dict[int, float] = {5: 4.0, 10: 8.0, 100: 80.0}
+
+
+def to_index(scores: pd.Series, scale: int) -> pd.Series:
+    """Map scores to 0–100: 5-point ``(x − 1) × 25``; 10-point ``(x − 1) / 9 × 100``; 100-point ``x``."""
+    x = scores.astype("float64")
+    if scale == 5:
+        return (x - 1.0) * 25.0
+    if scale == 10:
+        return (x - 1.0) / 9.0 * 100.0
+    if scale == 100:
+        return x
+    raise ValueError(f"unsupported survey scale {scale!r}")
+
+
+def satisfaction_index(rows: pd.DataFrame, scale: int, column: str = "overall") -> Estimate | None:
+    """Mean of ``column`` mapped to 0–100 (:func:`to_index`) over the responses that have it.
+
+    n = responses with a value; 95% t interval. Used for ``satisfaction_index``
+    (column ``overall``) and ``satisfaction_index.<dimension>``.
+    """
+    return mean_estimate(to_index(rows[column], scale))
+
+
+def satisfaction_rate(rows: pd.DataFrame, scale: int) -> Estimate | None:
+    """Share of responses with ``overall`` ≥ 4 (5-point), ≥ 8 (10-point), ≥ 80 (100-point).
+
+    Eligible: responses with ``overall``; n = those; Wilson interval.
+    """
+    overall = rows["overall"].astype("float64").dropna()
+    return share_estimate(overall >= SATISFIED_AT[scale])
+
+
+def survey_coverage(rows: pd.DataFrame, households: int) -> Estimate | None:
+    """``responses in P / households``; n = responses."""
+    return ratio_estimate(len(rows), households, len(rows), "coverage")
+
+
+def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
+    """All satisfaction metrics for every period (empty when ``surveys`` is missing)."""
+    out: MetricMap = {}
+    if "surveys" not in tables:
+        return out
+    by_period = period_rows("surveys", tables["surveys"], params)
+    scale = params.survey_scale
+    dims = [d for d in SURVEY_DIMENSIONS if d in tables["surveys"].columns]
+    for period, rows in by_period.items():
+        add_estimate(out, "satisfaction_index", period, satisfaction_index(rows, scale))
+    for dim in dims:
+        for period, rows in by_period.items():
+            add_estimate(out, f"satisfaction_index.{dim}", period, satisfaction_index(rows, scale, dim))
+    for period, rows in by_period.items():
+        add_estimate(out, "satisfaction_rate", period, satisfaction_rate(rows, scale))
+    for period, rows in by_period.items():
+        add_estimate(out, "survey_coverage", period, survey_coverage(rows, params.households))
+    return out
