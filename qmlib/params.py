@@ -17,7 +17,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ParamsError
-from .metrics.catalog import is_known_metric
 
 COMMUNITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 PERIOD_NAMES: tuple[str, ...] = ("baseline", "quality_month", "followup")
@@ -88,6 +87,8 @@ class Target(Strict):
     @field_validator("metric")
     @classmethod
     def _known(cls, value: str) -> str:
+        from .metrics.catalog import is_known_metric  # lazy: metrics imports params
+
         if not is_known_metric(value):
             raise ValueError(f"unknown metric {value!r} (see the metric list in CONTRACT.md section 4)")
         return value

@@ -91,4 +91,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.period": ("时期", "Period"),
     "ui.metric": ("指标", "Metric"),
     "ui.week": ("周", "Week"),
+    "ui.outside": ("期外", "Outside periods"),
+    "ui.column": ("字段", "Column"),
+    "ui.rows": ("行数", "Rows"),
+    "ui.present": ("文件中有此列", "In file"),
+    "ui.coverage": ("填写率", "Filled"),
+    "ui.source_file": ("源文件", "Source file"),
 }
