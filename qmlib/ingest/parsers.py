@@ -23,6 +23,7 @@ Problems = list[tuple[pd.Series, str]]
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "1.0", "t", "对"})
 FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "0.0", "f"})
 _TZ_SUFFIX = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|z|UTC|[+-]\d{2}(?::?\d{2})?)$"
+_TZ_END = r"(?:Z|z|UTC|[+-]\d\d:?\d\d|[+-]\d\d)$"
 _FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -79,6 +80,20 @@ def _to_ns(values: pd.Series) -> pd.Series:
     return values.astype("datetime64[ns]")
 
 
+def _parse_formats(text: pd.Series, formats: tuple[str, ...], out: pd.Series) -> pd.Series:
+    """Parse ``text`` with each format in turn into ``out``; return what is still unparsed."""
+    remaining = text
+    for fmt in formats:
+        if not len(remaining):
+            break
+        parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
+        good = parsed.notna()
+        if good.any():
+            out.loc[parsed.index[good]] = _to_ns(parsed[good])
+        remaining = remaining[~good]
+    return remaining
+
+
 def parse_datetime(raw: pd.Series, ctx: ParseContext) -> tuple[pd.Series, pd.Series]:
     """Parse a timestamp column into naive local time; return (values, unparseable mask).
 
@@ -102,23 +117,20 @@ def parse_datetime(raw: pd.Series, ctx: ParseContext) -> tuple[pd.Series, pd.Ser
     text = strs.astype("string").str.strip()
     text = text[text.notna() & text.ne("")]
     if len(text):
-        has_tz = text.str.contains(_TZ_SUFFIX, regex=True)
-        aware = text[has_tz].str.replace(r"\s*UTC$", "Z", regex=True)
-        if len(aware):
-            parsed = pd.to_datetime(aware.str.replace(" ", "T", n=1, regex=False), format="ISO8601",
-                                    utc=True, errors="coerce")
+        has_tz = text.str.contains(":", regex=False) & text.str.contains(_TZ_END, regex=True)
+        if has_tz.any():
+            aware = text[has_tz]
+            aware = aware[aware.str.contains(_TZ_SUFFIX, regex=True)]
+            has_tz = has_tz & text.index.isin(aware.index)
+            aware = aware.str.replace(r"\s*UTC$", "Z", regex=True).str.replace(" ", "T", n=1, regex=False)
+            parsed = pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce")
             parsed = parsed.dt.tz_convert(ctx.timezone).dt.tz_localize(None)
             out.loc[parsed.index] = _to_ns(parsed)
-        naive = _normalise_datetime_text(text[~has_tz])
-        remaining = naive
-        for fmt in ("ISO8601", *_FALLBACK_FORMATS):
-            if not len(remaining):
-                break
-            parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
-            good = parsed.notna()
-            if good.any():
-                out.loc[parsed.index[good]] = _to_ns(parsed[good])
-            remaining = remaining[~good]
+        # fast path: ISO-like text (also 2025/9/1 8:30 once slashes are dashes)
+        remaining = text[~has_tz].str.replace("/", "-", regex=False)
+        remaining = _parse_formats(remaining, ("ISO8601",), out)
+        if len(remaining):
+            _parse_formats(_normalise_datetime_text(remaining), ("ISO8601", *_FALLBACK_FORMATS), out)
     bad = ~empty & out.isna()
     return out, bad
 

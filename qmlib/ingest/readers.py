@@ -53,14 +53,18 @@ def find_table_file(folder: Path, table: str) -> Path | None:
     return found[0] if found else None
 
 
-def decode_text(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
+def detect_encoding(data: bytes, path: Path) -> str:
+    """The encoding of CSV bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK).
+
+    Detection is by strict decoding, so a file is never read with the wrong encoding.
+    """
     if b"\x00" in data[:65536]:
         raise InputFileError(str(path), "is not a text CSV file (it contains binary data)",
                              "a CSV file in UTF-8 or GB18030/GBK, or an .xlsx workbook")
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding), encoding
+            data.decode(encoding)
+            return encoding
         except UnicodeDecodeError:
             continue
     raise InputFileError(str(path), "cannot be decoded as UTF-8 or GB18030/GBK text",
@@ -72,10 +76,11 @@ def read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
     data = path.read_bytes()
     if not data.strip():
         raise InputFileError(str(path), "is empty (no header row)", "a header row with the column names")
-    text, encoding = decode_text(data, path)
+    encoding = detect_encoding(data, path)
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
+            encoding=encoding,
             dtype=str,
             keep_default_na=False,
             na_filter=False,
