@@ -58,6 +58,9 @@ def detect_encoding(data: bytes, path: Path) -> str:
 
     Detection is by strict decoding, so a file is never read with the wrong encoding.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFileError(str(path), "is saved as UTF-16 text, which is not accepted",
+                             "a CSV file saved as UTF-8 or GBK (in Excel: CSV UTF-8)")
     if b"\x00" in data[:65536]:
         raise InputFileError(str(path), "is not a text CSV file (it contains binary data)",
                              "a CSV file in UTF-8 or GB18030/GBK, or an .xlsx workbook")
