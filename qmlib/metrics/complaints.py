@@ -11,7 +11,15 @@ import pandas as pd
 
 from ..params import Params
 from ..periods import by_as_of, days
-from .base import Estimate, MetricMap, add_estimate, period_rows, rate_estimate, seconds_between, share_estimate
+from .base import (
+    Estimate,
+    MetricMap,
+    add_estimate,
+    period_rows,
+    rate_estimate,
+    seconds_between,
+    share_estimate,
+)
 
 
 def valid_complaints(df: pd.DataFrame) -> pd.DataFrame:

@@ -9,8 +9,8 @@ Intervals (95%):
 - :func:`t_interval`: ``mean ± t.ppf(0.975, n − 1) · sd / √n`` with ``sd`` the
   sample standard deviation (ddof = 1); none when ``n < 2``.
 - :func:`wilson_interval`: Wilson's score interval for ``x`` successes in
-  ``n`` trials (statsmodels ``proportion_confint(method="wilson")``),
-  ``(p̂ + z²/2n ± z·√(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)``, clipped to [0, 1].
+  ``n`` trials, ``(p̂ + z²/2n ± z·√(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)``
+  (equal to statsmodels ``proportion_confint(method="wilson")``).
 
 Two-sided tests (period P against the baseline):
 
@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats as sps
-from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+from statsmodels.stats.proportion import proportions_ztest
 from statsmodels.stats.rates import test_poisson_2indep
 
 #: Confidence level of every interval and significance level of every test.
@@ -65,11 +65,24 @@ def t_interval(values: Sequence[float] | np.ndarray) -> Interval | None:
 
 
 def wilson_interval(successes: int, trials: int) -> Interval | None:
-    """Wilson's 95% score interval of ``successes / trials``; None when trials = 0."""
+    """Wilson's 95% score interval of ``successes / trials``; None when trials = 0.
+
+    ``(p̂ + z²/2n ± z·√(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)`` with ``z = Φ⁻¹(0.975)``,
+    the same as statsmodels ``proportion_confint(method="wilson")``; the bound is
+    exactly 0 when there are no successes and exactly 1 when all are successes
+    (where floating-point rounding would otherwise leave ~1e-17).
+    """
     if trials <= 0:
         return None
-    low, high = proportion_confint(successes, trials, alpha=ALPHA, method="wilson")
-    return min(max(float(low), 0.0), 1.0), min(max(float(high), 0.0), 1.0)
+    n = float(trials)
+    p = successes / n
+    z = float(sps.norm.ppf(1 - ALPHA / 2))
+    denom = 1.0 + z * z / n
+    center = (p + z * z / (2.0 * n)) / denom
+    half = z / denom * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n))
+    low = 0.0 if successes <= 0 else min(max(center - half, 0.0), 1.0)
+    high = 1.0 if successes >= trials else min(max(center + half, 0.0), 1.0)
+    return low, high
 
 
 def welch_t_pvalue(sample: Sequence[float] | np.ndarray, baseline: Sequence[float] | np.ndarray) -> float | None:

@@ -1,0 +1,212 @@
+"""Shared look of every chart: palette, figure factory, number formats, PNG output.
+
+One palette for the whole report. Periods always have the same colours:
+baseline grey, quality month a strong blue, follow-up a lighter blue.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..labels import t
+from ..metrics.catalog import metric_def
+from ..params import Params
+from ..periods import bounds
+from .fonts import DPI, setup_fonts
+
+PERIOD_COLORS: dict[str, str] = {
+    "baseline": "#9AA0A6",
+    "quality_month": "#1F5FA8",
+    "followup": "#8DB6E3",
+}
+INK = "#2B2F33"
+MUTED = "#6B7280"
+ACCENT = "#E07B39"  # cumulative lines, SLA and pass marks
+SIGNAL = "#C62828"  # points beyond control limits
+RUN = "#F2A93B"  # runs of 8
+LIMIT = "#B54A4A"
+#: Colour of each funnel stage (hazards): found, rectified, on time.
+STAGE_ALPHA = (0.45, 0.75, 1.0)
+
+#: Width of a full-width chart in inches (≈ 1000 px at DPI).
+WIDTH = 8.4
+
+
+def new_figure(
+    height: float, nrows: int = 1, ncols: int = 1, width: float = WIDTH, **subplot_kw: object
+) -> tuple[Figure, np.ndarray]:
+    """A constrained-layout Figure (not managed by pyplot) and a 2-D array of axes."""
+    setup_fonts()
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+    return fig, axes
+
+
+def period_label(period: str, lang: str) -> str:
+    return t(f"period.{period}", lang)
+
+
+def period_color(period: str) -> str:
+    return PERIOD_COLORS.get(period, MUTED)
+
+
+def with_n(label: str, n: int | float, lang: str) -> str:
+    """``label (n=12)`` in the label table's style."""
+    return t("fig.label_n", lang).format(label=label, n=_int(n))
+
+
+def _int(n: float | int | None) -> str:
+    if n is None or (isinstance(n, float) and math.isnan(n)):
+        return "–"
+    return f"{round(float(n)):,}"
+
+
+def metric_unit(metric_id: str) -> str:
+    """Catalog unit of a metric (``share``, ``points``, ``minutes`` …)."""
+    try:
+        return metric_def(metric_id).unit
+    except KeyError:
+        return ""
+
+
+def is_percent(unit: str) -> bool:
+    """Shares and coverage ratios are shown as percentages."""
+    return unit in ("share", "ratio")
+
+
+def scale(unit: str) -> float:
+    return 100.0 if is_percent(unit) else 1.0
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """A metric value for display: shares as ``85.3%``, counts whole, others 1–2 decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if is_percent(unit):
+        return f"{value * 100:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit in ("rating", "per100hh30d", "per100assets30d") or abs(value) < 10:
+        return f"{value:.2f}"
+    return f"{value:.1f}"
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """Axis label of a unit (``%``, ``分钟`` …); empty when unknown."""
+    return t(f"fig.unit.{unit}", lang) if unit else ""
+
+
+def percent_axis(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
+    """Format an axis holding percentages (values already × 100)."""
+    from matplotlib.ticker import PercentFormatter
+
+    fmt = PercentFormatter(xmax=100, decimals=decimals)
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def shade_periods(ax: Axes, params: Params, lang: str, label: bool = True) -> None:
+    """Shade the quality month (strong colour, light alpha) on a date x axis; mark the follow-up start."""
+    if "quality_month" in params.periods:
+        lo, hi = bounds(params, "quality_month")
+        ax.axvspan(
+            lo, hi, color=PERIOD_COLORS["quality_month"], alpha=0.09, lw=0,
+            label=period_label("quality_month", lang) if label else None, zorder=0,
+        )
+    if "followup" in params.periods:
+        lo, hi = bounds(params, "followup")
+        ax.axvspan(
+            lo, hi, color=PERIOD_COLORS["followup"], alpha=0.07, lw=0,
+            label=period_label("followup", lang) if label else None, zorder=0,
+        )
+
+
+def date_axis(ax: Axes, lang: str) -> None:
+    """Compact month/day ticks on a date x axis."""
+    import matplotlib.dates as mdates
+
+    loc = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(t("fig.date_format", lang)))
+
+
+#: Heights (inches) of the bands reserved around the axes: title, bottom legend, note.
+TITLE_BAND = 0.42
+LEGEND_BAND = 0.32
+NOTE_BAND = 0.26
+
+
+def decorate(
+    fig: Figure,
+    title: str,
+    note: str | None = None,
+    handles: list | None = None,
+    legend: str = "top",
+) -> None:
+    """Frame a chart: title band on top (title left), optional legend, grey note at the bottom.
+
+    The bands are reserved in the constrained layout (``rect``) so that no
+    text collides with the axes. ``legend="top"`` puts the legend at the
+    right of the title (short legends: the periods); ``"bottom"`` in its own
+    band above the note (long legends: control charts).
+    """
+    height = fig.get_figheight()
+    note_h = NOTE_BAND if note else 0.0
+    legend_h = LEGEND_BAND if handles and legend == "bottom" else 0.0
+    bottom = (note_h + legend_h) / height
+    top = TITLE_BAND / height
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.set(rect=(0.0, bottom, 1.0, 1.0 - top - bottom))
+    fig.text(0.012, 1 - 0.07 / height, title, ha="left", va="top", fontsize=12.5, color=INK)
+    if handles:
+        if legend == "bottom":
+            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, note_h / height),
+                       ncols=min(len(handles), 6), frameon=False, borderaxespad=0.2)
+        else:
+            fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.995, 1 - 0.04 / height),
+                       ncols=len(handles), frameon=False, borderaxespad=0.0)
+    if note:
+        fig.text(0.012, 0.04 / height, note, ha="left", va="bottom", fontsize=7.5, color=MUTED)
+
+
+def period_handles(periods: list[str], lang: str) -> list:
+    """Legend patches of the periods in their colours."""
+    from matplotlib.patches import Patch
+
+    return [Patch(color=period_color(p), label=period_label(p, lang)) for p in periods]
+
+
+def to_png(fig: Figure, quantize: bool = True) -> bytes:
+    """Render a figure to PNG bytes (white background, tight bounding box).
+
+    With ``quantize`` the image is reduced to an adaptive 256-colour palette,
+    which keeps charts visually identical at about a third of the size.
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, facecolor="white", bbox_inches="tight", pad_inches=0.08)
+    data = buf.getvalue()
+    if not quantize:
+        return data
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(data)).convert("RGB")
+    out = io.BytesIO()
+    img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, format="PNG", optimize=True
+    )
+    small = out.getvalue()
+    return small if len(small) < len(data) else data
+
+
+def show(fig: Figure | None) -> None:
+    """Display a chart in a notebook as a compact PNG; nothing when ``fig`` is None."""
+    if fig is None:
+        return
+    from IPython.display import Image, display
+
+    display(Image(data=to_png(fig), format="png"))

@@ -1,0 +1,189 @@
+"""Company-level roll-up of every community's outputs (DuckDB over CSV and Parquet).
+
+The per-community CSV files of a batch are combined into Parquet tables under
+``outputs/portfolio/`` and queried with DuckDB, so the roll-up stays fast at
+thousands of communities. Company KPIs are pooled from numerators and
+denominators, never averaged across communities:
+
+- shares: Σ(value·n) / Σn (value·n is the count of successes);
+- means: Σ(value·n) / Σn (the mean of all pooled observations);
+- per-exposure rates: Σn · 100 · 30 / Σ exposure, exposure = households·days
+  (complaints) or assets·days (failures);
+- counts: Σ value;
+- survey_coverage: Σ responses / Σ households; training_coverage and
+  training_hours_per_employee: Σ(value·headcount) / Σ headcount;
+- repair arrival percentiles: recomputed over all pooled orders (DuckDB
+  ``quantile_cont``, linear interpolation like numpy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+
+from ..metrics.catalog import base_metric, metric_def
+from ..params import PERIOD_NAMES
+
+PORTFOLIO_DIR = "portfolio"
+TABLES = ("metrics", "changes", "targets", "shortcomings")
+
+
+@dataclass
+class Portfolio:
+    communities: pd.DataFrame
+    metrics: pd.DataFrame
+    targets: pd.DataFrame
+    shortcomings: pd.DataFrame
+    pooled: pd.DataFrame
+
+
+def community_ids(out_dir: Path) -> list[str]:
+    """Communities with a metrics.csv under ``out_dir`` (sorted)."""
+    return sorted(p.parent.name for p in out_dir.glob("*/metrics.csv") if not p.parent.name.startswith("."))
+
+
+def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
+    """Households, staff headcount, assets and period days of every community."""
+    rows = []
+    for cid in ids:
+        path = params_dir / f"{cid}.yaml"
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) if path.is_file() else {}
+        raw = raw if isinstance(raw, dict) else {}
+        periods = raw.get("periods") or {}
+        row: dict[str, object] = {
+            "community_id": cid,
+            "name": str(raw.get("name", cid)),
+            "households": float(raw.get("households") or 0),
+            "staff_total": float(sum((raw.get("staff") or {}).values())),
+        }
+        for period in PERIOD_NAMES:
+            if period in periods:
+                start, end = (pd.Timestamp(x) for x in periods[period])
+                row[f"days_{period}"] = (end - start).days + 1
+                row[f"start_{period}"] = start
+                row[f"end_{period}"] = end + pd.Timedelta(days=1)
+        rows.append(row)
+    facts = pd.DataFrame(rows)
+    assets = out_dir.glob("*/clean/assets.parquet")
+    files = [str(p) for p in assets if p.parent.parent.name in set(ids)]
+    if files:
+        counts = duckdb.sql(
+            "SELECT regexp_extract(filename, '([^/]+)/clean/assets.parquet', 1) AS community_id, "
+            f"count(*) AS assets FROM read_parquet({files!r}, filename=true) GROUP BY 1"
+        ).df()
+        facts = facts.merge(counts, on="community_id", how="left")
+    if "assets" not in facts.columns:
+        facts["assets"] = 0.0
+    facts["assets"] = facts["assets"].fillna(0).astype(float)
+    return facts
+
+
+def _read_all(out_dir: Path, ids: list[str], name: str) -> pd.DataFrame:
+    files = [str(out_dir / cid / f"{name}.csv") for cid in ids if (out_dir / cid / f"{name}.csv").is_file()]
+    if not files:
+        return pd.DataFrame()
+    frame = duckdb.sql(
+        f"SELECT * FROM read_csv({files!r}, header=true, union_by_name=true, all_varchar=true)"
+    ).df()
+    for col in ("value", "n", "ci_low", "ci_high", "baseline_value", "actual_value", "change",
+                "relative_change", "p_value", "target"):
+        if col in frame.columns:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame
+
+
+def _exposure(metric_id: str, period: str, facts: pd.DataFrame) -> pd.Series:
+    days = facts.get(f"days_{period}", pd.Series(0, index=facts.index)).fillna(0)
+    base = base_metric(metric_id)
+    if base == "complaint_rate":
+        return facts["households"] * days
+    return facts["assets"] * days
+
+
+def pool_metrics(metrics: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Company value of every non-dimensioned metric and period (see module docstring)."""
+    rows = []
+    if metrics.empty:
+        return pd.DataFrame(columns=["metric_id", "period", "value", "n", "communities"])
+    merged = metrics.merge(facts, on="community_id", how="left")
+    for (metric_id, period), grp in merged.groupby(["metric_id", "period"], sort=False):
+        if "." in metric_id:
+            continue
+        kind = metric_def(metric_id).kind
+        n = grp["n"].fillna(0)
+        value: float | None
+        if kind in ("share", "mean"):
+            value = float((grp["value"] * n).sum() / n.sum()) if n.sum() else None
+        elif kind == "rate":
+            exposure = _exposure(metric_id, period, grp).sum()
+            value = float(n.sum() * 100 * 30 / exposure) if exposure else None
+        elif kind == "count":
+            value = float(grp["value"].sum())
+        elif metric_id == "survey_coverage":
+            households = grp["households"].sum()
+            value = float(n.sum() / households) if households else None
+        elif kind in ("coverage", "per_capita"):
+            staff = grp["staff_total"].sum()
+            value = float((grp["value"] * grp["staff_total"]).sum() / staff) if staff else None
+        else:
+            continue  # percentiles are pooled from the raw orders
+        rows.append({"metric_id": metric_id, "period": period, "value": value, "n": float(n.sum()),
+                     "communities": grp["community_id"].nunique()})
+    return pd.DataFrame(rows)
+
+
+def pool_arrival_percentiles(out_dir: Path, facts: pd.DataFrame) -> pd.DataFrame:
+    """Median and P90 of arrival minutes over all communities' non-cancelled orders, per period."""
+    files = [str(p) for p in out_dir.glob("*/clean/work_orders.parquet")
+             if p.parent.parent.name in set(facts["community_id"])]
+    if not files:
+        return pd.DataFrame(columns=["metric_id", "period", "value", "n", "communities"])
+    con = duckdb.connect()
+    frames = []
+    for period in PERIOD_NAMES:
+        if f"start_{period}" not in facts.columns:
+            continue
+        bounds = facts[["community_id", f"start_{period}", f"end_{period}"]].dropna()
+        bounds.columns = ["community_id", "lo", "hi"]
+        con.register("bounds", bounds)
+        frame = con.sql(f"""
+            WITH orders AS (
+              SELECT regexp_extract(filename, '([^/]+)/clean/work_orders.parquet', 1) AS community_id,
+                     reported_at, arrived_at, status
+              FROM read_parquet({files!r}, filename=true, union_by_name=true))
+            SELECT quantile_cont(m, 0.5) AS median, quantile_cont(m, 0.9) AS p90, count(*) AS n,
+                   count(DISTINCT o.community_id) AS communities
+            FROM (SELECT community_id, reported_at, status,
+                         date_diff('second', reported_at, arrived_at) / 60.0 AS m FROM orders) o
+            JOIN bounds b ON o.community_id = b.community_id
+            WHERE o.reported_at >= b.lo AND o.reported_at < b.hi AND o.m IS NOT NULL
+              AND (o.status IS NULL OR NOT (lower(trim(o.status)) IN ('已取消', 'cancelled')))
+        """).df()
+        con.unregister("bounds")
+        if int(frame.loc[0, "n"]):
+            for metric, col in (("repair_arrival_minutes_median", "median"), ("repair_arrival_minutes_p90", "p90")):
+                frames.append({"metric_id": metric, "period": period, "value": float(frame.loc[0, col]),
+                               "n": float(frame.loc[0, "n"]), "communities": int(frame.loc[0, "communities"])})
+    return pd.DataFrame(frames)
+
+
+def build_rollup(out_dir: Path | str, params_dir: Path | str) -> Portfolio:
+    """Combine every community's outputs, write Parquet, and pool company KPIs."""
+    out_dir, params_dir = Path(out_dir), Path(params_dir)
+    ids = community_ids(out_dir)
+    facts = _facts(params_dir, ids, out_dir)
+    target = out_dir / PORTFOLIO_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    frames = {name: _read_all(out_dir, ids, name) for name in TABLES}
+    for name, frame in frames.items():
+        frame.to_parquet(target / f"{name}.parquet", index=False)
+    facts.to_parquet(target / "communities.parquet", index=False)
+    pooled = pd.concat([pool_metrics(frames["metrics"], facts), pool_arrival_percentiles(out_dir, facts)],
+                       ignore_index=True)
+    pooled.to_parquet(target / "pooled.parquet", index=False)
+    return Portfolio(communities=facts, metrics=frames["metrics"], targets=frames["targets"],
+                     shortcomings=frames["shortcomings"], pooled=pooled)

@@ -1,0 +1,313 @@
+"""A batch of communities: executor, progress bar, run.json, index, summary.
+
+Executors: in this process when one job suffices (``--jobs 1`` or a single
+community), a process pool (forkserver) of ``jobs`` workers otherwise, or a
+Dask cluster with ``--scheduler``. Every executor runs
+:func:`~qmlib.runner.execute.run_community`, so the results are the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import multiprocessing.util
+import os
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from . import engine as warm_engine
+from .communities import default_notebooks_dir, list_notebooks
+from .execute import CommunityResult, failed_result, run_community
+from .index import write_index
+from .lock import outputs_lock
+from .record import RUN_JSON, RunRecord
+from .staging import clean_stale
+
+OnResult = Callable[[CommunityResult], None]
+
+
+@dataclass
+class BatchOutcome:
+    """The result of :func:`run_batch`."""
+
+    results: dict[str, CommunityResult]
+    exit_code: int
+    summary: str
+    run_json: Path
+    index_html: Path | None
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch; run.json says which communities did not run."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def default_jobs() -> int:
+    """The number of CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _quiet_papermill(debug: bool) -> None:
+    logging.getLogger("papermill").setLevel(logging.DEBUG if debug else logging.ERROR)
+
+
+def _init_worker(debug: bool) -> None:
+    """Process-pool worker set-up: Ctrl-C is the parent's business; kernels die with the worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def on_term(signum: int, _frame: Any) -> None:
+        warm_engine.kill_all()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+    multiprocessing.util.Finalize(None, warm_engine.shutdown_all, exitpriority=10)
+    _quiet_papermill(debug)
+
+
+def _run_serial(ids: list[str], kwargs: dict[str, Any], on_result: OnResult) -> None:
+    for cid in ids:
+        on_result(run_community(cid, **kwargs))
+
+
+def _run_pool(ids: list[str], kwargs: dict[str, Any], jobs: int, on_result: OnResult, debug: bool) -> None:
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["qmlib.runner.execute"])
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(debug,))
+    futures: dict[Future[CommunityResult], str] = {}
+    try:
+        futures = {executor.submit(run_community, cid, **kwargs): cid for cid in ids}
+        for future in as_completed(futures):
+            cid = futures[future]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                result = failed_result(
+                    cid, "a worker process died (killed, or out of memory?); rerun to retry", "WorkerDied"
+                )
+            except Exception as exc:
+                result = failed_result(cid, f"{type(exc).__name__}: {exc}")
+            on_result(result)
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+        raise
+    executor.shutdown(wait=True)
+
+
+class _Display:
+    """The one progress bar (or nothing with ``--no-progress``) and failure lines."""
+
+    def __init__(self, total: int, enabled: bool, console: Console, debug: bool) -> None:
+        self.console = console
+        self.debug = debug
+        self.counts = {"ok": 0, "skipped": 0, "failed": 0}
+        self.total = total
+        self.progress: Progress | None = None
+        if enabled:
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]qm run[/]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[tally]}"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=console,
+            )
+            self.task = self.progress.add_task("run", total=total, tally=self._tally())
+
+    def _tally(self) -> str:
+        left = self.total - sum(self.counts.values())
+        return (
+            f"[green]{self.counts['ok']} ok[/] [dim]{self.counts['skipped']} skipped[/] "
+            f"[red]{self.counts['failed']} failed[/] {left} left"
+        )
+
+    def __enter__(self) -> _Display:
+        if self.progress:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress:
+            self.progress.stop()
+
+    def add(self, result: CommunityResult) -> None:
+        self.counts[result.status] = self.counts.get(result.status, 0) + 1
+        if result.status == "failed":
+            self.console.print(f"[red]✗[/] {escape(result.describe())}", highlight=False)
+            if self.debug and result.traceback:
+                self.console.print(escape(result.traceback), highlight=False)
+        if self.progress:
+            self.progress.update(self.task, advance=1, tally=self._tally())
+
+
+def _call_portfolio(out_dir: Path, record: RunRecord, console: Console) -> None:
+    """The portfolio hook: ``qmlib.portfolio.build_portfolio(out_dir)`` when it exists."""
+    try:
+        try:
+            module = importlib.import_module("qmlib.portfolio")
+        except ModuleNotFoundError as exc:
+            if exc.name == "qmlib.portfolio":
+                return
+            raise
+        build = getattr(module, "build_portfolio", None)
+        if build is None:
+            return
+        build(out_dir)
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        record.set_portfolio("failed", message)
+        console.print(f"[yellow]![/] portfolio report failed: {escape(message)}", highlight=False)
+        return
+    record.set_portfolio("ok")
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def summary_line(record: RunRecord, out_dir: Path, elapsed: float) -> str:
+    """One line: counts, speed, the failed communities and where to look."""
+    counts = record.counts()
+    total = len(record.data["communities"])
+    rate = total / elapsed * 60 if elapsed > 0 else 0.0
+    parts = [f"{counts[s]} {s}" for s in ("ok", "skipped", "failed", "not_run") if counts.get(s)]
+    line = f"qm run: {total} communities in {elapsed:.1f} s ({rate:.1f}/min): {', '.join(parts) or 'nothing run'}"
+    failed = [r for r in record.results.values() if r.status == "failed"]
+    if failed:
+        shown = []
+        for r in failed[:5]:
+            where = f" ({r.notebook}" + (f" cell {r.cell_index}" if r.cell_index is not None else "") + ")"
+            shown.append(r.community_id + (where if r.notebook else ""))
+        more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
+        line += (
+            f". Failed: {', '.join(shown)}{more}; see {_show(out_dir / RUN_JSON)} "
+            f"and the notebooks in {_show(out_dir)}/<id>/notebooks/"
+        )
+    return line + f". Index: {_show(out_dir / 'index.html')}"
+
+
+def run_batch(
+    ids: list[str],
+    *,
+    data_dir: Path,
+    params_dir: Path,
+    out_dir: Path,
+    notebooks_dir: Path | None = None,
+    engine: str = "qm_warm",
+    force: bool = False,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    cell_timeout: float | None = None,
+    progress: bool = True,
+    console: Console | None = None,
+    debug: bool = False,
+) -> BatchOutcome:
+    """Run ``ids`` under the outputs lock; keep run.json current; write index.html.
+
+    Raises :class:`~qmlib.runner.lock.OutputsLockedError` when another run
+    holds ``out_dir`` and :class:`BatchInterrupted` on Ctrl-C (after
+    recording the interruption and removing unfinished staging folders).
+    """
+    console = console or Console(stderr=True)
+    data_dir, params_dir, out_dir = (Path(p).resolve() for p in (data_dir, params_dir, out_dir))
+    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir()
+    jobs = max(1, min(jobs or default_jobs(), len(ids)))
+    kwargs: dict[str, Any] = {
+        "data_dir": data_dir,
+        "params_dir": params_dir,
+        "out_dir": out_dir,
+        "notebooks_dir": nb_dir,
+        "engine": engine,
+        "force": force,
+        "cell_timeout": cell_timeout,
+    }
+    options = {
+        "data_dir": str(data_dir),
+        "params_dir": str(params_dir),
+        "out_dir": str(out_dir),
+        "notebooks_dir": str(nb_dir),
+        "notebooks": [p.name for p in list_notebooks(nb_dir)],
+        "engine": engine,
+        "jobs": None if scheduler else jobs,
+        "scheduler": scheduler,
+        "force": force,
+    }
+    _quiet_papermill(debug)
+    t0 = time.monotonic()
+    with outputs_lock(out_dir):
+        for line in clean_stale(out_dir):
+            console.print(f"[dim]{escape(line)}[/]", highlight=False)
+        record = RunRecord(out_dir, ids, options)
+        display = _Display(len(ids), progress, console, debug)
+
+        def on_result(result: CommunityResult) -> None:
+            record.update(result)
+            display.add(result)
+
+        try:
+            with display:
+                if scheduler:
+                    from .distributed import run_on_dask
+
+                    run_on_dask(ids, kwargs, scheduler, on_result)
+                elif jobs == 1:
+                    _run_serial(ids, kwargs, on_result)
+                else:
+                    _run_pool(ids, kwargs, jobs, on_result, debug)
+        except KeyboardInterrupt:
+            record.finish("interrupted")
+            clean_stale(out_dir)
+            write_index(out_dir, record.data)
+            left = record.counts()["not_run"]
+            raise BatchInterrupted(
+                f"interrupted: {left} communities did not run (see {_show(out_dir / RUN_JSON)}); "
+                "run the same command again to resume: finished communities are skipped"
+            ) from None
+        record.finish("finished")
+        index = write_index(out_dir, record.data)
+        _call_portfolio(out_dir, record, console)
+    failed = any(r.status == "failed" for r in record.results.values())
+    return BatchOutcome(
+        results=dict(record.results),
+        exit_code=1 if failed else 0,
+        summary=summary_line(record, out_dir, time.monotonic() - t0),
+        run_json=record.path,
+        index_html=index,
+    )
