@@ -33,6 +33,25 @@ rows):
 Apart from the planted bad rows every row is valid, so ingest must reject
 exactly the rows listed under ``bad_rows`` of the truth file.
 
+Truth file (``schema_version`` 1), keys:
+
+``community_id``, ``seed``/``index`` (from :func:`generate`), ``clean``, ``name``,
+``survey_scale``, ``language``, ``households``, ``periods`` ({period: [start, end]}), ``as_of``;
+``files``: {table: {file, format, encoding, header_style, time_style, bool_style, enum_lang,
+score_style, extra_columns, dropped_columns, rows_read, rows_rejected, rows_accepted}};
+``bad_rows``: [{table, source_file, source_row (header = 1), key, column, kind, value}] with
+kind in missing_required, unparseable_date, duplicate_key (the later row; ``key`` is the
+repeated key), score_off_scale, score_out_of_range, rating_out_of_range, negative_hours,
+negative_count, enum_not_listed, time_order (``column`` is the later timestamp), unknown_asset;
+``effects``: {effect: its parameters + identifiers + what the valid rows show};
+``observed``: {metric: {period: value}} computed from the valid rows by the contract
+formulas (satisfaction_index, satisfaction_rate, survey_responses, repair_timely_rate,
+repair_arrival_minutes_median, repair_completion_rate, complaint_count, complaint_rate,
+equipment_failures, equipment_failure_rate, hazard_count, hazard_rectification_rate,
+inspection_score, training_coverage, activity_count, incident_count);
+``targets``: the params targets with ``period`` filled in, ``actual_value`` and
+``expected_achieved`` (true/false, null when the metric is not in ``observed``).
+
 Community ids: ``demo01`` … ``demo99`` (``f"demo{i:02d}"``); when a batch
 reaches an index above 99 every id of that batch is ``f"c{i:04d}"`` (wider
 when needed), so ids of one batch always sort in index order. Each community
@@ -55,11 +74,12 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import yaml
-from scipy.special import ndtr
+from scipy.special import ndtr, ndtri
 
 from .schema import SURVEY_DIMENSIONS, TABLE_ORDER, TABLES, Column
 
 TZ = "Asia/Shanghai"
+COMMUNITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 PERIOD_NAMES = ("baseline", "quality_month", "followup")
 DEFAULT_PERIODS: dict[str, tuple[dt.date, dt.date]] = {
     "baseline": (dt.date(2025, 8, 1), dt.date(2025, 8, 31)),
@@ -250,7 +270,7 @@ class TableStyle:
     notes_sheet: bool = False
 
     @property
-    def file_name(self) -> str:
+    def extension(self) -> str:
         return "xlsx" if self.fmt == "xlsx" else "csv"
 
 
@@ -326,6 +346,8 @@ def generate(
     """Write ``out_dir/data/<id>/<table>.csv|xlsx``, ``out_dir/params/<id>.yaml`` and
     ``truth_dir/<id>.json`` (default ``out_dir/truth``) for ``n_communities``
     communities numbered from ``start_index``; return their ids."""
+    if n_communities < 0 or start_index < 1:
+        raise ValueError("n_communities must be ≥ 0 and start_index ≥ 1")
     out_dir = Path(out_dir)
     last = start_index + n_communities - 1
     ids: list[str] = []
@@ -366,6 +388,8 @@ def generate_community(
     """
     if size not in SIZES:
         raise ValueError(f"size must be one of {', '.join(SIZES)}")
+    if not COMMUNITY_ID.match(community_id):
+        raise ValueError(f"community id {community_id!r} must match [a-z0-9][a-z0-9_-]{{0,63}}")
     out_dir = Path(out_dir)
     truth_dir = Path(truth_dir) if truth_dir is not None else out_dir / "truth"
     c = _community(community_id, rng, size, effects, variant, survey_scale, language, name)
@@ -581,18 +605,39 @@ def score_probs(mean_index: float, scale: int) -> np.ndarray:
     return w / w.sum()
 
 
-def _draw_scores(
-    rng: np.random.Generator, mean_index: np.ndarray, latent: np.ndarray, scale: int, rho: float = 0.6
-) -> np.ndarray:
-    """Scores with the given expected index per row, correlated through ``latent`` (Gaussian copula)."""
-    u = ndtr(rho * latent + np.sqrt(1 - rho**2) * rng.standard_normal(len(latent)))
+def _quantile_scores(u: np.ndarray, mean_index: np.ndarray, scale: int) -> np.ndarray:
+    """Inverse-CDF: uniform ``u`` → score of the distribution with each row's mean index."""
     values = score_values(scale)
-    out = np.empty(len(latent), dtype=float)
+    out = np.empty(len(u), dtype=float)
     for m in np.unique(mean_index):
         rows = mean_index == m
         cdf = np.cumsum(score_probs(float(m), scale))
         out[rows] = values[np.minimum(np.searchsorted(cdf, u[rows], side="right"), len(values) - 1)]
     return out
+
+
+def _draw_overall(
+    rng: np.random.Generator, mean_index: np.ndarray, groups: np.ndarray, scale: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Overall scores and their normal scores ``z``.
+
+    Uniforms are stratified within each group (period × building flag: ``(perm + U) / n``),
+    so each group's sample follows its planted distribution closely: the observed
+    index differs from the planted one by a fraction of a point.
+    """
+    u = np.empty(len(mean_index))
+    for g in np.unique(groups):
+        rows = np.flatnonzero(groups == g)
+        u[rows] = (rng.permutation(len(rows)) + rng.random(len(rows))) / len(rows)
+    return _quantile_scores(u, mean_index, scale), ndtri(u)
+
+
+def _draw_scores(
+    rng: np.random.Generator, mean_index: np.ndarray, latent: np.ndarray, scale: int, rho: float = 0.6
+) -> np.ndarray:
+    """Scores with the given expected index per row, correlated with ``latent`` (Gaussian copula)."""
+    u = ndtr(rho * latent + np.sqrt(1 - rho**2) * rng.standard_normal(len(latent)))
+    return _quantile_scores(u, mean_index, scale)
 
 
 # =============================================================================
@@ -626,9 +671,9 @@ def _surveys(c: Community) -> pd.DataFrame:
     n = len(df)
     df["building"] = rng.choice(c.buildings, n)
     gap = np.where(df["building"].eq(low["building"]) if low else False, low["gap"] if low else 0.0, 0.0)
-    latent = rng.standard_normal(n)
     mean = np.round(df["_level"].to_numpy() + gap, 6)
-    df["overall"] = _draw_scores(rng, mean, latent, c.scale)
+    groups = df["surveyed_at"].dt.strftime("%Y%m").astype(int).to_numpy() * 2 + (gap != 0)
+    df["overall"], latent = _draw_overall(rng, mean, groups, c.scale)
     for dim in SURVEY_DIMENSIONS:
         offset = DIMENSION_OFFSETS[dim] if c.effects else DIMENSION_OFFSETS[dim] / 3
         scores = _draw_scores(rng, np.round(mean + offset, 6), latent, c.scale)
@@ -675,7 +720,6 @@ def _work_orders(c: Community, total: int | None) -> pd.DataFrame:
     dispatched = dispatched.mask(cancelled & (rng.random(n) < 0.5))
     completed = completed.mask(cancelled | (rng.random(n) < 0.02))
     dispatched, arrived, completed = (_before_cut(s, c) for s in (dispatched, arrived, completed))
-    completed = completed.mask(arrived.isna() & completed.notna() & (completed >= c.cut))
     status_words = STATUS[c.language]
     status = np.select(
         [cancelled, completed.notna().to_numpy(), arrived.notna().to_numpy(), dispatched.notna().to_numpy()],
@@ -923,7 +967,7 @@ def _training(c: Community) -> pd.DataFrame:
         for emp, role in zip(staff["employee_id"], staff["role"], strict=True):
             if rng.random() >= reach.get(p, 0.3):
                 continue
-            for course in rng.choice(COURSES[role], int(rng.integers(1, 3)), replace=False):
+            for course in rng.choice(COURSES[role], int(rng.integers(1, 4)), replace=False):
                 score = float(np.clip(round(82 + 10 * rng.standard_normal()), 0, 100))
                 rows.append({
                     "employee_id": emp, "role": role, "course": str(course),
@@ -1315,6 +1359,8 @@ def _plant_bad_rows(c: Community, frames: dict[str, pd.DataFrame], styles: dict[
         df = frames[table]
         if column in styles[table].drop:
             continue
+        if sum(p.table == table for p in plants) >= max(1, len(df) // 10):
+            continue  # keep small tables mostly valid
         rows = _candidates(table, kind, column, df, taken[table])
         if kind == "duplicate_key":
             first_free = next(i for i in range(len(df)) if i not in taken[table])
@@ -1418,7 +1464,7 @@ def _write_all(c: Community, out_dir: Path, frames: dict[str, pd.DataFrame], sty
             (data_dir / f"{table}.{ext}").unlink(missing_ok=True)
         style = styles[table]
         grid = render_table(c, table, frames[table], style, plants)
-        path = data_dir / f"{table}.{style.file_name}"
+        path = data_dir / f"{table}.{style.extension}"
         if style.fmt == "xlsx":
             _write_xlsx(grid, path, style, TABLES[table].label_zh if c.language == "zh" else table)
         else:
@@ -1461,8 +1507,7 @@ def observed_metrics(c: Community, v: dict[str, pd.DataFrame]) -> dict[str, dict
         wo = v["work_orders"]
         wo = wo[_in_period(c, wo["reported_at"], p)]
         wo = wo[~wo["status"].str.lower().isin(["已取消", "cancelled"])]
-        arr = (wo["arrived_at"] - wo["reported_at"]).dt.total_seconds() / 60
-        timely = arr.le(wo["urgency"].map(sla)).fillna(False)
+        arr, timely = _arrival(wo, sla)
         cp = v["complaints"]
         cp = cp[_in_period(c, cp["received_at"], p) & cp["valid"].fillna(True)]
         ev = v["asset_events"]
@@ -1491,6 +1536,13 @@ def observed_metrics(c: Community, v: dict[str, pd.DataFrame]) -> dict[str, dict
         for metric, value in values.items():
             out.setdefault(metric, {})[p] = _round(value)
     return out
+
+
+def _arrival(wo: pd.DataFrame, sla: dict[str, float]) -> tuple[pd.Series, pd.Series]:
+    """Arrival minutes (NaN without arrived_at) and whether each order met its urgency's SLA."""
+    arr = (pd.to_datetime(wo["arrived_at"]) - pd.to_datetime(wo["reported_at"])).dt.total_seconds() / 60
+    limit = wo["urgency"].astype(object).map(sla).astype(float)
+    return arr.astype(float), pd.Series(arr.to_numpy(float) <= limit.to_numpy(float), index=wo.index)
 
 
 def _achieved(target: dict, observed: dict, last: str) -> tuple[bool | None, float | None]:
@@ -1565,14 +1617,15 @@ def _effects_truth(c: Community, v: dict[str, pd.DataFrame], ids: dict, observed
 def _slow_truth(c: Community, v: dict[str, pd.DataFrame], eff: dict) -> dict:
     wo = v["work_orders"]
     wo = wo[~wo["status"].str.lower().isin(["已取消", "cancelled"])]
-    arr = (wo["arrived_at"] - wo["reported_at"]).dt.total_seconds() / 60
-    late = ~arr.le(wo["urgency"].map(_arrival_sla(c))).fillna(False)
+    arr, timely = _arrival(wo, _arrival_sla(c))
+    late = ~timely
     inc = wo["category"].eq(eff["category"])
     return {
         "observed_median_minutes": _round(arr[inc].median()),
         "observed_median_minutes_others": _round(arr[~inc].median()),
         "share_of_orders": _round(inc.mean()),
         "share_of_sla_misses": _round(inc[late].mean()) if late.any() else None,
+        "observed_top_miss_category": str(wo.loc[late, "category"].value_counts().index[0]) if late.any() else None,
     }
 
 
@@ -1590,7 +1643,7 @@ def _truth(c: Community, v: dict[str, pd.DataFrame], frames: dict[str, pd.DataFr
         st = styles[table]
         n_bad = sum(p.table == table for p in plants)
         files[table] = {
-            "file": f"{table}.{st.file_name}", "format": st.fmt, "encoding": st.encoding,
+            "file": f"{table}.{st.extension}", "format": st.fmt, "encoding": st.encoding,
             "header_style": st.header, "time_style": st.time_style,
             "bool_style": st.bool_style, "enum_lang": st.enum_lang,
             "score_style": st.score_style if table == "surveys" else None,

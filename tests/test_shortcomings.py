@@ -235,8 +235,8 @@ def test_gain_not_held_and_worsened() -> None:
     assert row["severity"] == "high"
     worse = only(df, "metric_worsened")
     timely = worse[worse["metric_id"] == "repair_timely_rate"].iloc[0]
-    # baseline: 8 late of 160 → 95.0%; follow-up: 48 + 8 late (blocks overlap: orders 152..159 are ≥ 48) → 104/160 = 65.0%
-    assert "报修及时到场率巩固期为65.0%（n=160），较基线95.0%（n=160）显著变差，变化-30.0个百分点，p<0.001。" == timely["evidence"]
+    # baseline: 8 late of 160 → 95.0%; follow-up: orders 0..47 and 152..159 late = 56 → 104/160 = 65.0%
+    assert timely["evidence"] == "报修及时到场率巩固期为65.0%（n=160），较基线95.0%（n=160）显著变差，变化-30.0个百分点，p<0.001。"
     assert timely["severity"] == "high"  # |relative| = 31.6% ≥ 20%
     ids = df["shortcoming_id"].tolist()
     assert ids == shortcoming_ids(len(df)) and df["rank"].tolist() == list(range(1, len(df) + 1))
@@ -482,11 +482,48 @@ def test_labels_exist_for_every_kind() -> None:
 
 
 # ---------------------------------------------------------------- synthetic communities
-def _synth():
-    return pytest.importorskip("qmlib.synth")
+def _pipeline(root: Path, cid: str) -> tuple[pd.DataFrame, dict]:
+    from qmlib.control_charts import signals
+    from qmlib.ingest import ingest_community
+
+    ing = ingest_community(cid, root / "data", root / "params", root / "outputs", write=False)
+    results = compute_all(ing.tables, ing.params)
+    df = find_shortcomings(
+        ing.tables, results, ing.params, ingest_summary=ing.summary, rejects=ing.rejects,
+        signals=signals(ing.tables, ing.params),
+    )
+    truth = json.loads((root / "truth" / f"{cid}.json").read_text(encoding="utf-8"))
+    return df, truth
 
 
-@pytest.mark.skipif(True, reason="placeholder replaced below when qmlib.synth exists")
-def test_synth_placeholder() -> None:  # pragma: no cover
-    _synth()
-    json.dumps({})
+@pytest.fixture(scope="module")
+def synth_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    synth = pytest.importorskip("qmlib.synth")
+    root = tmp_path_factory.mktemp("synth")
+    synth.generate_community("planted", root, np.random.default_rng(7), effects=None, variant=0)
+    synth.generate_community("clean", root, np.random.default_rng(8), effects={}, variant=1)
+    return root
+
+
+def test_synthetic_planted_effects_are_found(synth_root: Path) -> None:
+    df, truth = _pipeline(synth_root, "planted")
+    eff = truth["effects"]
+    kinds = df.groupby("kind")["subject"].apply(list).to_dict()
+    assert eff["failing_elevator"]["asset_id"] in kinds["repeat_failure"]
+    assert eff["overdue_critical_hazard"]["hazard_id"] in kinds["hazard_overdue"][0].split(",")
+    assert f"category={eff['slow_repair_category']['category']}" in kinds["repair_sla_lag"]
+    assert eff["low_building"]["building"] in kinds["lagging_building"]
+    assert eff["dominant_complaint"]["category"] == kinds["pareto_complaints"][0].split(",")[0]
+    # satisfaction: +8 in the quality month, only 30% of it left in the follow-up
+    assert "satisfaction_index@followup" in kinds["gain_not_held"]
+    # every finding's evidence is one sentence
+    assert df["evidence"].str.count("。").eq(1).all()
+    assert df["evidence"].str.endswith("。").all()
+
+
+def test_synthetic_clean_community_has_few_findings(synth_root: Path) -> None:
+    df, truth = _pipeline(synth_root, "clean")
+    assert truth["clean"] is True
+    real = df[df["category"] != "data_quality"]
+    assert len(real) <= 3, real[["kind", "evidence"]].to_string()
+    assert not ({"repeat_failure", "hazard_overdue", "lagging_building", "repair_sla_lag"} & set(real["kind"]))

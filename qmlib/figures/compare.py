@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..labels import metric_label, t
 from ..metrics.catalog import METRICS, base_metric
@@ -19,6 +20,7 @@ from ..params import Params
 from .style import (
     ACCENT,
     MUTED,
+    WIDTH,
     decorate,
     fmt_value,
     is_percent,
@@ -107,6 +109,8 @@ def _bars(
         percent_axis(ax)
     else:
         ax.set_ylim(0, ymax * 1.35 if ymax > 0 else 1.0)
+        if unit == "count":
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xticks(xs, [period_label(p, lang) for p in periods])
     ax.tick_params(axis="x", length=0)
     ax.set_ylabel(unit_label(unit, lang))
@@ -136,7 +140,7 @@ def period_comparison(
     sig = _significant(changes)
     ncols = min(3, len(ids))
     nrows = math.ceil(len(ids) / ncols)
-    fig, axes = new_figure(0.4 + 2.55 * nrows, nrows, ncols)
+    fig, axes = new_figure(0.4 + 2.55 * nrows, nrows, ncols, width=max(5.6, min(WIDTH, 2.8 * ncols + 0.6)))
     for ax, metric_id in zip(axes.flat, ids, strict=False):
         unit = metric_unit(metric_id)
         _bars(ax, df[df["metric_id"] == metric_id], periods, unit, lang, sig, metric_id)
@@ -181,10 +185,11 @@ def dimension_comparison(
     last = df.sort_values("period", key=lambda s: s.map(params.period_names.index)).groupby("metric_id").last()
     dims = list(last.sort_values("value").index)
     periods = [p for p in params.period_names if p in set(df["period"])]
-    fig, axes = new_figure(1.2 + 0.42 * len(dims) * max(1, len(periods)) ** 0.5, width=7.6)
+    fig, axes = new_figure(1.2 + 0.42 * len(dims) * max(1, len(periods)) ** 0.5)
     ax = axes[0, 0]
     step = 0.8 / max(1, len(periods))
-    offsets = {p: (i - (len(periods) - 1) / 2) * step for i, p in enumerate(periods)}
+    # baseline on top within each dimension, later periods below
+    offsets = {p: ((len(periods) - 1) / 2 - i) * step for i, p in enumerate(periods)}
     unit = metric_unit(base)
     for period in periods:
         rows = df[df["period"] == period].set_index("metric_id")

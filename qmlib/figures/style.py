@@ -140,6 +140,12 @@ LEGEND_BAND = 0.32
 NOTE_BAND = 0.26
 
 
+def _text_width(text: str, size: float) -> float:
+    """Rough width in inches of one line of text: CJK characters 1 em, others 0.55 em."""
+    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
+    return ems * size / 72
+
+
 def decorate(
     fig: Figure,
     title: str,
@@ -151,25 +157,35 @@ def decorate(
 
     The bands are reserved in the constrained layout (``rect``) so that no
     text collides with the axes. ``legend="top"`` puts the legend at the
-    right of the title (short legends: the periods); ``"bottom"`` in its own
-    band above the note (long legends: control charts).
+    right of the title, or on a row of its own under it when both do not
+    fit (short legends: the periods); ``"bottom"`` in its own band above the
+    note (long legends: control charts).
     """
-    height = fig.get_figheight()
+    height, width = fig.get_figheight(), fig.get_figwidth()
+    handles = handles or []
     note_h = NOTE_BAND if note else 0.0
-    legend_h = LEGEND_BAND if handles and legend == "bottom" else 0.0
+    ncols = 3 if len(handles) > 4 else max(len(handles), 1)
+    rows = math.ceil(len(handles) / ncols)
+    legend_h = LEGEND_BAND + 0.2 * (rows - 1) if handles and legend == "bottom" else 0.0
+    top_band, legend_y = TITLE_BAND, 1 - 0.04 / height
+    if handles and legend == "top":
+        title_w = _text_width(title, 12.5)
+        legend_w = sum(_text_width(h.get_label(), 8.5) + 4.2 * 8.5 / 72 for h in handles)
+        if title_w + legend_w + 0.4 > width:
+            top_band = TITLE_BAND + 0.26
+            legend_y = 1 - (TITLE_BAND - 0.04) / height
     bottom = (note_h + legend_h) / height
-    top = TITLE_BAND / height
+    top = top_band / height
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.set(rect=(0.0, bottom, 1.0, 1.0 - top - bottom))
     fig.text(0.012, 1 - 0.07 / height, title, ha="left", va="top", fontsize=12.5, color=INK)
-    if handles:
-        if legend == "bottom":
-            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, note_h / height),
-                       ncols=min(len(handles), 6), frameon=False, borderaxespad=0.2)
-        else:
-            fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.995, 1 - 0.04 / height),
-                       ncols=len(handles), frameon=False, borderaxespad=0.0)
+    if handles and legend == "bottom":
+        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, note_h / height),
+                   ncols=ncols, frameon=False, borderaxespad=0.2)
+    elif handles:
+        fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.995, legend_y),
+                   ncols=len(handles), frameon=False, borderaxespad=0.0)
     if note:
         fig.text(0.012, 0.04 / height, note, ha="left", va="bottom", fontsize=7.5, color=MUTED)
 

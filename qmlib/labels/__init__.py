@@ -10,10 +10,10 @@ display text. Sentence templates use ``str.format`` placeholders.
 
 from __future__ import annotations
 
-from . import core, figures, findings, ingest, report
+from . import core, figures, findings, ingest, portfolio, report
 
 LABELS: dict[str, tuple[str, str]] = {}
-for _module in (core, figures, findings, ingest, report):
+for _module in (core, figures, findings, ingest, portfolio, report):
     _dupes = LABELS.keys() & _module.LABELS.keys()
     if _dupes:
         raise RuntimeError(f"label keys defined twice: {sorted(_dupes)}")

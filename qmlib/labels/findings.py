@@ -75,6 +75,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "finding.chart.p": ("{metric}（周p图）", "{metric} (weekly p-chart)"),
     "finding.chart.u": ("每百户每周有效投诉数（u图）", "valid complaints per 100 households per week (u-chart)"),
     "finding.chart.imr": ("报修到场时长（分钟，单值图，{subgroup}）", "repair arrival minutes (I-chart, {subgroup})"),
+    "finding.word.group": ("{dim}“{group}”", "{dim} “{group}”"),
     "finding.dim.urgency": ("紧急程度", "urgency"),
     "finding.dim.category": ("报修类别", "category"),
     "finding.dim.building": ("楼栋", "building"),

@@ -43,9 +43,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.summary.targets_unknown": ("，{n} 项因数据不足无法判断", ", {n} could not be assessed for lack of data"),
     "report.summary.end": ("。", "."),
     "report.summary.improved": (
-        "{metric}由基线期的 {before} 改善至{period}的 {after}（{change}，{p}），改善具有统计显著性。",
-        "{metric} improved from {before} in the baseline to {after} in the {period} ({change}, {p}); "
-        "the improvement is statistically significant.",
+        "{metric}由基线期的 {before} 提升至{period}的 {after}（{change}，{p}），改善具有统计显著性{held}。",
+        "{metric} improved from {before} in the baseline to {after} in the {period} ({change}, {p}), "
+        "a statistically significant improvement{held}.",
+    ),
+    "report.summary.held": ("；巩固期为 {after}（较基线 {change}，{p}），成效得到保持",
+                            "; at {after} in the follow-up ({change} vs baseline, {p}) the gain held"),
+    "report.summary.not_held": (
+        "；但巩固期为 {after}（较基线 {change}，{p}），成效尚未稳定保持",
+        "; but at {after} in the follow-up ({change} vs baseline, {p}) the gain has not held",
     ),
     "report.summary.worsened": (
         "需要正视：{metric}由基线期的 {before} 变为{period}的 {after}（{change}，{p}），较基线显著变差。",
@@ -74,6 +80,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "report.summary.cards": ("关键指标（{period} 对比 基线期）", "Key metrics ({period} vs baseline)"),
     "report.card.baseline": ("基线 {value}", "Baseline {value}"),
+    "report.card.followup": ("巩固期 {value}", "Follow-up {value}"),
     # ---- targets ----------------------------------------------------------
     "report.targets.intro": (
         "对照质量月启动时设定的量化目标，逐项核对实际完成情况：",
@@ -168,6 +175,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.p.value": ("p={value}", "p={value}"),
     "report.n": ("n={n}", "n={n}"),
     "report.no_test": ("不做检验", "no test"),
+    "report.test_undefined": ("无法检验", "test undefined"),
+    "report.results.zero_rows": (
+        "以下分项在各时期均为 0，未逐项列出：{items}。",
+        "These breakdowns are 0 in every period and are not listed: {items}.",
+    ),
     # ---- shortcomings -----------------------------------------------------
     "report.shortcomings.intro": (
         "依据数据梳理出以下 {count} 项问题与不足，按严重程度排序，每项均附数据依据：",
@@ -195,7 +207,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "The quality month is not the end. What worked will become routine, the KPIs above will be "
         "tracked monthly, and progress will be reported to the owners' committee in the next period.",
     ),
-    "report.plan.next_target_item": ("{kpi}：{target}（{due} 前）", "{kpi}: {target} (by {due})"),
+    "report.plan.next_intro": (
+        "下阶段按以下目标值逐项跟踪验证，目标值均由当前水平和问题依据推算，不低于现状：",
+        "The next period tracks these targets; each is derived from the current level and the evidence, "
+        "and is never worse than today:",
+    ),
+    "report.plan.col.current": ("当前值", "Current"),
+    "report.plan.col.next": ("下阶段目标", "Next target"),
     "report.plan.col.mechanism": ("机制", "Mechanism"),
     "report.plan.col.frequency": ("频次", "Frequency"),
     "report.plan.col.description": ("内容", "Description"),

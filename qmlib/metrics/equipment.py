@@ -94,16 +94,21 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
 
     if "assets" in tables:
         assets = tables["assets"]
+        asset_type = assets["type"].astype("string")
         for period, rows in failures_by_period.items():
             add_estimate(
                 out, "equipment_failure_rate", period,
                 equipment_failure_rate(rows, len(assets), days(params, period)),
             )
-        type_of = dict(zip(assets["asset_id"].astype(str), assets["type"].astype("string"), strict=True))
+        type_of = dict(zip(assets["asset_id"].astype(str), asset_type, strict=True))
+        failure_type = {
+            period: rows["asset_id"].astype(str).map(type_of).to_numpy(dtype=object)
+            for period, rows in failures_by_period.items()
+        }
         for english, zh in asset_types(assets).items():
-            n_assets = int(assets["type"].astype("string").eq(zh).fillna(False).sum())
+            n_assets = int(asset_type.eq(zh).fillna(False).sum())
             for period, rows in failures_by_period.items():
-                of_type = rows[rows["asset_id"].astype(str).map(type_of).eq(zh).fillna(False).to_numpy(dtype=bool)]
+                of_type = rows[failure_type[period] == zh]
                 add_estimate(
                     out, f"equipment_failure_rate.{english}", period,
                     equipment_failure_rate(of_type, n_assets, days(params, period)),

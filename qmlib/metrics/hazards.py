@@ -29,7 +29,7 @@ def due_date(rows: pd.DataFrame, due_days: dict[str, float]) -> pd.Series:
     """
     severity = rows["severity"].astype("string").fillna(DEFAULT_SEVERITY) if "severity" in rows.columns \
         else pd.Series(DEFAULT_SEVERITY, index=rows.index, dtype="string")
-    offset_days = severity.map(lambda s: due_days.get(s, float("nan"))).astype("float64")
+    offset_days = severity.map(dict(due_days)).astype("float64")
     computed = (pd.to_datetime(rows["found_at"]).dt.normalize()
                 + pd.to_timedelta(offset_days, unit="D")).dt.normalize()
     if "due_on" in rows.columns:

@@ -10,7 +10,6 @@ A metric that needs an optional column the export does not have
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..params import Params
@@ -67,7 +66,7 @@ def repair_timely_rate(rows: pd.DataFrame, sla_minutes: dict[str, float]) -> Est
         urgency = rows["urgency"].astype("string").fillna(DEFAULT_URGENCY)
     else:
         urgency = pd.Series(DEFAULT_URGENCY, index=rows.index, dtype="string")
-    limit_seconds = urgency.map(lambda u: sla_minutes.get(u, np.nan)).astype("float64") * 60.0
+    limit_seconds = urgency.map(dict(sla_minutes)).astype("float64") * 60.0
     seconds = seconds_between(rows["reported_at"], rows["arrived_at"])
     return share_estimate((seconds <= limit_seconds).fillna(False))
 

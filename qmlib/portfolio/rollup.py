@@ -36,6 +36,7 @@ TABLES = ("metrics", "changes", "targets", "shortcomings")
 class Portfolio:
     communities: pd.DataFrame
     metrics: pd.DataFrame
+    changes: pd.DataFrame
     targets: pd.DataFrame
     shortcomings: pd.DataFrame
     pooled: pd.DataFrame
@@ -185,5 +186,6 @@ def build_rollup(out_dir: Path | str, params_dir: Path | str) -> Portfolio:
     pooled = pd.concat([pool_metrics(frames["metrics"], facts), pool_arrival_percentiles(out_dir, facts)],
                        ignore_index=True)
     pooled.to_parquet(target / "pooled.parquet", index=False)
-    return Portfolio(communities=facts, metrics=frames["metrics"], targets=frames["targets"],
+    return Portfolio(communities=facts, metrics=frames["metrics"], changes=frames["changes"],
+                     targets=frames["targets"],
                      shortcomings=frames["shortcomings"], pooled=pooled)

@@ -133,6 +133,7 @@ def make_exporter(lang: str = "zh") -> HTMLExporter:
         exclude_output_stdin=True,
         embed_images=True,
         anchor_link_text="",
+        language_code="en" if lang == "en" else "zh",
     )
     remover = TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True)
     exporter.register_preprocessor(remover, enabled=True)
@@ -144,7 +145,7 @@ def render_html(nb: Any, lang: str = "zh") -> str:
     """The report HTML of an executed notebook node (see :func:`render_report`)."""
     exporter = make_exporter(lang)
     resources = {
-        "language_code": LANGUAGE_CODES.get(lang, lang),
+        "qm_lang": LANGUAGE_CODES.get(lang, lang),
         "qm_title": t("report.sec.summary", lang),
         "qm_toc_title": t("report.toc", lang),
         "metadata": {"name": "report"},

@@ -118,11 +118,6 @@ class ReportInputs:
         if self.lang is None:
             self.lang = self.params.language
 
-    @property
-    def focus_period(self) -> str:
-        """The period the summary compares with the baseline: the last one."""
-        return self.params.last_period
-
 
 # ---------------------------------------------------------------------------
 # small helpers
@@ -178,7 +173,11 @@ def change_cell(metric_id: str, row: dict | None, lang: str) -> Markup:
     mark = change_mark(metric_id, row.get("change"), row.get("significant"))
     text = tag("span", fmt_change(metric_id, row.get("change"), lang), class_="qm-delta")
     p = row.get("p_value")
-    ptext = tag("span", fmt_p(p, lang) if not is_missing(p) else t("report.no_test", lang), class_="qm-sub")
+    if not is_missing(p):
+        ptext = tag("span", fmt_p(p, lang), class_="qm-sub")
+    else:
+        tested = _known(metric_id) and metric_def(metric_id).kind in ("mean", "share", "rate")
+        ptext = tag("span", t("report.test_undefined" if tested else "report.no_test", lang), class_="qm-sub")
     return mark + text + ptext
 
 
@@ -228,25 +227,61 @@ def cover(r: ReportInputs) -> Markup:
     )
 
 
-def _significant_changes(r: ReportInputs, good: bool) -> list[dict]:
-    """Significant changes in the focus period that are improvements (``good``) or not."""
+def _significant_changes(r: ReportInputs, periods: Sequence[str], good: bool) -> list[dict]:
+    """Significant changes in ``periods`` that are improvements (``good``) or deteriorations.
+
+    Metrics whose direction is neutral (counts of activities, hazards found)
+    are left out. Base metrics come before their breakdowns, then the
+    smallest p-value first.
+    """
     out = []
     for row in _rows(r.changes):
-        if str(row.get("period")) != r.focus_period or _bool(row.get("significant")) is not True:
+        if str(row.get("period")) not in periods or _bool(row.get("significant")) is not True:
             continue
-        mid = str(row["metric_id"])
-        direction = better_of(mid)
+        direction = better_of(str(row["metric_id"]))
         if direction == 0 or is_missing(row.get("change")):
             continue
-        improves = direction * float(row["change"]) > 0
-        if improves == good:
+        if (direction * float(row["change"]) > 0) == good:
             out.append(row)
-    # base metrics before their breakdowns, then the strongest evidence first
-    return sorted(out, key=lambda x: ("." in str(x["metric_id"]), float(x.get("p_value") or 1)))
+    return sorted(out, key=lambda x: ("." in str(x["metric_id"]), _p_or_one(x.get("p_value"))))
+
+
+def _p_or_one(value: object) -> float:
+    return 1.0 if is_missing(value) else float(value)  # type: ignore[arg-type]
+
+
+def _change_sentence(key: str, row: dict, lang: str, **extra: str) -> str:
+    mid = str(row["metric_id"])
+    return t(key, lang).format(
+        metric=metric_label(mid, lang),
+        before=fmt_value(mid, row.get("baseline_value")),
+        after=fmt_value(mid, row.get("value")),
+        change=fmt_change(mid, row.get("change"), lang),
+        p=fmt_p(row.get("p_value"), lang),
+        period=_period_name(str(row["period"]), lang),
+        **extra,
+    )
+
+
+def _held_clause(r: ReportInputs, metric_id: str, lang: str) -> str:
+    """Whether a quality-month gain held in the follow-up period (empty without one)."""
+    if "followup" not in r.params.period_names:
+        return ""
+    row = _index(r.changes).get((metric_id, "followup"))
+    if row is None:
+        return ""
+    held = _bool(row.get("significant")) is True and better_of(metric_id) * float(row["change"]) > 0
+    key = "report.summary.held" if held else "report.summary.not_held"
+    return t(key, lang).format(
+        after=fmt_value(metric_id, row.get("value")),
+        change=fmt_change(metric_id, row.get("change"), lang),
+        p=fmt_p(row.get("p_value"), lang),
+    )
 
 
 def key_points(r: ReportInputs) -> list[Markup]:
-    """The 3–5 sentences of the summary, honest about deteriorations."""
+    """The 3–6 sentences of the summary: targets, the strongest gains (and whether
+    they held), the most significant deterioration, activities, shortcomings and plan."""
     lang = r.lang or "zh"
     points: list[Markup] = []
     tg = r.targets
@@ -261,24 +296,14 @@ def key_points(r: ReportInputs) -> list[Markup]:
         if unknown:
             text += t("report.summary.targets_unknown", lang).format(n=unknown)
         points.append(esc(text + t("report.summary.end", lang)))
-    period = _period_name(r.focus_period, lang)
-    improved = _significant_changes(r, good=True)
-    worsened = _significant_changes(r, good=False)
-
-    def sentence(key: str, row: dict) -> Markup:
-        mid = str(row["metric_id"])
-        return esc(t(key, lang).format(
-            metric=metric_label(mid, lang),
-            before=fmt_value(mid, row.get("baseline_value")),
-            after=fmt_value(mid, row.get("value")),
-            change=fmt_change(mid, row.get("change"), lang),
-            p=fmt_p(row.get("p_value"), lang),
-            period=period,
-        ))
-
-    n_improved = 1 if worsened else 2
-    points.extend(sentence("report.summary.improved", row) for row in improved[:n_improved])
-    points.extend(sentence("report.summary.worsened", row) for row in worsened[:1])
+    later = [p for p in r.params.period_names if p != "baseline"]
+    improved = _significant_changes(r, ["quality_month"], good=True) or _significant_changes(r, later, good=True)
+    worsened = _significant_changes(r, later, good=False)
+    for row in improved[: 1 if worsened else 2]:
+        held = _held_clause(r, str(row["metric_id"]), lang) if row["period"] == "quality_month" else ""
+        points.append(esc(_change_sentence("report.summary.improved", row, lang, held=held)))
+    for row in worsened[:1]:
+        points.append(esc(_change_sentence("report.summary.worsened", row, lang)))
     if not improved and not worsened and r.changes is not None and not r.changes.empty:
         points.append(esc(t("report.summary.no_significant", lang)))
     acts = _quality_month_activities(r)
@@ -299,12 +324,12 @@ def key_points(r: ReportInputs) -> list[Markup]:
 
 
 def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
-    """Cards with the focus-period value, the baseline and the change of key metrics."""
+    """Cards of key metrics: quality-month value, change against the baseline, baseline and follow-up."""
     lang = r.lang or "zh"
     changes = _index(r.changes)
     cards: list[Markup] = []
     for mid in CARD_METRICS:
-        row = changes.get((mid, r.focus_period))
+        row = changes.get((mid, "quality_month"))
         if row is None:
             continue
         body = (
@@ -314,12 +339,17 @@ def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
             + tag("div", t("report.card.baseline", lang).format(value=fmt_value(mid, row.get("baseline_value"))),
                   class_="qm-card-base")
         )
+        follow = changes.get((mid, "followup"))
+        if follow is not None:
+            body += tag("div", t("report.card.followup", lang).format(value=fmt_value(mid, follow.get("value")))
+                        + " " + change_mark(mid, follow.get("change"), follow.get("significant")),
+                        class_="qm-card-base")
         cards.append(tag("div", body, class_="qm-kpi"))
         if len(cards) == limit:
             break
     if not cards:
         return Markup("")
-    heading = tag("p", t("report.summary.cards", lang).format(period=_period_name(r.focus_period, lang)),
+    heading = tag("p", t("report.summary.cards", lang).format(period=_period_name("quality_month", lang)),
                   class_="qm-cards-title")
     return heading + tag("div", join(cards), class_="qm-kpis")
 
@@ -542,15 +572,31 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     dims = _metric_order({m for m in known if "." in m})
     parts = [para(t("report.results.intro", lang)), para(t("report.results.legend", lang), "qm-legend")]
     parts.append(_comparison_table(r, base, grouped=True))
-    if dims:
+    zero = _all_zero(r.metrics, dims)
+    shown = [m for m in dims if m not in zero]
+    if shown:
         parts.append(h3(t("report.results.dimensions", lang)))
-        parts.append(_comparison_table(r, dims, grouped=True))
+        parts.append(_comparison_table(r, shown, grouped=True))
+    if zero:
+        items = t("report.list_sep", lang).join(metric_label(m, lang) for m in zero)
+        parts.append(para(t("report.results.zero_rows", lang).format(items=items), "qm-note"))
     figures = [figure_html(c) for c in charts if c.figure is not None]
     if figures:
         parts.append(h3(t("report.results.charts", lang)))
         parts.append(tag("div", join(figures), class_="qm-figures"))
     parts.append(para(t("report.results.caveat", lang), "qm-note"))
     return section("sec-results", title, join(parts))
+
+
+def _all_zero(metrics: pd.DataFrame, metric_ids: list[str]) -> list[str]:
+    """Metric ids whose value is 0 in every period they have (e.g. failure rates of types that never failed)."""
+    values = metrics.assign(metric_id=metrics["metric_id"].astype(str))
+    out = []
+    for mid in metric_ids:
+        v = pd.to_numeric(values.loc[values["metric_id"] == mid, "value"], errors="coerce")
+        if len(v) and v.notna().all() and (v == 0).all():
+            out.append(mid)
+    return out
 
 
 def _known(metric_id: str) -> bool:
@@ -603,6 +649,107 @@ def _stage(value: object, lang: str) -> str:
     return _label(key, text, lang)
 
 
+def _kpi_label(kpi: object, lang: str) -> Markup:
+    """A KPI: a metric id becomes its label; other text (already a label) is escaped."""
+    if is_missing(kpi) or not str(kpi):
+        return Markup(DASH)
+    text = str(kpi)
+    return esc(metric_label(text, lang)) if _known(text) else resident_text(text)
+
+
+def _kpi_metric(row: dict) -> str | None:
+    for col in ("kpi_metric_id", "kpi"):
+        value = row.get(col)
+        if not is_missing(value) and _known(str(value)):
+            return str(value)
+    return None
+
+
+def _kpi_target(row: dict) -> str:
+    """The KPI target as text: ``kpi_target_text`` when given, else ``kpi_target`` in the KPI's unit."""
+    text = row.get("kpi_target_text")
+    if not is_missing(text) and str(text).strip():
+        return str(text)
+    value = row.get("kpi_target")
+    if is_missing(value):
+        return DASH
+    metric = _kpi_metric(row)
+    return fmt_value(metric, value) if metric else str(value)
+
+
+def _kpi_current(row: dict) -> str:
+    value = row.get("kpi_current")
+    if is_missing(value):
+        return DASH
+    metric = _kpi_metric(row)
+    return fmt_value(metric, value) if metric else f"{float(value):g}"  # type: ignore[arg-type]
+
+
+def _split_plan(r: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame | Sequence[str] | None]:
+    """(actions answering a shortcoming, routine mechanisms).
+
+    Routine mechanisms are ``r.routines`` when given, else the plan rows
+    without a ``shortcoming_id`` (how :func:`qmlib.plan.build_plan` appends them).
+    """
+    plan = r.plan if r.plan is not None else pd.DataFrame()
+    if plan.empty or "shortcoming_id" not in plan.columns:
+        return plan, r.routines
+    sid = plan["shortcoming_id"].astype("string").fillna("").str.strip()
+    actions, routine_rows = plan[sid != ""], plan[sid == ""]
+    if r.routines is not None:
+        return actions, r.routines
+    return actions, routine_rows
+
+
+def plan_section(r: ReportInputs) -> Markup:
+    """五、未来展望与持续改进计划: PDCA actions, routine mechanisms, next targets."""
+    lang = r.lang or "zh"
+    title = t("report.sec.plan", lang)
+    parts = [para(t("report.plan.intro", lang))]
+    actions, routines = _split_plan(r)
+    parts.append(h3(t("report.plan.actions", lang)))
+    if actions.empty:
+        parts.append(para(t("report.plan.none", lang), "qm-note"))
+    else:
+        cols = ["action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target", "pdca_stage"]
+        body = [[
+            tag("span", row.get("action_id"), class_="qm-id"),
+            tag("span", row.get("shortcoming_id"), class_="qm-id"),
+            resident_text(row.get("action")),
+            esc(row.get("owner_role")),
+            fmt_date(row.get("due_on")),
+            _kpi_label(row.get("kpi"), lang),
+            _kpi_target(row),
+            badge(_stage(row.get("pdca_stage"), lang), "info"),
+        ] for row in _rows(actions)]
+        parts.append(html_table([t(f"plan.col.{c}", lang) for c in cols], body,
+                                nowrap=(0, 1, 3, 4, 6, 7), class_="qm-table--plan"))
+    if isinstance(routines, pd.DataFrame) and not routines.empty:
+        parts.append(h3(t("report.plan.routines", lang)))
+        if "action" in routines.columns:
+            cols = ["action", "owner_role", "kpi", "kpi_target", "pdca_stage"]
+            body = [[
+                resident_text(row.get("action")), esc(row.get("owner_role")), _kpi_label(row.get("kpi"), lang),
+                _kpi_target(row), badge(_stage(row.get("pdca_stage"), lang), "info"),
+            ] for row in _rows(routines)]
+            parts.append(html_table([t(f"plan.col.{c}", lang) for c in cols], body, nowrap=(1, 3, 4),
+                                    class_="qm-table--routines"))
+        else:
+            parts.append(_frame_table(routines, lang))
+    elif routines is not None and not isinstance(routines, pd.DataFrame) and len(routines):
+        parts.append(h3(t("report.plan.routines", lang)))
+        parts.append(bullet_list([resident_text(x) for x in routines]))
+    next_rows = _next_targets(r.plan if r.plan is not None else pd.DataFrame(), lang)
+    if next_rows:
+        parts.append(h3(t("report.plan.next_targets", lang)))
+        parts.append(para(t("report.plan.next_intro", lang)))
+        header = [t("ui.metric", lang), t("report.plan.col.current", lang), t("report.plan.col.next", lang),
+                  t("plan.col.due_on", lang)]
+        parts.append(html_table(header, next_rows, numeric=(1, 2), nowrap=(1, 2, 3), class_="qm-table--next"))
+    parts.append(para(t("report.plan.closing", lang), "qm-closing"))
+    return section("sec-plan", title, join(parts))
+
+
 def _frame_table(frame: pd.DataFrame, lang: str) -> Markup:
     """A generic table of a DataFrame: headers by ``plan.col.*``/``report.plan.col.*`` labels."""
     header = [_label(f"plan.col.{c}", _label(f"report.plan.col.{c}", c, lang), lang) for c in frame.columns]
@@ -611,81 +758,21 @@ def _frame_table(frame: pd.DataFrame, lang: str) -> Markup:
     return html_table(header, rows)
 
 
-def plan_section(r: ReportInputs) -> Markup:
-    """五、未来展望与持续改进计划: PDCA actions, routine mechanisms, next targets."""
-    lang = r.lang or "zh"
-    title = t("report.sec.plan", lang)
-    parts = [para(t("report.plan.intro", lang))]
-    plan = r.plan if r.plan is not None else pd.DataFrame()
-    parts.append(h3(t("report.plan.actions", lang)))
-    if plan.empty:
-        parts.append(para(t("report.plan.none", lang), "qm-note"))
-    else:
-        cols = ["action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target", "pdca_stage"]
-        header = [t(f"plan.col.{c}", lang) for c in cols]
-        target_col = "kpi_target_text" if "kpi_target_text" in plan.columns else "kpi_target"
-        body = []
-        for row in _rows(plan):
-            body.append([
-                tag("span", row.get("action_id"), class_="qm-id"),
-                tag("span", row.get("shortcoming_id") if not is_missing(row.get("shortcoming_id")) else DASH,
-                    class_="qm-id"),
-                resident_text(row.get("action")),
-                esc(row.get("owner_role")),
-                fmt_date(row.get("due_on")),
-                _kpi_label(row.get("kpi"), lang),
-                _kpi_target(row, target_col),
-                badge(_stage(row.get("pdca_stage"), lang), "info"),
-            ])
-        parts.append(html_table(header, body, nowrap=(0, 1, 3, 4, 7), class_="qm-table--plan"))
-    routines = r.routines
-    if routines is not None and len(routines):
-        parts.append(h3(t("report.plan.routines", lang)))
-        if isinstance(routines, pd.DataFrame):
-            parts.append(_frame_table(routines, lang))
-        else:
-            parts.append(bullet_list([resident_text(x) for x in routines]))
-    next_targets = _next_targets(plan, lang)
-    if next_targets:
-        parts.append(h3(t("report.plan.next_targets", lang)))
-        parts.append(bullet_list(next_targets, class_="qm-targets-next"))
-    parts.append(para(t("report.plan.closing", lang), "qm-closing"))
-    return section("sec-plan", title, join(parts))
-
-
-def _kpi_label(kpi: object, lang: str) -> str:
-    if is_missing(kpi):
-        return DASH
-    text = str(kpi)
-    return metric_label(text, lang) if _known(text) else text
-
-
-def _kpi_target(row: dict, column: str) -> str:
-    """The KPI target as text: a number is formatted in the unit of its KPI metric."""
-    value, kpi = row.get(column), row.get("kpi")
-    if is_missing(value):
-        return DASH
-    if isinstance(value, int | float) and not is_missing(kpi) and _known(str(kpi)):
-        return fmt_value(str(kpi), value)
-    return str(value)
-
-
-def _next_targets(plan: pd.DataFrame, lang: str) -> list[Markup]:
-    """One line per distinct KPI of the plan: ``KPI: target (by date)``."""
+def _next_targets(plan: pd.DataFrame, lang: str) -> list[list[object]]:
+    """One row per distinct KPI with a target: KPI, current value, next target, earliest due date."""
     if plan.empty or "kpi" not in plan.columns:
         return []
-    target_col = "kpi_target_text" if "kpi_target_text" in plan.columns else "kpi_target"
-    seen: dict[str, Markup] = {}
+    seen: dict[str, list[object]] = {}
     for row in _rows(plan):
-        kpi = row.get("kpi")
-        if is_missing(kpi) or is_missing(row.get(target_col)):
+        target = _kpi_target(row)
+        if is_missing(row.get("kpi")) or not str(row.get("kpi")) or target == DASH:
             continue
-        target = _kpi_target(row, target_col)
-        key = f"{kpi}|{target}"
-        if key not in seen:
-            due = fmt_date(row.get("due_on"))
-            seen[key] = esc(t("report.plan.next_target_item", lang).format(
-                kpi=_kpi_label(kpi, lang), target=target, due=due))
+        key = f"{row.get('kpi')}|{target}"
+        due = fmt_date(row.get("due_on"))
+        if key in seen:
+            seen[key][3] = min(str(seen[key][3]), due)
+            continue
+        seen[key] = [_kpi_label(row.get("kpi"), lang), _kpi_current(row), tag("strong", target), due]
     return list(seen.values())
 
 

@@ -34,9 +34,11 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from qmlib.errors import QmError
+
 from . import engine as warm_engine
 from .communities import default_notebooks_dir, list_notebooks
-from .execute import CommunityResult, failed_result, run_community
+from .execute import CommunityResult, error_message, failed_result, run_community
 from .index import write_index
 from .lock import outputs_lock
 from .record import RUN_JSON, RunRecord
@@ -188,7 +190,11 @@ def _call_portfolio(out_dir: Path, record: RunRecord, console: Console) -> None:
             return
         build(out_dir)
     except Exception as exc:
-        message = f"{type(exc).__name__}: {exc}"
+        if hasattr(exc, "ename"):  # a notebook failed (PapermillExecutionError): its error, not the traceback
+            message = error_message(exc.ename, getattr(exc, "evalue", ""))
+        else:
+            message = str(exc) if isinstance(exc, QmError) else f"{type(exc).__name__}: {exc}"
+        message = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
         record.set_portfolio("failed", message)
         console.print(f"[yellow]![/] portfolio report failed: {escape(message)}", highlight=False)
         return

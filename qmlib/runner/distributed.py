@@ -64,7 +64,7 @@ def run_on_dask(
             client.submit(task, cid, key=f"qm-run-{cid}-{token}", pure=False, retries=0): cid for cid in ids
         }
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 cid = futures[future]
                 try:
                     result = future.result()

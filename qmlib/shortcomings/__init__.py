@@ -20,7 +20,11 @@ Finding families (one module each, every finder a pure function of a
 
 Severity and ranking: :mod:`.ranking`. Output columns: contract section 5
 first (community_id, shortcoming_id, category, severity, metric_id, evidence),
-then ``kind, rank, score, subject, period, value, reference, n``.
+then ``kind, rank, score, subject, subject_label, period, value, reference, n``
+(``subject``: machine-readable, e.g. ``category=水电维修``; ``subject_label``:
+the same for people, in ``lang``; ``value``: current value of ``metric_id`` for
+the subject; ``reference``: the level good looks like — baseline, rest of the
+community, quality-month level or target).
 ``category`` and ``severity`` are codes (labels: ``finding.category.<code>``,
 ``finding.severity.<code>``); ``evidence`` is one sentence in ``lang`` with
 phone and ID-card numbers masked.
@@ -47,7 +51,9 @@ from .ranking import KIND_CATEGORY, KINDS, assess, shortcoming_ids
 from .service import backlog, hazard_overdue, repair_sla_lag, serious_incident
 
 CONTRACT_COLUMNS: list[str] = ["community_id", "shortcoming_id", "category", "severity", "metric_id", "evidence"]
-EXTRA_COLUMNS: list[str] = ["kind", "rank", "score", "subject", "period", "value", "reference", "n"]
+EXTRA_COLUMNS: list[str] = [
+    "kind", "rank", "score", "subject", "subject_label", "period", "value", "reference", "n",
+]
 SHORTCOMING_COLUMNS: list[str] = CONTRACT_COLUMNS + EXTRA_COLUMNS
 
 #: Every finder, in the order they run (the order does not affect the ranking).
@@ -145,6 +151,7 @@ def find_shortcomings(
             "rank": list(range(1, len(ranked) + 1)),
             "score": [f.score for f in ranked],
             "subject": [mask_pii(f.subject) for f in ranked],
+            "subject_label": [mask_pii(f.label) for f in ranked],
             "period": [f.period for f in ranked],
             "value": pd.array([f.value for f in ranked], dtype="Float64"),
             "reference": pd.array([f.reference for f in ranked], dtype="Float64"),

@@ -92,7 +92,8 @@ class Finding:
     """One shortcoming before ranking.
 
     ``subject`` names what the finding is about (a building, an asset id, a
-    ``metric@period``); ``value`` is the current value of ``metric_id`` for that
+    ``metric@period``; lists comma-separated) and ``label`` the same for
+    people, in the context language; ``value`` is the current value of ``metric_id`` for that
     subject and ``reference`` the value that good looks like (the baseline, the
     rest of the community, the target); both feed the plan's next targets.
     ``facts`` hold the numbers the severity and ranking rules read.
@@ -103,6 +104,7 @@ class Finding:
     evidence: str
     metric_id: str = ""
     subject: str = ""
+    label: str = ""
     period: str = ""
     value: float | None = None
     reference: float | None = None

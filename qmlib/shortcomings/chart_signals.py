@@ -69,6 +69,7 @@ def control_signal(ctx: Context) -> list[Finding]:
         elif len(rows) < ctx.rules.control_min_points:
             continue
         last = rows.iloc[-1]
+        name = _chart_name(ctx, chart, metric_id, subgroup)
         rules = [t(f"finding.rule.{r}", ctx.lang) for r in dict.fromkeys(rows["rule"].astype(str))]
         out.append(
             Finding(
@@ -76,7 +77,7 @@ def control_signal(ctx: Context) -> list[Finding]:
                 category="stability",
                 evidence=ctx.text(
                     "finding.ev.control_signal",
-                    chart=_chart_name(ctx, chart, metric_id, subgroup),
+                    chart=name,
                     first=str(rows["point"].iloc[0]),
                     last=str(last["point"]),
                     count=len(rows),
@@ -86,6 +87,7 @@ def control_signal(ctx: Context) -> list[Finding]:
                 ),
                 metric_id=metric_id,
                 subject=f"{chart}:{metric_id}" + (f":{subgroup}" if subgroup else ""),
+                label=name,
                 period=str(last["period"]),
                 n=len(rows),
                 facts={"count": len(rows), "beyond_limits": bool(beyond.any())},

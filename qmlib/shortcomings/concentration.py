@@ -54,6 +54,7 @@ def _pareto(ctx: Context, kind: str, rows: pd.DataFrame, metric_id: str) -> list
             ),
             metric_id=metric_id,
             subject=",".join(str(c) for c in few.index),
+            label=ctx.join([str(c) for c in few.index]),
             n=n,
             facts={"top_share": float(top_share), "k": k, "categories": total},
         )
@@ -139,6 +140,7 @@ def lagging_building(ctx: Context) -> list[Finding]:
                 evidence=ctx.text("finding.ev.lagging_building", building=name, **_lag_args(stats, g.size, r.size)),
                 metric_id="satisfaction_index",
                 subject=name,
+                label=name,
                 value=stats["value"],
                 reference=stats["rest"],
                 n=int(g.size),
@@ -179,6 +181,7 @@ def lagging_dimension(ctx: Context) -> list[Finding]:
                 ),
                 metric_id=f"satisfaction_index.{d}",
                 subject=d,
+                label=ctx.text(f"dimension.{d}"),
                 value=stats["value"],
                 reference=stats["rest"],
                 n=int(scores[d].size),
@@ -226,6 +229,7 @@ def training_gap(ctx: Context) -> list[Finding]:
             evidence=ctx.text("finding.ev.training_gap", min=fmt_share(ctx.rules.training_min_coverage), items=ctx.join(items)),
             metric_id="training_coverage",
             subject=",".join(role for _, role, _, _ in gaps),
+            label=ctx.join([role for _, role, _, _ in gaps]),
             facts={"zero_roles": sum(1 for g in gaps if g[2] == 0), "min_coverage": gaps[0][0]},
         )
     ]

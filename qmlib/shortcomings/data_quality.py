@@ -52,6 +52,7 @@ def data_rejects(ctx: Context) -> list[Finding]:
                     cols=cols,
                 ),
                 subject=str(table),
+                label=t(f"table.{table}", ctx.lang),
                 n=read,
                 facts={"share": share},
             )
@@ -73,6 +74,7 @@ def data_missing_tables(ctx: Context) -> list[Finding]:
                 tables=ctx.join([t(f"table.{name}", ctx.lang) for name in missing], limit=len(missing)),
             ),
             subject=",".join(missing),
+            label=ctx.join([t(f"table.{name}", ctx.lang) for name in missing], limit=len(missing)),
             facts={"count": len(missing)},
         )
     ]

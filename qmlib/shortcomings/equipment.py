@@ -65,6 +65,7 @@ def repeat_failure(ctx: Context) -> list[Finding]:
                 ),
                 metric_id=f"equipment_failure_rate.{eng}" if eng else "equipment_failure_rate",
                 subject=str(asset_id),
+                label=str(asset_id),
                 n=int(row["count"]),
                 facts={"count": int(row["count"]), "threshold": threshold, "asset_type": zh_type},
             )
@@ -116,6 +117,7 @@ def maintenance_late(ctx: Context) -> list[Finding]:
             ),
             metric_id="maintenance_on_time_rate",
             subject="maintenance",
+            label=ctx.metric("maintenance_on_time_rate"),
             value=share,
             n=n,
             facts={"on_time": share, "missed": missed},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..labels import t
 from ..metrics.stats import wilson_interval
 from ..periods import as_of_cutoff
 from ..schema import ENGLISH
@@ -84,13 +85,14 @@ def repair_sla_lag(ctx: Context) -> list[Finding]:
             if g_ci is None or r_ci is None or not (g_ci[0] > r_ci[1] and p_g - p_r >= rules.min_share_gap):
                 continue
             shown = _english("urgency", str(group), ctx.lang) if dim == "urgency" else str(group)
+            dim_label = ctx.text(f"finding.dim.{dim}")
             out.append(
                 Finding(
                     kind="repair_sla_lag",
                     category="timeliness",
                     evidence=ctx.text(
                         "finding.ev.repair_sla_lag",
-                        dim=ctx.text(f"finding.dim.{dim}"),
+                        dim=dim_label,
                         group=shown,
                         miss_share=fmt_share(p_g),
                         n=n,
@@ -100,6 +102,7 @@ def repair_sla_lag(ctx: Context) -> list[Finding]:
                     ),
                     metric_id="repair_timely_rate",
                     subject=f"{dim}={group}",
+                    label=ctx.text("finding.word.group", dim=dim_label, group=shown),
                     value=1.0 - p_g,
                     reference=1.0 - p_r,
                     n=n,
@@ -182,6 +185,7 @@ def backlog(ctx: Context) -> list[Finding]:
             evidence=ctx.text("finding.ev.open_backlog", as_of=ctx.as_of, items=sep.join(p[3] for p in parts)),
             metric_id=main[2],
             subject=",".join(p[1] for p in parts),
+            label=ctx.join([t(f"table.{p[1]}", ctx.lang) for p in parts]),
             n=sum(p[4] for p in parts),
             facts={
                 "open": sum(p[4] for p in parts),
@@ -234,6 +238,7 @@ def hazard_overdue(ctx: Context) -> list[Finding]:
             evidence=ctx.text("finding.ev.hazard_overdue", as_of=ctx.as_of, count=len(rows), items=ctx.join(items)),
             metric_id="hazard_on_time_rate",
             subject=",".join(str(x) for x in rows["hazard_id"]),
+            label=ctx.join([str(x) for x in rows["hazard_id"]]),
             n=len(rows),
             facts={"count": len(rows), "critical": int(rows["_crit"].sum())},
         )
@@ -267,6 +272,7 @@ def serious_incident(ctx: Context) -> list[Finding]:
             evidence=ctx.text("finding.ev.serious_incident", count=len(rows), items=ctx.join(items)),
             metric_id="serious_incident_count",
             subject=",".join(str(x) for x in rows["incident_id"]),
+            label=ctx.join([str(x) for x in rows["incident_id"]]),
             n=len(rows),
             facts={"count": len(rows)},
         )
