@@ -22,8 +22,9 @@ Problems = list[tuple[pd.Series, str]]
 
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "1.0", "t", "对"})
 FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "0.0", "f"})
-_TZ_SUFFIX = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|z|UTC|[+-]\d{2}(?::?\d{2})?)$"
-_TZ_END = r"(?:Z|z|UTC|[+-]\d\d:?\d\d|[+-]\d\d)$"
+# RE2-compatible patterns ([0-9], no \s): pandas runs them in pyarrow, not per row in Python
+_TZ_SUFFIX = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? *(?:Z|z|UTC|[+-][0-9]{2}(?::?[0-9]{2})?)$"
+_TZ_END = r"(?:Z|z|UTC|[+-][0-9][0-9]:?[0-9][0-9]|[+-][0-9][0-9])$"
 _FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -70,10 +71,10 @@ def _split_objects(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 def _normalise_datetime_text(text: pd.Series) -> pd.Series:
     """``2025年9月1日 8时30分`` / ``2025/9/1 8:30`` → ``2025-9-1 8:30``."""
     s = text.str.replace("：", ":", regex=False)
-    s = s.str.replace(r"\s*[年月/]\s*", "-", regex=True).str.replace(r"\s*日\s*", " ", regex=True)
-    s = s.str.replace(r"\s*[时點点]\s*", ":", regex=True).str.replace(r"\s*分\s*", ":", regex=True)
-    s = s.str.replace("秒", "", regex=False).str.replace(r":\s*$", "", regex=True)
-    return s.str.replace(r"\s+", " ", regex=True).str.strip()
+    s = s.str.replace(r" *[年月/] *", "-", regex=True).str.replace(r" *日 *", " ", regex=True)
+    s = s.str.replace(r" *[时點点] *", ":", regex=True).str.replace(r" *分 *", ":", regex=True)
+    s = s.str.replace("秒", "", regex=False).str.replace(r": *$", "", regex=True)
+    return s.str.replace(r"  +", " ", regex=True).str.strip()
 
 
 def _to_ns(values: pd.Series) -> pd.Series:
@@ -122,7 +123,7 @@ def parse_datetime(raw: pd.Series, ctx: ParseContext) -> tuple[pd.Series, pd.Ser
             aware = text[has_tz]
             aware = aware[aware.str.contains(_TZ_SUFFIX, regex=True)]
             has_tz = has_tz & text.index.isin(aware.index)
-            aware = aware.str.replace(r"\s*UTC$", "Z", regex=True).str.replace(" ", "T", n=1, regex=False)
+            aware = aware.str.replace(r" *UTC$", "Z", regex=True).str.replace(" ", "T", n=1, regex=False)
             parsed = pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce")
             parsed = parsed.dt.tz_convert(ctx.timezone).dt.tz_localize(None)
             out.loc[parsed.index] = _to_ns(parsed)

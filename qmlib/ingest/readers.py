@@ -74,6 +74,24 @@ def detect_encoding(data: bytes, path: Path) -> str:
                          "a CSV file saved as UTF-8 or GBK")
 
 
+def _parse_csv(data: bytes, encoding: str) -> pd.DataFrame:
+    """Parse CSV bytes into string cells.
+
+    Files without quote characters or blank lines take pyarrow's multi-threaded
+    parser; the others pandas' C parser, which keeps blank lines (so row
+    numbers match the spreadsheet) and quoted line breaks.
+    """
+    simple = b'"' not in data and b"\n\n" not in data and b"\n\r\n" not in data
+    if simple:
+        try:
+            return pd.read_csv(io.BytesIO(data), encoding=encoding, dtype=str, keep_default_na=False,
+                               na_values=[], engine="pyarrow").fillna("")
+        except Exception:  # pyarrow refuses some irregular files: the C parser decides
+            pass
+    return pd.read_csv(io.BytesIO(data), encoding=encoding, dtype=str, keep_default_na=False,
+                       na_filter=False, skip_blank_lines=False, header=0, engine="c")
+
+
 def read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
     """All cells of a CSV as strings (empty cells ``""``), header row not included."""
     data = path.read_bytes()
@@ -81,16 +99,7 @@ def read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
         raise InputFileError(str(path), "is empty (no header row)", "a header row with the column names")
     encoding = detect_encoding(data, path)
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            encoding=encoding,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            header=0,
-            engine="c",
-        )
+        frame = _parse_csv(data, encoding)
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputFileError(str(path), f"is not a valid CSV file ({exc})".strip()) from None
     frame.columns = [str(c) for c in frame.columns]
