@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -40,7 +40,7 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 
-class EngineName(str, Enum):
+class EngineName(StrEnum):
     """Papermill engines ``qm run`` can use."""
 
     qm_warm = "qm_warm"
@@ -88,7 +88,8 @@ def run(
     ] = None,
     force: Annotated[bool, typer.Option(help="Rerun communities whose inputs did not change.")] = False,
     engine: Annotated[
-        EngineName, typer.Option(help="qm_warm reuses one kernel per worker; nbclient starts one per notebook.")
+        EngineName,
+        typer.Option(help="qm_warm reuses one kernel per worker; nbclient starts one per notebook."),
     ] = EngineName.qm_warm,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT (workers share the filesystem).")
@@ -135,8 +136,12 @@ def run(
 
 @app.command()
 def synth(
-    communities: Annotated[int, typer.Option("--communities", "-n", min=1, help="How many communities.")] = 10,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write data/ and params/ into.")] = Path("."),
+    communities: Annotated[
+        int, typer.Option("--communities", "-n", min=1, help="How many communities.")
+    ] = 10,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write data/ and params/ into.")] = Path(
+        "."
+    ),
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 0,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:

@@ -54,7 +54,7 @@ from .metrics.hazards import DEFAULT_SEVERITY, due_date
 from .metrics.repairs import DEFAULT_URGENCY, active_orders, arrival_minutes
 from .metrics.satisfaction import to_index
 from .params import Params
-from .periods import assign_periods, bounds, by_as_of, week_start
+from .periods import assign_periods, bounds, by_as_of
 
 RULE_BEYOND = "beyond_limits"
 RULE_RUN = "run_of_8"
@@ -238,7 +238,8 @@ def period_weeks(params: Params) -> pd.DataFrame:
 
 def week_point(times: pd.Series, period: pd.Series, params: Params) -> pd.Series:
     """First day of the weekly subgroup of each time: its Monday, or its period's first day."""
-    monday = week_start(times)
+    t = pd.to_datetime(times)
+    monday = (t.dt.normalize() - pd.to_timedelta(t.dt.day_of_week, unit="D")).astype("datetime64[ns]")
     starts = period.map({p: bounds(params, p)[0] for p in params.period_names}).astype("datetime64[ns]")
     return monday.where(monday >= starts, starts)
 

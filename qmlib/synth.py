@@ -30,6 +30,11 @@ rows):
 ``dominant_complaint``      ``{category, share}``: that complaint category's expected share.
 ``bad_rows``                ``{}``: plant ~0.5–1 % invalid rows (recorded in the truth file).
 
+A clean community (``effects={}``) also has good service levels: satisfaction index
+80 in every period, no orders/complaints left open for good, every hazard rectified,
+no serious incident and reachable ``at_least`` targets, so it should produce
+(almost) no shortcomings.
+
 Apart from the planted bad rows every row is valid, so ingest must reject
 exactly the rows listed under ``bad_rows`` of the truth file.
 
@@ -249,6 +254,11 @@ class Community:
     def effect(self, name: str) -> dict | None:
         return self.effects.get(name)
 
+    @property
+    def clean(self) -> bool:
+        """No planted effects and no bad rows: few problems and achievable targets."""
+        return not self.effects
+
 
 @dataclass
 class TableStyle:
@@ -345,7 +355,12 @@ def generate(
 ) -> list[str]:
     """Write ``out_dir/data/<id>/<table>.csv|xlsx``, ``out_dir/params/<id>.yaml`` and
     ``truth_dir/<id>.json`` (default ``out_dir/truth``) for ``n_communities``
-    communities numbered from ``start_index``; return their ids."""
+    communities numbered from ``start_index``; return their ids.
+
+    ``size``: ``tiny`` (×0.2 rows, for fast tests), ``demo`` (CONTRACT-sized demo:
+    ~500 surveys, ~650 work orders, …) or ``large`` (×10). Community ``i`` gets
+    :func:`community_profile` ``(i)`` and the random stream ``default_rng([seed, i])``.
+    """
     if n_communities < 0 or start_index < 1:
         raise ValueError("n_communities must be ≥ 0 and start_index ≥ 1")
     out_dir = Path(out_dir)
@@ -512,8 +527,18 @@ TARGET_POOL: tuple[dict, ...] = (
 )
 
 
+CLEAN_TARGETS: tuple[dict, ...] = (
+    {"metric": "satisfaction_index", "kind": "at_least", "value": 75, "period": "quality_month"},
+    {"metric": "repair_timely_rate", "kind": "at_least", "value": 0.8, "period": "quality_month"},
+    {"metric": "hazard_rectification_rate", "kind": "at_least", "value": 0.9, "period": "quality_month"},
+    {"metric": "training_coverage", "kind": "at_least", "value": 0.7, "period": "quality_month"},
+)
+
+
 def _targets(c: Community) -> list[dict]:
-    """3–5 targets; the first always is the satisfaction delta."""
+    """3–5 targets; the first always is the satisfaction delta (a clean community: reachable levels)."""
+    if c.clean:
+        return [dict(t) for t in CLEAN_TARGETS]
     n = int(c.rng.integers(3, 6))
     rest = c.rng.choice(np.arange(1, len(TARGET_POOL)), size=n - 1, replace=False)
     return [dict(TARGET_POOL[i]) for i in [0, *sorted(int(x) for x in rest)]]
@@ -675,7 +700,7 @@ def _surveys(c: Community) -> pd.DataFrame:
     groups = df["surveyed_at"].dt.strftime("%Y%m").astype(int).to_numpy() * 2 + (gap != 0)
     df["overall"], latent = _draw_overall(rng, mean, groups, c.scale)
     for dim in SURVEY_DIMENSIONS:
-        offset = DIMENSION_OFFSETS[dim] if c.effects else DIMENSION_OFFSETS[dim] / 3
+        offset = DIMENSION_OFFSETS[dim] if not c.clean else DIMENSION_OFFSETS[dim] / 3
         scores = _draw_scores(rng, np.round(mean + offset, 6), latent, c.scale)
         df[dim] = np.where(rng.random(n) < 0.02, np.nan, scores)
     df["comment"] = np.where(rng.random(n) < 0.3, rng.choice(SURVEY_COMMENTS, n), None)
@@ -718,7 +743,7 @@ def _work_orders(c: Community, total: int | None) -> pd.DataFrame:
     completed = arrived + _minutes(duration)
     arrived = arrived.mask(cancelled | (rng.random(n) < 0.015))
     dispatched = dispatched.mask(cancelled & (rng.random(n) < 0.5))
-    completed = completed.mask(cancelled | (rng.random(n) < 0.02))
+    completed = completed.mask(cancelled | (rng.random(n) < (0.0 if c.clean else 0.02)))
     dispatched, arrived, completed = (_before_cut(s, c) for s in (dispatched, arrived, completed))
     status_words = STATUS[c.language]
     status = np.select(
@@ -773,8 +798,8 @@ def _complaints(c: Community) -> pd.DataFrame:
     received = pd.Series(times)
     responded = received + _minutes(60 * 2.0 * np.exp(1.2 * rng.standard_normal(n)))
     closed = responded + _minutes(60 * 30.0 * np.exp(rng.standard_normal(n)))
-    responded = _before_cut(responded.mask(rng.random(n) < 0.03), c)
-    closed = _before_cut(closed.mask(responded.isna() | (rng.random(n) < 0.06)), c)
+    responded = _before_cut(responded.mask(rng.random(n) < (0.0 if c.clean else 0.03)), c)
+    closed = _before_cut(closed.mask(responded.isna() | (rng.random(n) < (0.0 if c.clean else 0.06))), c)
     channel = _weighted(rng, COMPLAINT_CHANNELS, n)
     return pd.DataFrame({
         "complaint_id": _ids("TS", n),
@@ -906,7 +931,7 @@ def _hazards(c: Community) -> tuple[pd.DataFrame, str | None]:
     scale_days = np.select([severity == "重大", severity == "较大"], [0.15, 1.2], 2.5)
     hours = np.minimum(scale_days * 24 * np.exp(0.7 * rng.standard_normal(n)), np.where(severity == "重大", 20, 1e4))
     rect = found_s + _minutes(hours * 60)
-    rect = rect.mask((severity == "一般") & (rng.random(n) < (0.05 if c.effects else 0.0)))
+    rect = rect.mask((severity == "一般") & (rng.random(n) < (0.05 if not c.clean else 0.0)))
     rect = rect.where(rect < c.cut)
     df = pd.DataFrame({"found_at": found_s.astype("datetime64[us]"),
                        "area": _weighted(rng, HAZARD_AREAS, n), "severity": severity,
@@ -931,10 +956,10 @@ def _hazards(c: Community) -> tuple[pd.DataFrame, str | None]:
 def _inspections(c: Community) -> pd.DataFrame:
     rng = c.rng
     counts = _period_counts(c, 20, 30, {"quality_month": 2.0})
-    gain = 3.0 if c.effects else 0.0
+    gain = 3.0 if not c.clean else 0.0
     parts = []
     for p, n in counts.items():
-        mean = (88.0 if not c.effects else 84.0) + (gain if p == "quality_month" else gain / 3)
+        mean = (88.0 if c.clean else 84.0) + (gain if p == "quality_month" else gain / 3)
         parts.append(pd.DataFrame({
             "inspected_on": _dates(rng, n, c.bounds(p)[0], c.days(p)),
             "score": np.clip(np.round((mean + 5.5 * rng.standard_normal(n)) * 2) / 2, 40, 100),
@@ -1005,14 +1030,14 @@ def _activities(c: Community) -> pd.DataFrame:
 
 def _incidents(c: Community) -> pd.DataFrame:
     rng = c.rng
-    lam = 0.9 if c.effects else 0.3
+    lam = 0.9 if not c.clean else 0.3
     counts = {p: int(rng.poisson(lam)) for p in c.periods}
     total = sum(counts.values())
     if total > 6:
         counts = {p: min(n, 2) for p, n in counts.items()}
     times = np.sort(np.concatenate([_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
     n = len(times)
-    sev_p = [0.6, 0.3, 0.1, 0.0] if c.effects else [1.0, 0.0, 0.0, 0.0]
+    sev_p = [0.6, 0.3, 0.1, 0.0] if not c.clean else [1.0, 0.0, 0.0, 0.0]
     return pd.DataFrame({
         "incident_id": _ids("SG", n, width=3),
         "occurred_at": times.astype("datetime64[us]"),
@@ -1658,7 +1683,7 @@ def _truth(c: Community, v: dict[str, pd.DataFrame], frames: dict[str, pd.DataFr
         "schema_version": 1,
         "community_id": c.cid,
         **(meta or {}),
-        "clean": not c.effects,
+        "clean": c.clean,
         "name": c.name,
         "survey_scale": c.scale,
         "language": c.language,

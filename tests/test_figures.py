@@ -7,7 +7,6 @@ recorded, and any "Glyph … missing from font(s)" warning fails the test.
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 from collections.abc import Callable
@@ -19,10 +18,11 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from qmlib import figures as qf
-from qmlib.figures.style import PERIOD_COLORS
+from qmlib.figures.style import PERIOD_COLORS, chart_title
 from qmlib.labels import t
 from qmlib.metrics.catalog import METRICS
 from qmlib.params import Params, parse_params
@@ -95,7 +95,7 @@ def make_tables(seed: int = 7) -> dict[str, pd.DataFrame]:
     })
 
     # complaints: fewer in the quality month
-    ct, cper = _times(rng, {"baseline": 45, "quality_month": 22, "followup": 28})
+    ct, _ = _times(rng, {"baseline": 45, "quality_month": 22, "followup": 28})
     m = len(ct)
     resp_h = rng.exponential(10, m)
     complaints = pd.DataFrame({
@@ -192,8 +192,8 @@ def make_metrics(params: Params) -> pd.DataFrame:
     base_values = {"share": 0.82, "ratio": 0.35, "points": 78.0, "per100hh30d": 4.2, "minutes": 24.0,
                    "rating": 4.3, "per100assets30d": 12.0, "hours": 3.5, "count": 12.0}
     rows = []
-    ids = list(METRICS) + ["inspection_score.保洁", "inspection_score.绿化", "satisfaction_index.cleaning",
-                           "equipment_failure_rate.elevator", "equipment_failure_rate.fire"]
+    ids = [*METRICS, "inspection_score.保洁", "inspection_score.绿化", "satisfaction_index.cleaning",
+           "equipment_failure_rate.elevator", "equipment_failure_rate.fire"]
     for metric_id in ids:
         m = METRICS[metric_id.split(".")[0]]
         v0 = base_values[m.unit]
@@ -230,16 +230,27 @@ def metrics(params: Params) -> pd.DataFrame:
 
 
 def render(fig: Figure) -> list[str]:
-    """Draw the figure to PNG and return the glyph warnings raised while drawing."""
+    """Draw the figure with Agg and return the glyph warnings raised while drawing.
+
+    matplotlib warns "Glyph NNNN (...) missing from font(s) ..." at draw time
+    for every character no font in the fallback list has.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig.savefig(io.BytesIO(), format="png")
+        FigureCanvasAgg(fig).draw()
     return [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from font" in str(w.message)]
+
+
+def test_render_catches_missing_glyphs():
+    """The check itself works: a character outside every font is reported."""
+    fig = Figure()
+    fig.text(0.5, 0.5, "\U00013000")  # Egyptian hieroglyph, in no bundled font
+    assert render(fig)
 
 
 def texts(fig: Figure) -> list[str]:
     """Titles, axis labels and legend texts of a figure (not tick labels, which may be data)."""
-    out = [fig._suptitle.get_text()] if fig._suptitle is not None else []
+    out = [x.get_text() for x in fig.texts]  # title and note
     for ax in fig.axes:
         out += [ax.get_title(loc) for loc in ("left", "center", "right")]
         out += [ax.get_xlabel(), ax.get_ylabel()]
@@ -250,11 +261,12 @@ def texts(fig: Figure) -> list[str]:
     return [s for s in out if s]
 
 
+def _compare(group: str) -> Callable[..., Figure | None]:
+    return lambda tb, mt, p, lang: qf.period_comparison(mt, group, p, lang)
+
+
 CHARTS: dict[str, Callable[..., Figure | None]] = {
-    **{
-        f"compare_{g}": (lambda g: lambda tb, mt, p, lang: qf.period_comparison(mt, g, p, lang))(g)
-        for g in qf.GROUPS
-    },
+    **{f"compare_{g}": _compare(g) for g in qf.GROUPS},
     "dims_inspection": lambda tb, mt, p, lang: qf.dimension_comparison(mt, "inspection_score", p, lang),
     "dims_satisfaction": lambda tb, mt, p, lang: qf.dimension_comparison(mt, "satisfaction_index", p, lang),
     "failure_by_type": lambda tb, mt, p, lang: qf.failure_by_type(mt, p, lang),
@@ -281,7 +293,7 @@ def test_chart_renders_in_language_without_missing_glyphs(name, lang, tables, me
     assert isinstance(fig, Figure), f"{name} returned {fig!r}"
     assert render(fig) == []
     labels = texts(fig)
-    assert fig._suptitle is not None or any(ax.get_title(loc="left") for ax in fig.axes), "no title"
+    assert chart_title(fig), "no title"
     assert labels
     if lang == "en":
         offending = [s for s in labels if CJK.search(s)]
@@ -383,7 +395,7 @@ def test_target_table_labels(params):
 
 
 def test_png_is_small(tables, params):
-    fig = qf.weekly_trends(tables, params, "zh")
+    fig = qf.training_coverage(tables, params, "zh")
     png = qf.to_png(fig)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(png) < 200_000

@@ -162,7 +162,9 @@ def community(draw: st.DrawFn) -> dict[str, pd.DataFrame]:
     }
 
 
-SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def check_ranges(res: MetricResults) -> None:

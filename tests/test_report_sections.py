@@ -142,13 +142,19 @@ def _shortcomings() -> pd.DataFrame:
 
 
 def _plan() -> pd.DataFrame:
+    """Shaped like qmlib.plan.build_plan: actions per shortcoming, then routine rows (no shortcoming_id)."""
     return pd.DataFrame([
-        ("P01", "S01", "工程部按楼栋排班，紧急报修 15 分钟内到场", "工程", dt.date(2025, 12, 31),
-         "repair_timely_rate", 0.85, "Plan"),
-        ("P02", "S01", "每周复盘超时工单", "客服", dt.date(2025, 11, 30), "repair_timely_rate", 0.85, "Check"),
-        ("P03", "S02", "建立隐患整改销号台账", "秩序", dt.date(2025, 11, 15), "hazard_rectification_rate", 1.0, "Do"),
+        ("A01", "S01", "工程部按楼栋排班，紧急报修 15 分钟内到场", "工程", "2025-12-31", "报修及时到场率",
+         0.85, "Plan", "repair_timely_rate", 0.74, "≥ 85.0%"),
+        ("A02", "S01", "每周复盘超时工单 <u>", "客服", "2025-11-30", "报修及时到场率", 0.82, "Check",
+         "repair_timely_rate", 0.74, "≥ 82.0%"),
+        ("A03", "S02", "建立隐患整改销号台账", "秩序", "2025-11-15", "隐患整改率", 1.0, "Do",
+         "hazard_rectification_rate", 0.95, "≥ 100.0%"),
+        ("A04", "", "每月召开品质例会，通报指标", "项目经理", "2025-11-30", "满意度指数", 78.4, "Act",
+         "satisfaction_index", 77.9, None),
+        ("A05", "", "每季度开展满意度调查", "客服", "2025-12-31", "调查次数", None, "Check", "", None, None),
     ], columns=["action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target",
-                "pdca_stage"]).assign(community_id="demo01")
+                "pdca_stage", "kpi_metric_id", "kpi_current", "kpi_target_text"]).assign(community_id="demo01")
 
 
 def _ingest() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -177,7 +183,6 @@ def make_inputs(lang: str = "zh") -> S.ReportInputs:
         targets=_targets(),
         shortcomings=_shortcomings(),
         plan=_plan(),
-        routines=["每月召开品质例会，通报指标", "每季度开展满意度调查"],
         ingest_summary=summary,
         rejects=rejects,
         generated_on=dt.date(2025, 11, 3),
@@ -246,8 +251,12 @@ def test_summary_is_honest_about_deterioration():
     assert points[0].startswith("设定的 3 项目标中，已达成 2 项，未达成 1 项")
     # followup is the focus period: the repair rate fell significantly, it must be said
     assert any("报修及时到场率" in p and "显著变差" in p for p in points)
-    assert any("满意度指数" in p and "72.1" in p and "77.9" in p for p in points)
+    # the quality-month gain and whether it held in the follow-up
+    assert any(p.startswith("满意度指数由基线期的 72.1 提升至质量月的 78.4（+6.3，p&lt;0.001）") and
+               "巩固期为 77.9（较基线 +5.8，p&lt;0.001），成效得到保持" in p for p in points)
     assert any("5 项举措" in p and "446 人次" in p and "亮点举措 3 项" in p for p in points)
+    assert any("3 项问题与不足（高优先级 1 项），据此制定 3 项 PDCA 改进措施，并建立 2 项常态化长效机制" in p
+               for p in points)
 
 
 def test_results_table_marks_and_ci():
@@ -261,6 +270,23 @@ def test_results_table_marks_and_ci():
     assert "p&lt;0.001" in html and "p=0.002" in html
     assert "分项指标" in html and "满意度指数·保洁" in html
     assert "不做检验" in html  # activity_count has no test
+    assert "无法检验" not in html
+
+
+def test_undefined_test_and_zero_breakdowns():
+    r = make_inputs("zh")
+    extra_m = pd.DataFrame([
+        ("demo01", f"equipment_failure_rate.{kind}", period, 0.0, 0, None, None)
+        for kind in ("fire", "water") for period in ("baseline", "quality_month")
+    ], columns=r.metrics.columns).astype({"n": "Int64"})
+    r.metrics = pd.concat([r.metrics, extra_m], ignore_index=True)
+    html = str(S.results_section(r))
+    assert "以下分项在各时期均为 0，未逐项列出：设备故障率（每百台·30天）·消防、设备故障率（每百台·30天）·供水。" in html
+    assert html.count("设备故障率（每百台·30天）·消防") == 1
+    changes = r.changes.copy()
+    changes.loc[changes.metric_id == "hazard_rectification_rate", ["p_value", "significant"]] = [None, pd.NA]
+    r.changes = changes
+    assert "无法检验" in str(S.results_section(r))
 
 
 def test_targets_table():
@@ -294,6 +320,21 @@ def test_missing_tables_and_empty_frames():
     assert "数据中未发现需要重点关注的问题" in html
     assert "所有行均通过校验" in html
     assert "未提供的数据表：满意度调查、报修工单" in html
+
+
+def test_plan_section_splits_actions_routines_and_next_targets():
+    html = str(S.plan_section(make_inputs("zh")))
+    pdca, rest = html.split("常态化长效机制", 1)
+    routines, next_targets = rest.split("下阶段目标", 1)
+    assert "A01" in pdca and "A03" in pdca and "每月召开品质例会" not in pdca
+    assert "每月召开品质例会" in routines and "每季度开展满意度调查" in routines
+    assert "&lt;u&gt;" in pdca and "<u>" not in html
+    assert "计划（P）" in pdca and "检查（C）" in pdca
+    # one row per KPI, the most demanding target kept; current values in the KPI's unit
+    assert next_targets.count("报修及时到场率") == 1
+    assert "<strong>≥ 85.0%</strong>" in next_targets and "≥ 82.0%" not in next_targets
+    assert "74.0%" in next_targets and "<strong>78.4</strong>" in next_targets
+    assert "调查次数" not in next_targets  # no target
 
 
 def test_appendix_hides_paths_and_counts_reasons():

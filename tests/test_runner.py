@@ -5,7 +5,8 @@ temporary folder per test), never the real pipeline notebooks. Fixture
 behaviour: 01 writes ``kernel.txt`` (notebook, kernel pid, cwd) and sets
 ``ingest_secret``; 02 asserts that ``ingest_secret`` is gone and fails when
 the community's data has ``fail.txt`` (RuntimeError) or ``qmfail.txt`` (a
-QmError); 01 hangs when the data has ``hang``.
+QmError); 01 hangs when the data has ``hang``. Tests that execute notebooks
+are marked ``slow`` (the project's marker for tests that run notebooks).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def kernel_lines(site: Path, cid: str) -> list[list[str]]:
 # --- warm kernel --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_warm_engine_reuses_one_kernel_with_a_clean_namespace(site: Path) -> None:
     add_community(site, "c1")
     add_community(site, "c2")
@@ -120,6 +122,7 @@ def test_warm_engine_reuses_one_kernel_with_a_clean_namespace(site: Path) -> Non
     assert counts == list(range(1, len(counts) + 1))
 
 
+@pytest.mark.slow
 def test_warm_reset_restores_process_state(tmp_path: Path) -> None:
     def notebook(path: Path, source: str) -> Path:
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
@@ -142,12 +145,17 @@ def test_warm_reset_restores_process_state(tmp_path: Path) -> None:
         "assert matplotlib.rcParams['lines.linewidth'] != 9 and plt.get_fignums() == []",
     )
     resources = {"metadata": {"path": str(tmp_path)}}
-    pm.execute_notebook(dirty, tmp_path / "o1.ipynb", engine_name="qm_warm", progress_bar=False, resources=resources)
+    pm.execute_notebook(
+        dirty, tmp_path / "o1.ipynb", engine_name="qm_warm", progress_bar=False, resources=resources
+    )
     pid = warm_engine.current_kernel().pid
-    pm.execute_notebook(check, tmp_path / "o2.ipynb", engine_name="qm_warm", progress_bar=False, resources=resources)
+    pm.execute_notebook(
+        check, tmp_path / "o2.ipynb", engine_name="qm_warm", progress_bar=False, resources=resources
+    )
     assert warm_engine.current_kernel().pid == pid
 
 
+@pytest.mark.slow
 def test_dead_kernel_is_replaced(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; os._exit(1)")])
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -155,17 +163,24 @@ def test_dead_kernel_is_replaced(tmp_path: Path) -> None:
     ok = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     ok.metadata.kernelspec = nb.metadata.kernelspec
     nbformat.write(ok, tmp_path / "ok.ipynb")
-    pm.execute_notebook(tmp_path / "ok.ipynb", tmp_path / "o.ipynb", engine_name="qm_warm", progress_bar=False)
+    pm.execute_notebook(
+        tmp_path / "ok.ipynb", tmp_path / "o.ipynb", engine_name="qm_warm", progress_bar=False
+    )
     before = warm_engine.current_kernel().pid
     with pytest.raises(Exception):  # noqa: B017 - DeadKernelError or a papermill error, depending on timing
-        pm.execute_notebook(tmp_path / "die.ipynb", tmp_path / "o.ipynb", engine_name="qm_warm", progress_bar=False)
-    pm.execute_notebook(tmp_path / "ok.ipynb", tmp_path / "o.ipynb", engine_name="qm_warm", progress_bar=False)
+        pm.execute_notebook(
+            tmp_path / "die.ipynb", tmp_path / "o.ipynb", engine_name="qm_warm", progress_bar=False
+        )
+    pm.execute_notebook(
+        tmp_path / "ok.ipynb", tmp_path / "o.ipynb", engine_name="qm_warm", progress_bar=False
+    )
     assert warm_engine.current_kernel().pid != before
 
 
 # --- failures, run.json, index ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_failing_community_is_recorded_and_the_others_finish(site: Path, portfolio_calls: list[Path]) -> None:
     add_community(site, "c1")
     add_community(site, "c2", fail_txt="boom <here>")
@@ -200,6 +215,7 @@ def test_failing_community_is_recorded_and_the_others_finish(site: Path, portfol
     assert portfolio_calls == [out]
 
 
+@pytest.mark.slow
 def test_portfolio_failure_is_reported_without_changing_statuses(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -216,7 +232,9 @@ def test_portfolio_failure_is_reported_without_changing_statuses(
 
 
 def test_error_message_shows_qm_errors_plainly() -> None:
-    assert error_message("ParamsError", "p.yaml: households: must be > 0") == "p.yaml: households: must be > 0"
+    assert (
+        error_message("ParamsError", "p.yaml: households: must be > 0") == "p.yaml: households: must be > 0"
+    )
     assert error_message("InputFileError", "x.csv: missing") == "x.csv: missing"
     assert error_message("KeyError", "'x'") == "KeyError: 'x'"
 
@@ -224,6 +242,7 @@ def test_error_message_shows_qm_errors_plainly() -> None:
 # --- resumability ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_unchanged_community_is_skipped_and_changes_rerun(site: Path, pinned_source_hash: list[str]) -> None:
     add_community(site, "c1")
     status = lambda **kw: run_community("c1", **kwargs(site, **kw)).status  # noqa: E731
@@ -239,7 +258,9 @@ def test_unchanged_community_is_skipped_and_changes_rerun(site: Path, pinned_sou
         fh.write("households: 10\n")
     assert status() == "ok"
     nb = site / "notebooks" / "03_shortcomings.ipynb"
-    nb.write_text(nb.read_text(encoding="utf-8").replace("shortcoming_id", "shortcoming_id "), encoding="utf-8")
+    nb.write_text(
+        nb.read_text(encoding="utf-8").replace("shortcoming_id", "shortcoming_id "), encoding="utf-8"
+    )
     assert status() == "ok"
     assert status() == "skipped"
     pinned_source_hash[0] = "source-v2"  # qmlib upgraded
@@ -261,6 +282,7 @@ def test_fingerprint_covers_data_params_and_notebooks(site: Path) -> None:
 # --- atomic outputs -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_killed_run_leaves_previous_outputs_untouched(site: Path) -> None:
     add_community(site, "c1")
     assert run_community("c1", **kwargs(site)).status == "ok"
@@ -269,7 +291,9 @@ def test_killed_run_leaves_previous_outputs_untouched(site: Path) -> None:
     (site / "data" / "c1" / "hang").write_text("", encoding="utf-8")
     cmd = [sys.executable, "-m", "qmlib.cli", "run", "c1", "--jobs", "1", "--no-progress"]
     cmd += [f"--{k.replace('_', '-')}={v}" for k, v in kwargs(site).items()]
-    proc = subprocess.Popen(cmd, cwd=site, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=site, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         marker = site / "data" / "c1.started"
         deadline = time.monotonic() + 45
@@ -293,7 +317,9 @@ def test_killed_run_leaves_previous_outputs_untouched(site: Path) -> None:
     assert not list(out.glob(".tmp-*"))
 
 
-def test_swap_replaces_the_folder_with_or_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_swap_replaces_the_folder_with_or_without_renameat2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for exchange in (True, False):
         final, new = tmp_path / "c1", tmp_path / ".tmp-c1-1" / "c1"
         final.mkdir(exist_ok=True)
@@ -354,6 +380,7 @@ def _without_report(site: Path) -> None:
     (site / "notebooks" / "04_plan.ipynb").unlink()  # workers would use the real report renderer
 
 
+@pytest.mark.slow
 def test_process_pool_runs_communities_in_parallel(site: Path) -> None:
     _without_report(site)
     add_community(site, "c1")
@@ -367,6 +394,7 @@ def test_process_pool_runs_communities_in_parallel(site: Path) -> None:
     assert not (site / "outputs" / "c1" / "report.html").exists()
 
 
+@pytest.mark.slow
 def test_dask_local_cluster(site: Path) -> None:
     distributed = pytest.importorskip("distributed")
     _without_report(site)

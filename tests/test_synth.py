@@ -398,6 +398,8 @@ def test_clean_community(tmp_path):
     index = truth["observed"]["satisfaction_index"]
     assert max(index.values()) - min(index.values()) < 3
     assert not v["incidents"].get("severity", pd.Series(dtype=object)).isin(["较大", "重大"]).any()
+    assert all(t["expected_achieved"] for t in truth["targets"])
+    assert v["work_orders"]["completed_at"].notna().mean() > 0.95
 
 
 def test_partial_effects_and_overrides(tmp_path):

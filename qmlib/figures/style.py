@@ -140,6 +140,18 @@ LEGEND_BAND = 0.32
 NOTE_BAND = 0.26
 
 
+TITLE_GID = "qm-title"
+NOTE_GID = "qm-note"
+
+
+def chart_title(fig: Figure) -> str | None:
+    """The title :func:`decorate` gave a figure (None when it has none)."""
+    for text in fig.texts:
+        if text.get_gid() == TITLE_GID:
+            return text.get_text()
+    return None
+
+
 def _text_width(text: str, size: float) -> float:
     """Rough width in inches of one line of text: CJK characters 1 em, others 0.55 em."""
     ems = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
@@ -179,7 +191,7 @@ def decorate(
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.set(rect=(0.0, bottom, 1.0, 1.0 - top - bottom))
-    fig.text(0.012, 1 - 0.07 / height, title, ha="left", va="top", fontsize=12.5, color=INK)
+    fig.text(0.012, 1 - 0.07 / height, title, ha="left", va="top", fontsize=12.5, color=INK, gid=TITLE_GID)
     if handles and legend == "bottom":
         fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, note_h / height),
                    ncols=ncols, frameon=False, borderaxespad=0.2)
@@ -187,7 +199,7 @@ def decorate(
         fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.995, legend_y),
                    ncols=len(handles), frameon=False, borderaxespad=0.0)
     if note:
-        fig.text(0.012, 0.04 / height, note, ha="left", va="bottom", fontsize=7.5, color=MUTED)
+        fig.text(0.012, 0.04 / height, note, ha="left", va="bottom", fontsize=7.5, color=MUTED, gid=NOTE_GID)
 
 
 def period_handles(periods: list[str], lang: str) -> list:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -35,26 +34,36 @@ from .style import (
 Series = pd.DataFrame  # columns: point, period, value, n
 
 
+def _level(g: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
+    """Attach each period's level (``level`` column) computed over all its rows."""
+    return g.assign(level=g["period"].map(values))
+
+
 def _satisfaction(tables: dict[str, pd.DataFrame], params: Params) -> Series | None:
     rows = survey_scores(tables, params)
     if rows is None or rows.empty:
         return None
     g = rows.groupby(["period", "point"], observed=True)["index"].agg(["mean", "size"]).reset_index()
-    return g.rename(columns={"mean": "value", "size": "n"})
+    g = g.rename(columns={"mean": "value", "size": "n"})
+    return _level(g, rows.groupby("period", observed=True)["index"].mean())
 
 
 def _complaints(tables: dict[str, pd.DataFrame], params: Params) -> Series | None:
     weeks = weekly_complaints(tables, params)
     if weeks is None or weeks.empty:
         return None
-    return weeks.assign(value=weeks["count"] / weeks["exposure"], n=weeks["count"])
+    g = weeks.assign(value=weeks["count"] / weeks["exposure"], n=weeks["count"])
+    tot = weeks.groupby("period", observed=True)[["count", "exposure"]].sum()
+    return _level(g, tot["count"] / tot["exposure"])
 
 
 def _repair_timely(tables: dict[str, pd.DataFrame], params: Params) -> Series | None:
     weeks = weekly_share(tables, params, "repair_timely_rate")
     if weeks is None or weeks.empty:
         return None
-    return weeks.assign(value=weeks["successes"] / weeks["n"] * 100)
+    g = weeks.assign(value=weeks["successes"] / weeks["n"] * 100)
+    tot = weeks.groupby("period", observed=True)[["successes", "n"]].sum()
+    return _level(g, tot["successes"] / tot["n"] * 100)
 
 
 def _arrival_median(tables: dict[str, pd.DataFrame], params: Params) -> Series | None:
@@ -65,7 +74,8 @@ def _arrival_median(tables: dict[str, pd.DataFrame], params: Params) -> Series |
     if rows.empty:
         return None
     g = rows.groupby(["period", "point"], observed=True)["minutes"].agg(["median", "size"]).reset_index()
-    return g.rename(columns={"median": "value", "size": "n"})
+    g = g.rename(columns={"median": "value", "size": "n"})
+    return _level(g, rows.groupby("period", observed=True)["minutes"].median())
 
 
 #: Panels: (builder, y-label key or metric id, is percent).
@@ -90,9 +100,8 @@ def _panel(ax: Axes, data: Series, params: Params, lang: str, percent: bool) -> 
             continue
         ax.scatter(sub["point"], sub["value"], s=22, color=period_color(period), zorder=3,
                    edgecolor="white", linewidth=0.5)
-        mean = np.average(sub["value"], weights=np.maximum(sub["n"].to_numpy(dtype=float), 1e-9))
         lo, hi = bounds(params, period)
-        ax.hlines(mean, lo, hi, color=period_color(period), lw=2.2, alpha=0.9, zorder=1)
+        ax.hlines(sub["level"].iloc[0], lo, hi, color=period_color(period), lw=2.2, alpha=0.9, zorder=1)
     shade_periods(ax, params, lang, label=False)
     if percent:
         percent_axis(ax)
@@ -116,8 +125,9 @@ def weekly_trends(
     mean, 0–100), valid complaints per 100 households per week, repair
     timely rate (%), median repair arrival minutes. A week that straddles a
     period boundary is split (see :mod:`qmlib.control_charts`). Markers are
-    coloured by period; a thick line gives each period's level (n-weighted
-    mean of its weeks); n in each panel's corner is the total number of
+    coloured by period; a thick line gives each period's level over all its
+    rows (mean index, complaints per 100 households per week, timely share,
+    median minutes); n in each panel's corner is the total number of
     responses / complaints / orders. None when no panel has data.
     """
     series = [(key, PANELS[key], PANELS[key][0](tables, params)) for key in panels]

@@ -57,7 +57,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "fig.urgency.urgent": ("紧急报修", "Urgent orders"),
     # weekly trends
     "fig.trend.title": ("周度趋势", "Weekly trends"),
-    "fig.trend.xlabel": ("周（起始日）", "Week (start date)"),
+    "fig.trend.xlabel": ("周", "Week"),
     "fig.trend.note": (
         "圆点：周值（跨时期的周按时期拆分）；粗横线：各时期水平；浅色底纹：质量月与巩固期",
         "Dots: weekly values (weeks split at period boundaries); thick lines: period level; "
@@ -132,6 +132,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Computed on log minutes; centre and limits from the baseline; moving range = |difference of consecutive log values|",
     ),
     "fig.imr.limits": ("控制限（均值±2.66×平均移动极差）", "Limits (mean ± 2.66 × mean moving range)"),
+    # notebook 02
+    "fig.nb.summary": (
+        "**{name}**：共 {metrics} 项指标、{rows} 个指标值，已写入 metrics.csv、changes.csv、targets.csv。",
+        "**{name}**: {metrics} metrics, {rows} values, written to metrics.csv, changes.csv and targets.csv.",
+    ),
+    "fig.nb.no_targets": ("参数文件未设定目标。", "No targets are set in the params file."),
     # target table
     "fig.target.kind": ("目标类型", "Target type"),
     "fig.target.target": ("目标", "Target"),

@@ -38,9 +38,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "{name} held its property-service quality month from {start} to {end}. The main results, compared "
         "with the baseline ({base_start} to {base_end}):",
     ),
-    "report.summary.targets": ("设定的 {total} 项目标中，已达成 {met} 项", "Of {total} targets, {met} were met"),
-    "report.summary.targets_missed": ("，未达成 {n} 项", ", {n} were not met"),
-    "report.summary.targets_unknown": ("，{n} 项因数据不足无法判断", ", {n} could not be assessed for lack of data"),
+    "report.summary.targets": ("设定的 {total} 项目标中，已达成 {met} 项", "Targets met: {met} of {total}"),
+    "report.summary.targets_missed": ("，未达成 {n} 项", "; not met: {n}"),
+    "report.summary.targets_unknown": ("，{n} 项因数据不足无法判断", "; not assessable for lack of data: {n}"),
     "report.summary.end": ("。", "."),
     "report.summary.improved": (
         "{metric}由基线期的 {before} 提升至{period}的 {after}（{change}，{p}），改善具有统计显著性{held}。",
@@ -69,15 +69,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "{highlights} of them highlights.",
     ),
     "report.summary.shortcomings": (
-        "梳理出 {count} 项问题与不足（高优先级 {high} 项），并制定 {actions} 项 PDCA 改进措施。",
-        "{count} problems were identified ({high} of high priority) and {actions} PDCA improvement "
-        "actions were planned.",
+        "梳理出 {count} 项问题与不足（高优先级 {high} 项），据此制定 {actions} 项 PDCA 改进措施{routines}。",
+        "{count} problems were identified ({high} of high priority); {actions} PDCA improvement actions "
+        "were planned for them{routines}.",
     ),
     "report.summary.no_shortcomings": (
-        "数据中未发现需要重点关注的问题，已制定 {actions} 项常态化改进措施。",
-        "The data show no problem that needs particular attention; {actions} routine improvement actions "
-        "were planned.",
+        "数据中未发现需要重点关注的问题；制定 {actions} 项改进措施{routines}。",
+        "The data show no problem that needs particular attention; {actions} improvement actions were "
+        "planned{routines}.",
     ),
+    "report.summary.routines": ("，并建立 {n} 项常态化长效机制", ", with {n} routine mechanisms"),
     "report.summary.cards": ("关键指标（{period} 对比 基线期）", "Key metrics ({period} vs baseline)"),
     "report.card.baseline": ("基线 {value}", "Baseline {value}"),
     "report.card.followup": ("巩固期 {value}", "Follow-up {value}"),

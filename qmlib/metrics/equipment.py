@@ -102,13 +102,13 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
             )
         type_of = dict(zip(assets["asset_id"].astype(str), asset_type, strict=True))
         failure_type = {
-            period: rows["asset_id"].astype(str).map(type_of).to_numpy(dtype=object)
+            period: rows["asset_id"].astype(str).map(type_of).astype("string")
             for period, rows in failures_by_period.items()
         }
         for english, zh in asset_types(assets).items():
             n_assets = int(asset_type.eq(zh).fillna(False).sum())
             for period, rows in failures_by_period.items():
-                of_type = rows[failure_type[period] == zh]
+                of_type = rows[failure_type[period].eq(zh).fillna(False).to_numpy(dtype=bool)]
                 add_estimate(
                     out, f"equipment_failure_rate.{english}", period,
                     equipment_failure_rate(of_type, n_assets, days(params, period)),

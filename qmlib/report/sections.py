@@ -131,6 +131,12 @@ def _period_name(period: str, lang: str) -> str:
     return t(f"period.{period}", lang)
 
 
+def _period_in_text(period: str, lang: str) -> str:
+    """A period's name inside a sentence (lower case in English: "the quality month")."""
+    name = _period_name(period, lang)
+    return name[:1].lower() + name[1:] if lang == "en" else name
+
+
 def _period_range(params: Params, period: str, lang: str) -> str:
     start, end = params.periods[period]
     return t("report.meta.period_range", lang).format(start=start.isoformat(), end=end.isoformat())
@@ -258,7 +264,7 @@ def _change_sentence(key: str, row: dict, lang: str, **extra: str) -> str:
         after=fmt_value(mid, row.get("value")),
         change=fmt_change(mid, row.get("change"), lang),
         p=fmt_p(row.get("p_value"), lang),
-        period=_period_name(str(row["period"]), lang),
+        period=_period_in_text(str(row["period"]), lang),
         **extra,
     )
 
@@ -313,13 +319,16 @@ def key_points(r: ReportInputs) -> list[Markup]:
             participants=fmt_int(_participants(acts)),
             highlights=int(_highlights(acts).sum()),
         )))
-    n_actions = 0 if r.plan is None else len(r.plan)
+    actions, routines = _split_plan(r)
+    n_routines = 0 if routines is None else len(routines)
+    routine_clause = t("report.summary.routines", lang).format(n=n_routines) if n_routines else ""
     if r.shortcomings is not None and not r.shortcomings.empty:
         high = int((r.shortcomings.get("severity", pd.Series(dtype=str)).astype(str) == "high").sum())
         points.append(esc(t("report.summary.shortcomings", lang).format(
-            count=len(r.shortcomings), high=high, actions=n_actions)))
+            count=len(r.shortcomings), high=high, actions=len(actions), routines=routine_clause)))
     elif r.shortcomings is not None:
-        points.append(esc(t("report.summary.no_shortcomings", lang).format(actions=n_actions)))
+        points.append(esc(t("report.summary.no_shortcomings", lang).format(
+            actions=len(actions), routines=routine_clause)))
     return points[:6]
 
 
@@ -759,21 +768,30 @@ def _frame_table(frame: pd.DataFrame, lang: str) -> Markup:
 
 
 def _next_targets(plan: pd.DataFrame, lang: str) -> list[list[object]]:
-    """One row per distinct KPI with a target: KPI, current value, next target, earliest due date."""
+    """One row per KPI with a target: KPI, current value, next target, due date.
+
+    When several actions share a KPI, the most demanding numeric target is
+    kept (highest when higher is better, lowest when lower is better) with
+    its due date.
+    """
     if plan.empty or "kpi" not in plan.columns:
         return []
-    seen: dict[str, list[object]] = {}
+    best: dict[str, dict] = {}
     for row in _rows(plan):
-        target = _kpi_target(row)
-        if is_missing(row.get("kpi")) or not str(row.get("kpi")) or target == DASH:
+        kpi = row.get("kpi")
+        if is_missing(kpi) or not str(kpi) or _kpi_target(row) == DASH:
             continue
-        key = f"{row.get('kpi')}|{target}"
-        due = fmt_date(row.get("due_on"))
-        if key in seen:
-            seen[key][3] = min(str(seen[key][3]), due)
+        key = str(kpi)
+        if key not in best:
+            best[key] = row
             continue
-        seen[key] = [_kpi_label(row.get("kpi"), lang), _kpi_current(row), tag("strong", target), due]
-    return list(seen.values())
+        old, new = best[key].get("kpi_target"), row.get("kpi_target")
+        metric = _kpi_metric(row)
+        direction = better_of(metric) if metric else 0
+        if direction and not is_missing(old) and not is_missing(new) and direction * (float(new) - float(old)) > 0:
+            best[key] = row
+    return [[_kpi_label(row.get("kpi"), lang), _kpi_current(row), tag("strong", _kpi_target(row)),
+             fmt_date(row.get("due_on"))] for row in best.values()]
 
 
 # ---------------------------------------------------------------------------

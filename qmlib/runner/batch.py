@@ -101,7 +101,9 @@ def _run_pool(ids: list[str], kwargs: dict[str, Any], jobs: int, on_result: OnRe
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["qmlib.runner.execute"])
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(debug,))
+    executor = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(debug,)
+    )
     futures: dict[Future[CommunityResult], str] = {}
     try:
         futures = {executor.submit(run_community, cid, **kwargs): cid for cid in ids}
@@ -169,9 +171,9 @@ class _Display:
     def add(self, result: CommunityResult) -> None:
         self.counts[result.status] = self.counts.get(result.status, 0) + 1
         if result.status == "failed":
-            self.console.print(f"[red]✗[/] {escape(result.describe())}", highlight=False)
+            self.console.print(f"[red]✗[/] {escape(result.describe())}", highlight=False, soft_wrap=True)
             if self.debug and result.traceback:
-                self.console.print(escape(result.traceback), highlight=False)
+                self.console.print(escape(result.traceback), highlight=False, soft_wrap=True)
         if self.progress:
             self.progress.update(self.task, advance=1, tally=self._tally())
 
@@ -196,7 +198,7 @@ def _call_portfolio(out_dir: Path, record: RunRecord, console: Console) -> None:
             message = str(exc) if isinstance(exc, QmError) else f"{type(exc).__name__}: {exc}"
         message = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
         record.set_portfolio("failed", message)
-        console.print(f"[yellow]![/] portfolio report failed: {escape(message)}", highlight=False)
+        console.print(f"[yellow]![/] portfolio report failed: {escape(message)}", highlight=False, soft_wrap=True)
         return
     record.set_portfolio("ok")
 
@@ -279,7 +281,7 @@ def run_batch(
     t0 = time.monotonic()
     with outputs_lock(out_dir):
         for line in clean_stale(out_dir):
-            console.print(f"[dim]{escape(line)}[/]", highlight=False)
+            console.print(f"[dim]{escape(line)}[/]", highlight=False, soft_wrap=True)
         record = RunRecord(out_dir, ids, options)
         display = _Display(len(ids), progress, console, debug)
 

@@ -9,6 +9,7 @@ kills those kernels when the worker closes.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from functools import partial
@@ -54,10 +55,9 @@ def run_on_dask(
     except (OSError, TimeoutError, ValueError) as exc:
         raise SchedulerError(f"cannot connect to the Dask scheduler {scheduler}: {exc}") from exc
     with client:
-        try:
+        # kernels also die with their parent if the plugin cannot be registered
+        with contextlib.suppress(Exception):
             client.register_plugin(WarmKernelCleanup())
-        except Exception:  # an older scheduler without plugin support: kernels still die with their parent
-            pass
         token = uuid.uuid4().hex[:8]
         task = partial(run_community, **task_kwargs)
         futures = {

@@ -59,7 +59,7 @@ from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
 #: Runs once in every new kernel: takes the snapshot that each reset restores.
-PRELUDE = r'''
+PRELUDE = r"""
 def __qm_prelude():
     import gc, logging, os, sys, types, warnings
     from IPython import get_ipython
@@ -108,7 +108,7 @@ def __qm_prelude():
 __qm_prelude()
 del __qm_prelude
 get_ipython().reset(new_session=True)
-'''
+"""
 
 #: Runs before every notebook (``{cwd!r}`` is filled in).
 RESET = '__import__("_qm_warm_state").reset({cwd!r})'
@@ -151,10 +151,8 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         """Stop the kernel (immediately) and release its resources; never raises."""
-        try:
+        with contextlib.suppress(Exception):
             self.kc.stop_channels()
-        except Exception:
-            pass
         try:
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:

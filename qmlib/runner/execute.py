@@ -265,7 +265,9 @@ def run_community(
     if not force and read_fingerprint(final) == fingerprint:
         report = final / "report.html"
         return result(
-            "skipped", fingerprint=fingerprint, report=f"{community_id}/report.html" if report.exists() else None
+            "skipped",
+            fingerprint=fingerprint,
+            report=f"{community_id}/report.html" if report.exists() else None,
         )
 
     root = staging_root(out_dir, community_id)

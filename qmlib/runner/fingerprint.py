@@ -38,9 +38,7 @@ def _files_under(root: Path) -> list[Path]:
 def _qmlib_files() -> list[Path]:
     root = Path(qmlib.__file__).resolve().parent
     return [
-        p
-        for p in _files_under(root)
-        if "__pycache__" not in p.parts and p.suffix not in {".pyc", ".pyo"}
+        p for p in _files_under(root) if "__pycache__" not in p.parts and p.suffix not in {".pyc", ".pyo"}
     ]
 
 

@@ -30,8 +30,9 @@ class Rules:
     ``repeat_failure_threshold``: failures of one asset in the analysis window
     that make it "keep failing". ``min_group_n``: the least rows a group
     (building, category, urgency, dimension) needs to be compared with the
-    rest. ``min_share_gap`` / ``min_score_gap``: the least practical gap of a
-    lagging group (shares / 0–100 scores) on top of non-overlapping 95% CIs.
+    rest. ``min_share_gap`` / ``min_score_gap`` / ``min_dimension_gap``: the
+    least practical gap of a lagging group (SLA shares / building scores /
+    dimension scores on 0–100) on top of non-overlapping 95% CIs.
     ``fdr``: Benjamini–Hochberg false-discovery rate applied across all tested
     changes before a change counts as a real gain or deterioration.
     ``min_change_n``: the least n on both sides of a change of a mean or a
@@ -42,7 +43,8 @@ class Rules:
     repeat_failure_threshold: int = 3
     min_group_n: int = 20
     min_share_gap: float = 0.10
-    min_score_gap: float = 5.0
+    min_score_gap: float = 8.0
+    min_dimension_gap: float = 5.0
     fdr: float = 0.05
     gain_hold_fraction: float = 0.5
     backlog_min_age_days: int = 7
@@ -52,13 +54,15 @@ class Rules:
     maintenance_min_n: int = 5
     pareto_cover: float = 0.80
     pareto_max_category_share: float = 0.30
-    pareto_dominant_share: float = 0.40
+    pareto_half: float = 0.50
+    pareto_half_max_category_share: float = 0.25
     pareto_min_n: int = 30
     pareto_min_categories: int = 4
     training_min_coverage: float = 0.60
     min_change_n: int = 10
     control_min_points: int = 2
-    control_min_imr_points: int = 3
+    control_min_imr_points: int = 5
+    control_min_imr_share: float = 0.01
     reject_share: float = 0.05
     reject_min_rows: int = 3
     reject_share_medium: float = 0.20

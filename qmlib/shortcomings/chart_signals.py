@@ -4,12 +4,16 @@ Only signals that matter for the current process are kept: points in a
 period after the baseline (quality month, follow-up) on the unfavourable side
 of the centre line (catalog ``better``: below the centre for +1, above for −1;
 both sides when ``better`` is 0). Signals are grouped by chart, metric and
-subgroup. A weekly chart (``p``, ``u``) is reported when it has at least
+subgroup. Points of a degenerate chart (lcl = ucl, e.g. a baseline share of
+100% gives limits [1, 1]) are ignored: any deviation would "signal". A weekly
+chart (``p``, ``u``) is reported when it has at least
 ``Rules.control_min_points`` (2) such points (one stray week among many
-charts is expected by chance, and the last week is often censored); the I-chart of individual orders (``imr``) — where some points beyond
-the limits are expected among hundreds of orders — only with at least
-``Rules.control_min_imr_points`` (3) points beyond the limits (runs ignored).
-Facts: ``count``, ``beyond_limits``.
+charts is expected by chance, and the last week is often censored); the
+I-chart of individual orders (``imr``) — where some points beyond the limits
+are expected among hundreds of orders — only with at least
+``Rules.control_min_imr_points`` (5) points beyond the limits and at least
+``Rules.control_min_imr_share`` (1%) of that urgency's orders with an arrival
+after the baseline (runs ignored). Facts: ``count``, ``beyond_limits``.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import t
-from .base import Context, Finding, fmt_number, fmt_share
+from ..periods import bounds
+from .base import Context, Finding, fmt_number, fmt_share, in_window, not_cancelled
 from .metric_findings import better_of
 
 _SUBGROUP_ZH = {"normal": "普通", "urgent": "紧急"}
@@ -30,6 +35,18 @@ def _chart_name(ctx: Context, chart: str, metric_id: str, subgroup: str) -> str:
     if chart == "u":
         return ctx.text("finding.chart.u")
     return ctx.text("finding.chart.p", metric=ctx.metric(metric_id))
+
+
+def _orders(ctx: Context, subgroup: str) -> int:
+    """Non-cancelled orders with an arrival time after the baseline, of urgency ``subgroup``."""
+    wo = ctx.tables.get("work_orders")
+    if wo is None or wo.empty or "arrived_at" not in wo.columns:
+        return 0
+    rows = not_cancelled(in_window("work_orders", wo, ctx.params))
+    rows = rows[(rows["reported_at"] >= bounds(ctx.params, "baseline")[1]).to_numpy(dtype=bool)]
+    urgency = _SUBGROUP_ZH.get(subgroup, subgroup)
+    keep = rows["arrived_at"].notna() & rows["urgency"].astype("string").fillna("普通").eq(urgency)
+    return int(keep.sum())
 
 
 def _fmt(chart: str, x: float) -> str:
@@ -49,6 +66,7 @@ def control_signal(ctx: Context) -> list[Finding]:
         return []
     for col in ("value", "centre", "lcl", "ucl"):
         df[col] = pd.to_numeric(df[col], errors="coerce")
+    df = df[~((df["ucl"] - df["lcl"]).abs() <= 1e-12).fillna(False).to_numpy(dtype=bool)]
     better = df["metric_id"].astype(str).map(better_of)
     above = df["value"] > df["centre"]
     below = df["value"] < df["centre"]
@@ -63,7 +81,8 @@ def control_signal(ctx: Context) -> list[Finding]:
         beyond = rows["rule"].astype("string").eq("beyond_limits").fillna(False)
         if chart == "imr":
             rows = rows[beyond.to_numpy(dtype=bool)]
-            if len(rows) < ctx.rules.control_min_imr_points:
+            need = max(ctx.rules.control_min_imr_points, ctx.rules.control_min_imr_share * _orders(ctx, subgroup))
+            if len(rows) < need:
                 continue
             beyond = rows["rule"].astype("string").eq("beyond_limits").fillna(False)
         elif len(rows) < ctx.rules.control_min_points:

@@ -39,9 +39,9 @@ def _pareto(ctx: Context, kind: str, rows: pd.DataFrame, metric_id: str) -> list
     k = vital_few(counts, rules.pareto_cover)
     top_share = counts.iloc[0] / n
     if k / total > rules.pareto_max_category_share:
-        if top_share < rules.pareto_dominant_share:
+        k = vital_few(counts, rules.pareto_half)
+        if k / total > rules.pareto_half_max_category_share:
             return []
-        k = 1
     few = counts.iloc[:k]
     m = int(few.sum())
     cats = [ctx.text("finding.word.category_share", name=name, share=fmt_share(c / n)) for name, c in few.items()]
@@ -67,9 +67,10 @@ def pareto(ctx: Context) -> list[Finding]:
     Over the analysis window, with n items in K categories: k = the fewest
     categories holding ≥ ``Rules.pareto_cover`` (80%). Reported only when
     concentrated: n ≥ ``pareto_min_n`` (30), K ≥ ``pareto_min_categories`` (4)
-    and k / K ≤ ``pareto_max_category_share`` (30%); otherwise, when one
-    category alone holds ≥ ``pareto_dominant_share`` (40%), that category is
-    reported (k = 1). Facts: ``top_share``.
+    and k / K ≤ ``pareto_max_category_share`` (30%). Otherwise, with k½ = the
+    fewest categories holding ≥ ``pareto_half`` (50%), those k½ categories are
+    reported when k½ / K ≤ ``pareto_half_max_category_share`` (25%: e.g. 2 of
+    9 categories hold half of all complaints). Facts: ``top_share``.
     """
     out: list[Finding] = []
     comp = ctx.tables.get("complaints")
@@ -84,16 +85,16 @@ def pareto(ctx: Context) -> list[Finding]:
 # ---- lagging groups ---------------------------------------------------------
 
 
-def _lag(ctx: Context, group: np.ndarray, rest: np.ndarray) -> dict[str, float] | None:
+def _lag(ctx: Context, group: np.ndarray, rest: np.ndarray, min_gap: float) -> dict[str, float] | None:
     """Group vs rest on a 0–100 scale: both n ≥ min_group_n, t 95% CIs that do not
-    overlap (group high < rest low) and rest mean − group mean ≥ ``Rules.min_score_gap``."""
+    overlap (group high < rest low) and rest mean − group mean ≥ ``min_gap``."""
     if group.size < ctx.rules.min_group_n or rest.size < ctx.rules.min_group_n:
         return None
     g_ci, r_ci = t_interval(group), t_interval(rest)
     if g_ci is None or r_ci is None:
         return None
     g, r = float(group.mean()), float(rest.mean())
-    if not (g_ci[1] < r_ci[0] and r - g >= ctx.rules.min_score_gap):
+    if not (g_ci[1] < r_ci[0] and r - g >= min_gap):
         return None
     return {"value": g, "lo": g_ci[0], "hi": g_ci[1], "rest": r, "rest_lo": r_ci[0], "rest_hi": r_ci[1], "gap": r - g}
 
@@ -114,8 +115,8 @@ def _lag_args(stats: dict[str, float], n: int, rest_n: int) -> dict[str, object]
 def lagging_building(ctx: Context) -> list[Finding]:
     """Buildings whose satisfaction index (overall on 0–100) lags the other buildings.
 
-    Over all survey responses of the analysis window; rule of :func:`_lag`.
-    Facts: ``gap`` in points. ``reference`` = the other buildings' mean.
+    Over all survey responses of the analysis window; rule of :func:`_lag`
+    with ``Rules.min_score_gap`` (8 points). Facts: ``gap`` in points. ``reference`` = the other buildings' mean.
     """
     sv = ctx.tables.get("surveys")
     if sv is None or sv.empty or "building" not in sv.columns:
@@ -130,7 +131,7 @@ def lagging_building(ctx: Context) -> list[Finding]:
     for name in sorted(building.unique()):
         mask = (building == name).to_numpy()
         g, r = finite(points[mask]), finite(points[~mask])
-        stats = _lag(ctx, g, r)
+        stats = _lag(ctx, g, r, ctx.rules.min_score_gap)
         if stats is None:
             continue
         out.append(
@@ -154,7 +155,8 @@ def lagging_dimension(ctx: Context) -> list[Finding]:
     """Survey dimensions (customer_service, cleaning, …) that lag the other dimensions.
 
     Each dimension's 0–100 scores vs all other dimensions' scores pooled, over
-    the analysis window; rule of :func:`_lag`. Facts: ``gap`` in points.
+    the analysis window; rule of :func:`_lag` with ``Rules.min_dimension_gap``
+    (5 points). Facts: ``gap`` in points.
     """
     sv = ctx.tables.get("surveys")
     if sv is None or sv.empty:
@@ -167,7 +169,7 @@ def lagging_dimension(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for d in dims:
         rest = np.concatenate([scores[o] for o in dims if o != d])
-        stats = _lag(ctx, scores[d], rest)
+        stats = _lag(ctx, scores[d], rest, ctx.rules.min_dimension_gap)
         if stats is None:
             continue
         out.append(
