@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .catalog import is_known_metric
 from .errors import ParamsError
 
 COMMUNITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -87,8 +88,6 @@ class Target(Strict):
     @field_validator("metric")
     @classmethod
     def _known(cls, value: str) -> str:
-        from .metrics.catalog import is_known_metric  # lazy: metrics imports params
-
         if not is_known_metric(value):
             raise ValueError(f"unknown metric {value!r} (see the metric list in CONTRACT.md section 4)")
         return value

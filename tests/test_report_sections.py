@@ -361,3 +361,18 @@ def test_figure_is_embedded_png():
     assert "趋势 &lt;x&gt;" in html
     assert not plt.get_fignums()  # the figure was closed
     assert str(figure_html(Chart("none", None))) == ""
+
+
+def test_key_charts_skip_missing_data_and_number_captions():
+    from qmlib.report.charts import key_charts
+
+    r = make_inputs("zh")
+    results = {"metrics": r.metrics, "changes": r.changes}
+    charts = key_charts({}, results, r.params, "zh")
+    assert charts, "period comparisons come from the metrics frame alone"
+    assert [c.caption.split("　")[0] for c in charts] == [f"图 {i}" for i in range(1, len(charts) + 1)]
+    assert charts[0].caption == "图 1　客户满意度各时期对比"
+    html = str(figure_html(charts[0]))
+    assert 'src="data:image/png;base64,' in html and "<figcaption>图 1　客户满意度各时期对比</figcaption>" in html
+    empty = {"metrics": r.metrics.iloc[0:0], "changes": r.changes.iloc[0:0]}
+    assert key_charts({}, empty, r.params, "en") == []

@@ -91,6 +91,8 @@ def fmt_value(value: float | None, unit: str) -> str:
         return f"{value * 100:.1f}%"
     if unit == "count":
         return f"{value:,.0f}"
+    if unit in ("points", "minutes", "hours"):
+        return f"{value:.1f}"
     if unit in ("rating", "per100hh30d", "per100assets30d") or abs(value) < 10:
         return f"{value:.2f}"
     return f"{value:.1f}"

@@ -1,85 +1,8 @@
-"""The metrics of contract section 4, as data: id, statistical kind, direction.
-
-``kind`` decides the confidence interval and the significance test:
-
-- ``mean``: t interval; Welch's t-test.
-- ``share``: Wilson interval; pooled two-proportion z-test.
-- ``rate``: per-exposure rate; no interval; Poisson score test.
-- ``count``, ``percentile``, ``coverage``, ``per_capita``: no interval, no test.
-
-``better`` is +1 when a higher value is better, -1 when lower is better and
-0 when neither (counts of activities, hazards found).
-"""
+"""Re-export of :mod:`qmlib.catalog` (the catalog lives outside this package so
+that params validation can use it without importing scipy and statsmodels)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from ..catalog import DIMENSIONED, METRICS, MetricDef, MetricKind, base_metric, is_known_metric, metric_def
 
-MetricKind = Literal["mean", "share", "rate", "count", "percentile", "coverage", "per_capita"]
-
-
-@dataclass(frozen=True)
-class MetricDef:
-    metric_id: str
-    kind: MetricKind
-    table: str
-    group: str
-    better: int
-    unit: str = ""
-
-
-_DEFS = (
-    MetricDef("satisfaction_index", "mean", "surveys", "satisfaction", +1, "points"),
-    MetricDef("satisfaction_rate", "share", "surveys", "satisfaction", +1, "share"),
-    MetricDef("survey_coverage", "coverage", "surveys", "satisfaction", +1, "ratio"),
-    MetricDef("complaint_rate", "rate", "complaints", "complaints", -1, "per100hh30d"),
-    MetricDef("complaint_closure_rate", "share", "complaints", "complaints", +1, "share"),
-    MetricDef("complaint_response_timely_rate", "share", "complaints", "complaints", +1, "share"),
-    MetricDef("repair_arrival_minutes_median", "percentile", "work_orders", "repairs", -1, "minutes"),
-    MetricDef("repair_arrival_minutes_p90", "percentile", "work_orders", "repairs", -1, "minutes"),
-    MetricDef("repair_timely_rate", "share", "work_orders", "repairs", +1, "share"),
-    MetricDef("repair_completion_rate", "share", "work_orders", "repairs", +1, "share"),
-    MetricDef("repair_rework_rate", "share", "work_orders", "repairs", -1, "share"),
-    MetricDef("repair_rating", "mean", "work_orders", "repairs", +1, "rating"),
-    MetricDef("equipment_failure_rate", "rate", "asset_events", "equipment", -1, "per100assets30d"),
-    MetricDef("equipment_mttr_hours", "mean", "asset_events", "equipment", -1, "hours"),
-    MetricDef("maintenance_on_time_rate", "share", "asset_events", "equipment", +1, "share"),
-    MetricDef("hazard_count", "count", "hazards", "safety", 0, "count"),
-    MetricDef("hazard_rectification_rate", "share", "hazards", "safety", +1, "share"),
-    MetricDef("hazard_on_time_rate", "share", "hazards", "safety", +1, "share"),
-    MetricDef("inspection_score", "mean", "inspections", "inspections", +1, "points"),
-    MetricDef("inspection_pass_rate", "share", "inspections", "inspections", +1, "share"),
-    MetricDef("training_coverage", "coverage", "training", "training", +1, "ratio"),
-    MetricDef("training_hours_per_employee", "per_capita", "training", "training", +1, "hours"),
-    MetricDef("training_pass_rate", "share", "training", "training", +1, "share"),
-    MetricDef("incident_count", "count", "incidents", "safety", -1, "count"),
-    MetricDef("serious_incident_count", "count", "incidents", "safety", -1, "count"),
-    MetricDef("activity_count", "count", "activities", "activities", 0, "count"),
-)
-
-METRICS: dict[str, MetricDef] = {m.metric_id: m for m in _DEFS}
-
-#: Metrics that have per-dimension / per-type variants ``<base>.<suffix>``.
-DIMENSIONED: tuple[str, ...] = ("satisfaction_index", "inspection_score", "equipment_failure_rate")
-
-
-def base_metric(metric_id: str) -> str:
-    """``satisfaction_index.cleaning`` → ``satisfaction_index``."""
-    return metric_id.split(".", 1)[0]
-
-
-def metric_def(metric_id: str) -> MetricDef:
-    """The definition of a metric id, including dimensioned variants."""
-    base = base_metric(metric_id)
-    if base not in METRICS or (base != metric_id and base not in DIMENSIONED):
-        raise KeyError(metric_id)
-    return METRICS[base]
-
-
-def is_known_metric(metric_id: str) -> bool:
-    try:
-        metric_def(metric_id)
-    except KeyError:
-        return False
-    return metric_id.count(".") <= 1 and not metric_id.endswith(".")
+__all__ = ["DIMENSIONED", "METRICS", "MetricDef", "MetricKind", "base_metric", "is_known_metric", "metric_def"]

@@ -10,7 +10,7 @@ from matplotlib.patches import Patch
 
 from ..figures.style import new_figure, period_color, period_label
 from ..labels import metric_label, t
-from ..metrics.catalog import metric_def
+from ..catalog import metric_def
 
 KEY_METRICS = (
     "satisfaction_index",

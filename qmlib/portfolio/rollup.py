@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from ..metrics.catalog import base_metric, metric_def
+from ..catalog import base_metric, metric_def
 from ..params import PERIOD_NAMES
 
 PORTFOLIO_DIR = "portfolio"

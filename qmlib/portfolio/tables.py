@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import metric_label, t
-from ..metrics.catalog import metric_def
+from ..catalog import metric_def
 
 PERIODS = ("baseline", "quality_month", "followup")
 

@@ -55,7 +55,6 @@ class Rules:
     pareto_cover: float = 0.80
     pareto_max_category_share: float = 0.30
     pareto_half: float = 0.50
-    pareto_half_max_category_share: float = 0.25
     pareto_min_n: int = 30
     pareto_min_categories: int = 4
     training_min_coverage: float = 0.60

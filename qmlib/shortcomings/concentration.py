@@ -40,7 +40,7 @@ def _pareto(ctx: Context, kind: str, rows: pd.DataFrame, metric_id: str) -> list
     top_share = counts.iloc[0] / n
     if k / total > rules.pareto_max_category_share:
         k = vital_few(counts, rules.pareto_half)
-        if k / total > rules.pareto_half_max_category_share:
+        if k / total > rules.pareto_max_category_share:
             return []
     few = counts.iloc[:k]
     m = int(few.sum())
@@ -69,8 +69,8 @@ def pareto(ctx: Context) -> list[Finding]:
     concentrated: n ≥ ``pareto_min_n`` (30), K ≥ ``pareto_min_categories`` (4)
     and k / K ≤ ``pareto_max_category_share`` (30%). Otherwise, with k½ = the
     fewest categories holding ≥ ``pareto_half`` (50%), those k½ categories are
-    reported when k½ / K ≤ ``pareto_half_max_category_share`` (25%: e.g. 2 of
-    9 categories hold half of all complaints). Facts: ``top_share``.
+    reported when k½ / K ≤ ``pareto_max_category_share`` too (e.g. 2 of 9
+    categories hold half of all complaints). Facts: ``top_share``.
     """
     out: list[Finding] = []
     comp = ctx.tables.get("complaints")
