@@ -45,9 +45,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .catalog import is_known_metric, metric_def
 from .errors import QmError
 from .labels import metric_label, t
-from .metrics.catalog import is_known_metric, metric_def
 from .outputs import atomic_write_bytes, escape_formula, write_csv
 from .params import Params
 from .privacy import mask_pii

@@ -257,8 +257,8 @@ def failure_by_type(metrics: pd.DataFrame | None, params: Params, lang: str = "z
         for xi, v, n in zip(x, vals, rows["n"].to_numpy(dtype=float), strict=True):
             if np.isnan(v):
                 continue
-            text = fmt_value(v, "per100assets30d")
-            if not np.isnan(n):
+            text = fmt_value(v, "per100assets30d") if v > 0 else "0"
+            if not np.isnan(n) and v > 0:
                 text += "\n" + t("fig.n", lang).format(n=int(n))
             ax.annotate(text, (xi, v), xytext=(0, 2), textcoords="offset points", ha="center",
                         va="bottom", fontsize=6.8, linespacing=1.05)

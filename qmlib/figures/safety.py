@@ -19,9 +19,11 @@ def hazard_funnel_table(tables: dict[str, pd.DataFrame], params: Params) -> pd.D
     """Counts per severity, period and stage: severity, period, found, rectified, on_time.
 
     rectified = rectified_at by as_of (hazard_rectification_rate); on_time =
-    rectified by the due date (hazard_on_time_rate). None when the table is
-    missing or has no hazards in any period.
+    rectified by the due date (hazard_on_time_rate). None when the table or
+    its rectified_at column is missing, or there are no hazards in any period.
     """
+    if "hazards" not in tables or "rectified_at" not in tables["hazards"].columns:
+        return None  # without rectified_at the rectification metrics are missing, not 0
     rows = hazard_status(tables, params)
     if rows is None or rows.empty:
         return None

@@ -8,9 +8,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ..catalog import metric_def
 from ..figures.style import new_figure, period_color, period_label
 from ..labels import metric_label, t
-from ..catalog import metric_def
 
 KEY_METRICS = (
     "satisfaction_index",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..labels import metric_label, t
 from ..catalog import metric_def
+from ..labels import metric_label, t
 
 PERIODS = ("baseline", "quality_month", "followup")
 

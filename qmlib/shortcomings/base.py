@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..catalog import metric_def
 from ..labels import metric_label, t
-from ..metrics.catalog import metric_def
 from ..params import Params
 from ..periods import anchor_times, as_of_cutoff, assign_periods
 

@@ -29,7 +29,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..metrics.catalog import base_metric, metric_def
+from ..catalog import base_metric, metric_def
 from .base import (
     Context,
     Finding,

@@ -39,7 +39,7 @@ kind (:data:`KIND_ORDER`) and subject, so the order is deterministic. IDs ``S01`
 
 from __future__ import annotations
 
-from ..metrics.catalog import metric_def
+from ..catalog import metric_def
 from .base import Finding, Rules, clip01
 
 SEVERITY_WEIGHT: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
