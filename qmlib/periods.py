@@ -81,7 +81,7 @@ def in_period(table: str, df: pd.DataFrame, params: Params, period: str) -> pd.D
 def week_start(times: pd.Series) -> pd.Series:
     """Monday 00:00 of each time's week (for weekly trend charts)."""
     t = pd.to_datetime(times)
-    return (t.dt.normalize() - pd.to_timedelta(t.dt.weekday, unit="D")).astype("datetime64[ns]")
+    return (t.dt.normalize() - pd.to_timedelta(t.dt.day_of_week, unit="D")).astype("datetime64[ns]")
 
 
 def period_exposure_days(params: Params) -> dict[str, int]:
