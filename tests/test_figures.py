@@ -22,9 +22,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from qmlib import figures as qf
+from qmlib.catalog import METRICS
 from qmlib.figures.style import PERIOD_COLORS, chart_title
 from qmlib.labels import t
-from qmlib.metrics.catalog import METRICS
 from qmlib.params import Params, parse_params
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -14,8 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..catalog import METRICS, base_metric
 from ..labels import metric_label, t
-from ..metrics.catalog import METRICS, base_metric
 from ..params import Params
 from .style import (
     ACCENT,

@@ -13,8 +13,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..catalog import metric_def
 from ..labels import t
-from ..metrics.catalog import metric_def
 from ..params import Params
 from ..periods import bounds
 from .fonts import DPI, setup_fonts

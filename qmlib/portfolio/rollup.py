@@ -18,15 +18,21 @@ denominators, never averaged across communities:
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import yaml
 
-from ..catalog import base_metric, metric_def
+from ..catalog import METRICS
 from ..params import PERIOD_NAMES
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
 PORTFOLIO_DIR = "portfolio"
 TABLES = ("metrics", "changes", "targets", "shortcomings")
@@ -52,7 +58,7 @@ def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
     rows = []
     for cid in ids:
         path = params_dir / f"{cid}.yaml"
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) if path.is_file() else {}
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=SafeLoader) if path.is_file() else {}
         raw = raw if isinstance(raw, dict) else {}
         periods = raw.get("periods") or {}
         row: dict[str, object] = {
@@ -80,61 +86,75 @@ def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
     if "assets" not in facts.columns:
         facts["assets"] = 0.0
     facts["assets"] = facts["assets"].fillna(0).astype(float)
+    for period in PERIOD_NAMES:
+        for prefix in ("days", "start", "end"):
+            if f"{prefix}_{period}" not in facts.columns:
+                facts[f"{prefix}_{period}"] = pd.NaT if prefix != "days" else float("nan")
     return facts
 
 
+TEXT_COLUMNS = ("community_id", "metric_id", "period", "kind", "significant", "achieved", "shortcoming_id",
+                "category", "severity", "evidence", "subject", "subject_label")
+NUMBER_COLUMNS = ("value", "n", "ci_low", "ci_high", "baseline_value", "actual_value", "change",
+                  "relative_change", "p_value", "target", "rank", "score", "reference")
+
+
+def _read_csv(path: Path) -> pa.Table:
+    types = {c: pa.string() for c in TEXT_COLUMNS} | {c: pa.float64() for c in NUMBER_COLUMNS}
+    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types,
+                                                                     strings_can_be_null=True))
+
+
 def _read_all(out_dir: Path, ids: list[str], name: str) -> pd.DataFrame:
-    files = [str(out_dir / cid / f"{name}.csv") for cid in ids if (out_dir / cid / f"{name}.csv").is_file()]
+    """Every community's ``<name>.csv`` in one frame (pyarrow, columns united by name)."""
+    files = [out_dir / cid / f"{name}.csv" for cid in ids if (out_dir / cid / f"{name}.csv").is_file()]
     if not files:
         return pd.DataFrame()
-    frame = duckdb.sql(
-        f"SELECT * FROM read_csv({files!r}, header=true, union_by_name=true, all_varchar=true)"
-    ).df()
-    for col in ("value", "n", "ci_low", "ci_high", "baseline_value", "actual_value", "change",
-                "relative_change", "p_value", "target"):
-        if col in frame.columns:
-            frame[col] = pd.to_numeric(frame[col], errors="coerce")
-    return frame
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        tables = list(pool.map(_read_csv, files))
+    return pa.concat_tables(tables, promote_options="permissive").to_pandas()
 
 
-def _exposure(metric_id: str, period: str, facts: pd.DataFrame) -> pd.Series:
-    days = facts.get(f"days_{period}", pd.Series(0, index=facts.index)).fillna(0)
-    base = base_metric(metric_id)
-    if base == "complaint_rate":
-        return facts["households"] * days
-    return facts["assets"] * days
+POOL_SQL = """
+WITH m AS (
+  SELECT m.community_id, m.metric_id, m.period, m.value, coalesce(m.n, 0) AS n, k.kind,
+         c.households, c.staff_total, c.assets,
+         CASE m.period WHEN 'baseline' THEN c.days_baseline
+                       WHEN 'quality_month' THEN c.days_quality_month
+                       ELSE c.days_followup END AS days
+  FROM read_parquet('{metrics}') m
+  JOIN read_parquet('{communities}') c USING (community_id)
+  JOIN kinds k USING (metric_id)
+  WHERE k.kind <> 'percentile')
+SELECT metric_id, period,
+  CASE
+    WHEN kind IN ('share', 'mean') THEN sum(value * n) / nullif(sum(n), 0)
+    WHEN metric_id = 'complaint_rate' THEN sum(n) * 3000 / nullif(sum(households * days), 0)
+    WHEN kind = 'rate' THEN sum(n) * 3000 / nullif(sum(assets * days), 0)
+    WHEN kind = 'count' THEN sum(value)
+    WHEN metric_id = 'survey_coverage' THEN sum(n) / nullif(sum(households), 0)
+    ELSE sum(value * staff_total) / nullif(sum(staff_total), 0)
+  END AS value,
+  sum(n) AS n, count(DISTINCT community_id) AS communities
+FROM m GROUP BY metric_id, period, kind
+"""
 
 
-def pool_metrics(metrics: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
-    """Company value of every non-dimensioned metric and period (see module docstring)."""
-    rows = []
-    if metrics.empty:
+def pool_metrics(portfolio_dir: Path) -> pd.DataFrame:
+    """Company value of every non-dimensioned metric and period (see module docstring),
+    queried with DuckDB from ``metrics.parquet`` and ``communities.parquet``."""
+    metrics = portfolio_dir / "metrics.parquet"
+    if not metrics.is_file() or pq.read_metadata(metrics).num_rows == 0:
         return pd.DataFrame(columns=["metric_id", "period", "value", "n", "communities"])
-    merged = metrics.merge(facts, on="community_id", how="left")
-    for (metric_id, period), grp in merged.groupby(["metric_id", "period"], sort=False):
-        if "." in metric_id:
-            continue
-        kind = metric_def(metric_id).kind
-        n = grp["n"].fillna(0)
-        value: float | None
-        if kind in ("share", "mean"):
-            value = float((grp["value"] * n).sum() / n.sum()) if n.sum() else None
-        elif kind == "rate":
-            exposure = _exposure(metric_id, period, grp).sum()
-            value = float(n.sum() * 100 * 30 / exposure) if exposure else None
-        elif kind == "count":
-            value = float(grp["value"].sum())
-        elif metric_id == "survey_coverage":
-            households = grp["households"].sum()
-            value = float(n.sum() / households) if households else None
-        elif kind in ("coverage", "per_capita"):
-            staff = grp["staff_total"].sum()
-            value = float((grp["value"] * grp["staff_total"]).sum() / staff) if staff else None
-        else:
-            continue  # percentiles are pooled from the raw orders
-        rows.append({"metric_id": metric_id, "period": period, "value": value, "n": float(n.sum()),
-                     "communities": grp["community_id"].nunique()})
-    return pd.DataFrame(rows)
+    con = duckdb.connect()
+    kinds = pd.DataFrame({"metric_id": list(METRICS), "kind": [m.kind for m in METRICS.values()]})
+    con.register("kinds", kinds)
+    sql = POOL_SQL.format(metrics=metrics, communities=portfolio_dir / "communities.parquet")
+    pooled = con.sql(sql).df()
+    order = {m: i for i, m in enumerate(METRICS)}
+    pooled["_order"] = pooled["metric_id"].map(order) * 10 + pooled["period"].map(
+        {p: i for i, p in enumerate(PERIOD_NAMES)})
+    return pooled.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
 def pool_arrival_percentiles(out_dir: Path, facts: pd.DataFrame) -> pd.DataFrame:
@@ -183,7 +203,7 @@ def build_rollup(out_dir: Path | str, params_dir: Path | str) -> Portfolio:
     for name, frame in frames.items():
         frame.to_parquet(target / f"{name}.parquet", index=False)
     facts.to_parquet(target / "communities.parquet", index=False)
-    pooled = pd.concat([pool_metrics(frames["metrics"], facts), pool_arrival_percentiles(out_dir, facts)],
+    pooled = pd.concat([pool_metrics(target), pool_arrival_percentiles(out_dir, facts)],
                        ignore_index=True)
     pooled.to_parquet(target / "pooled.parquet", index=False)
     return Portfolio(communities=facts, metrics=frames["metrics"], changes=frames["changes"],

@@ -12,8 +12,8 @@ import math
 
 import pandas as pd
 
+from ..catalog import metric_def
 from ..labels import t
-from ..metrics.catalog import metric_def
 
 DASH = "—"
 PERCENT_UNITS = frozenset({"share", "ratio"})

@@ -32,8 +32,8 @@ from pathlib import PurePath
 import pandas as pd
 from markupsafe import Markup
 
+from ..catalog import METRICS, metric_def
 from ..labels import LABELS, metric_label, t
-from ..metrics.catalog import METRICS, metric_def
 from ..params import Params
 from ..periods import bounds
 from ..schema import ACTIVITY_CATEGORY, TABLES

@@ -14,6 +14,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -89,6 +90,17 @@ def _init_worker(debug: bool) -> None:
     signal.signal(signal.SIGTERM, on_term)
     multiprocessing.util.Finalize(None, warm_engine.shutdown_all, exitpriority=10)
     _quiet_papermill(debug)
+
+
+def _raise_interrupt_on_sigterm() -> Any:
+    """Treat SIGTERM like Ctrl-C during the batch (main thread only); return the previous handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def on_term(signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, on_term)
 
 
 def _run_serial(ids: list[str], kwargs: dict[str, Any], on_result: OnResult) -> None:
@@ -289,6 +301,7 @@ def run_batch(
             record.update(result)
             display.add(result)
 
+        previous_term = _raise_interrupt_on_sigterm()
         try:
             with display:
                 if scheduler:
@@ -308,6 +321,9 @@ def run_batch(
                 f"interrupted: {left} communities did not run (see {_show(out_dir / RUN_JSON)}); "
                 "run the same command again to resume: finished communities are skipped"
             ) from None
+        finally:
+            if previous_term is not None:
+                signal.signal(signal.SIGTERM, previous_term)
         record.finish("finished")
         index = write_index(out_dir, record.data)
         _call_portfolio(out_dir, record, console)

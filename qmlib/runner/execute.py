@@ -166,6 +166,8 @@ def _execute_notebooks(
     extra: dict[str, Any] = {"resources": {"metadata": {"path": str(notebooks_dir)}}}
     if engine == "qm_warm":
         extra["kernel_tag"] = kernel_tag
+    else:  # a fresh kernel per notebook: keep its start-up warnings (plain-text TCP) off the terminal
+        extra["extra_arguments"] = ["--IPKernelApp.log_level=ERROR"]
     for nb in notebooks:
         output = work / "notebooks" / nb.name
         relative = f"{community_id}/notebooks/{nb.name}"
