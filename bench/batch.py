@@ -103,7 +103,12 @@ def naive(ids: list[str], data: Path, params: Path, notebooks: list[Path], out: 
         good = True
         for nb in notebooks:
             cmd = ["papermill", str(nb), str(folder / nb.name), "--cwd", str(nb.parent), "--no-progress-bar"]
-            for key, value in (("community_id", cid), ("data_dir", data), ("params_dir", params), ("out_dir", out)):
+            for key, value in (
+                ("community_id", cid),
+                ("data_dir", data),
+                ("params_dir", params),
+                ("out_dir", out),
+            ):
                 cmd += ["-p", key, str(value)]
             if subprocess.run(cmd, capture_output=True).returncode != 0:
                 good = False
@@ -114,7 +119,9 @@ def naive(ids: list[str], data: Path, params: Path, notebooks: list[Path], out: 
             good = subprocess.run(cmd, capture_output=True).returncode == 0
         ok += good
         failed += not good
-    return Measure("(a) naive papermill + nbconvert CLI, sequential", len(ids), time.perf_counter() - t0, ok, failed)
+    return Measure(
+        "(a) naive papermill + nbconvert CLI, sequential", len(ids), time.perf_counter() - t0, ok, failed
+    )
 
 
 def qm_run(data: Path, params: Path, nb_dir: Path, out: Path, jobs: int, engine: str, n: int) -> Measure:
@@ -131,7 +138,11 @@ def qm_run(data: Path, params: Path, nb_dir: Path, out: Path, jobs: int, engine:
         counts = {"ok": 0, "failed": n}
         print(proc.stdout, proc.stderr, file=sys.stderr)
     return Measure(
-        f"(b) qm run --all --jobs {jobs} --engine {engine}", n, seconds, counts.get("ok", 0), counts.get("failed", 0)
+        f"(b) qm run --all --jobs {jobs} --engine {engine}",
+        n,
+        seconds,
+        counts.get("ok", 0),
+        counts.get("failed", 0),
     )
 
 
@@ -153,7 +164,9 @@ def inprocess(ids: list[str], data: Path, params: Path, out: Path) -> Measure | 
         except Exception as exc:
             failed += 1
             print(f"(c) {cid}: {type(exc).__name__}: {exc}", file=sys.stderr)
-    return Measure("(c) qmlib.pipeline.run_inprocess, sequential", len(ids), time.perf_counter() - t0, ok, failed)
+    return Measure(
+        "(c) qmlib.pipeline.run_inprocess, sequential", len(ids), time.perf_counter() - t0, ok, failed
+    )
 
 
 def main() -> None:
@@ -174,7 +187,9 @@ def main() -> None:
         data, params, ids, origin = prepare(args, work)
         nb_dir = Path(args.notebooks_dir).resolve()
         notebooks = list_notebooks(nb_dir)
-        print(f"{len(ids)} communities ({origin}); notebooks: {', '.join(p.name for p in notebooks) or 'none'}")
+        print(
+            f"{len(ids)} communities ({origin}); notebooks: {', '.join(p.name for p in notebooks) or 'none'}"
+        )
         print(f"{len(os.sched_getaffinity(0))} cores; work folder {work}")
         results: dict[str, Measure] = {}
 
@@ -187,7 +202,9 @@ def main() -> None:
         results["b"] = qm_run(data, params, nb_dir, work / "out_b", args.jobs, "qm_warm", len(ids))
         print(results["b"].line(), flush=True)
         if args.compare_engines:
-            results["b_nbclient"] = qm_run(data, params, nb_dir, work / "out_b_nb", args.jobs, "nbclient", len(ids))
+            results["b_nbclient"] = qm_run(
+                data, params, nb_dir, work / "out_b_nb", args.jobs, "nbclient", len(ids)
+            )
             print(results["b_nbclient"].line(), flush=True)
         if args.also_serial:
             results["b_serial"] = qm_run(data, params, nb_dir, work / "out_b1", 1, "qm_warm", len(ids))
@@ -201,12 +218,16 @@ def main() -> None:
             print(c.line())
 
         a, b = results["a"], results["b"]
-        print(f"a/b = {a.per_community / b.per_community:.2f}  (qm run is that many times faster than the naive loop)")
+        print(
+            f"a/b = {a.per_community / b.per_community:.2f}  (qm run is that many times faster than the naive loop)"
+        )
         if "b_nbclient" in results:
             ratio = results["b_nbclient"].per_community / b.per_community
             print(f"nbclient/qm_warm = {ratio:.2f}  (same qm run, fresh kernel per notebook vs warm kernel)")
         if "c" in results:
-            print(f"b/c = {b.per_community / results['c'].per_community:.2f}  (cost of notebooks over plain Python)")
+            print(
+                f"b/c = {b.per_community / results['c'].per_community:.2f}  (cost of notebooks over plain Python)"
+            )
         else:
             print("b/c = unavailable")
     finally:

@@ -131,10 +131,10 @@ def _run_pool(ids: list[str], kwargs: dict[str, Any], jobs: int, on_result: OnRe
                 result = failed_result(cid, f"{type(exc).__name__}: {exc}")
             on_result(result)
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
-        processes = list((getattr(executor, "_processes", None) or {}).values())
+        processes = list((getattr(executor, "_processes", None) or {}).values())  # gone after shutdown()
         for process in processes:
-            process.terminate()
+            process.terminate()  # SIGTERM: the worker kills its kernel and exits
+        executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.join(timeout=10)
         raise
@@ -210,7 +210,9 @@ def _call_portfolio(out_dir: Path, record: RunRecord, console: Console) -> None:
             message = str(exc) if isinstance(exc, QmError) else f"{type(exc).__name__}: {exc}"
         message = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
         record.set_portfolio("failed", message)
-        console.print(f"[yellow]![/] portfolio report failed: {escape(message)}", highlight=False, soft_wrap=True)
+        console.print(
+            f"[yellow]![/] portfolio report failed: {escape(message)}", highlight=False, soft_wrap=True
+        )
         return
     record.set_portfolio("ok")
 

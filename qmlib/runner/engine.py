@@ -25,7 +25,8 @@ Before each notebook the kernel is reset (see :data:`PRELUDE`):
 * ``gc.collect()`` frees the previous community's frames.
 
 The kernel talks to its client over IPC sockets in a private temporary
-directory (local only, no TCP port, no plain-text warning).
+directory ``qm-kernel-<pid>-*`` (local only, no TCP port, no plain-text
+warning); folders left by killed workers are removed when a kernel starts.
 
 What still leaks, by design: imported modules and their module-level state
 (e.g. ``functools.lru_cache`` caches in qmlib, fonts registered with
@@ -49,6 +50,7 @@ import signal
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
@@ -139,7 +141,7 @@ class WarmKernel:
             return False
 
     def run(self, code: str, timeout: float) -> None:
-        """Execute ``code`` silently; raise :class:`WarmKernelError` if it fails."""
+        """Execute ``code`` (outputs discarded, not in history); raise :class:`WarmKernelError` if it fails."""
         reply = run_sync(self.kc.execute_interactive)(
             code, silent=False, store_history=False, timeout=timeout, output_hook=lambda msg: None
         )
@@ -171,6 +173,8 @@ class WarmKernel:
         if self.pid:
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
+        if self.sockets:
+            shutil.rmtree(self.sockets, ignore_errors=True)
 
 
 _local = threading.local()
@@ -178,8 +182,23 @@ _all_kernels: set[WarmKernel] = set()
 _registry_lock = threading.Lock()
 
 
+def _remove_orphan_socket_dirs() -> None:
+    """Delete ``qm-kernel-<pid>-*`` socket folders whose process no longer exists (a SIGKILLed worker)."""
+    for folder in Path(tempfile.gettempdir()).glob("qm-kernel-*-*"):
+        pid = folder.name.split("-")[2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
+
+
 def _start_kernel(kernel_name: str, cwd: str, startup_timeout: float) -> WarmKernel:
-    sockets = tempfile.mkdtemp(prefix="qm-kernel-")
+    _remove_orphan_socket_dirs()
+    sockets = tempfile.mkdtemp(prefix=f"qm-kernel-{os.getpid()}-")
     km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "k"))
     try:
         run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
