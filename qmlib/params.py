@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .catalog import is_known_metric
 from .errors import ParamsError
+from .validation import first_problem
 
 COMMUNITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 PERIOD_NAMES: tuple[str, ...] = ("baseline", "quality_month", "followup")
@@ -186,16 +187,6 @@ class Params(Strict):
         return target.period or self.last_period
 
 
-def _format_loc(loc: tuple) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        else:
-            parts.append(("." if parts else "") + str(item))
-    return "".join(parts) or "(file)"
-
-
 def parse_params(raw: object, source: str = "<params>") -> Params:
     """Validate a mapping loaded from YAML; raise ParamsError naming the key."""
     if not isinstance(raw, dict):
@@ -203,14 +194,8 @@ def parse_params(raw: object, source: str = "<params>") -> Params:
     try:
         return Params.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(x for x in err["loc"] if not str(x).startswith("function-"))
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (not in CONTRACT.md section 3)"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        raise ParamsError(source, _format_loc(loc), msg) from None
+        key, msg = first_problem(exc, "unknown key (not in CONTRACT.md section 3)")
+        raise ParamsError(source, key, msg) from None
 
 
 def load_params(path: Path | str, community_id: str | None = None) -> Params:

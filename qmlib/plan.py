@@ -52,6 +52,7 @@ from .outputs import atomic_write_bytes, escape_formula, write_csv
 from .params import Params
 from .privacy import mask_pii
 from .shortcomings import KINDS, result_frames
+from .validation import first_problem
 
 PLAN_COLUMNS: list[str] = [
     "community_id", "action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target",
@@ -190,13 +191,6 @@ class Playbook(_Strict):
         return self.roles.get(role, role) if lang == "en" else role
 
 
-def _loc(loc: tuple) -> str:
-    parts: list[str] = []
-    for item in loc:
-        parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
-    return "".join(parts) or "(file)"
-
-
 def parse_playbook(raw: object, source: str = "<playbook>") -> Playbook:
     """Validate a mapping loaded from YAML; raise :class:`PlaybookError` naming the key."""
     if not isinstance(raw, dict):
@@ -204,14 +198,8 @@ def parse_playbook(raw: object, source: str = "<playbook>") -> Playbook:
     try:
         return Playbook.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(x for x in err["loc"] if not str(x).startswith("function-"))
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (see the schema at the top of qmlib/playbook.yaml)"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        raise PlaybookError(source, _loc(loc), msg) from None
+        key, msg = first_problem(exc, "unknown key (see the schema at the top of qmlib/playbook.yaml)")
+        raise PlaybookError(source, key, msg) from None
 
 
 def load_playbook(path: Path | str | None = None) -> Playbook:
