@@ -15,6 +15,7 @@ User errors are printed as one line; ``--debug`` adds the traceback.
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 import traceback
 from enum import StrEnum
@@ -100,10 +101,12 @@ def run(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show the progress bar.")] = True,
     debug: Annotated[bool, typer.Option(help="Show tracebacks and papermill's log.")] = False,
 ) -> None:
-    """Run the pipeline for communities: ``qm run c001 c002`` or ``qm run --all``."""
+    """Run the pipeline for communities: qm run c001 c002, or qm run --all."""
     from qmlib.runner.batch import BatchInterrupted, run_batch
     from qmlib.runner.communities import check_notebooks, default_notebooks_dir, select
 
+    if debug:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
         selection = select(list(ids or []), all_, data_dir, params_dir)
         for warning in selection.warnings:

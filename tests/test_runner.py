@@ -177,6 +177,17 @@ def test_dead_kernel_is_replaced(tmp_path: Path) -> None:
     assert warm_engine.current_kernel().pid != before
 
 
+@pytest.mark.slow
+def test_cell_timeout_fails_the_community_and_replaces_the_busy_kernel(site: Path) -> None:
+    add_community(site, "c1", hang="")
+    add_community(site, "c2")
+    hung = run_community("c1", **kwargs(site, cell_timeout=1))
+    assert hung.status == "failed" and hung.error_type == "CellTimeoutError"
+    assert (hung.notebook, hung.cell_index) == ("01_ingest.ipynb", 4)
+    assert hung.executed_notebook == "c1/notebooks/01_ingest.ipynb"
+    assert run_community("c2", **kwargs(site)).status == "ok"
+
+
 # --- failures, run.json, index ----------------------------------------------------------------------
 
 

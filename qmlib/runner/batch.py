@@ -8,6 +8,7 @@ Dask cluster with ``--scheduler``. Every executor runs
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import multiprocessing
@@ -190,8 +191,9 @@ class _Display:
             self.progress.update(self.task, advance=1, tally=self._tally())
 
 
-def _call_portfolio(out_dir: Path, record: RunRecord, console: Console) -> None:
+def _call_portfolio(out_dir: Path, record: RunRecord, console: Console, spinner: bool) -> None:
     """The portfolio hook: ``qmlib.portfolio.build_portfolio(out_dir)`` when it exists."""
+    status = console.status("building the portfolio report…") if spinner else contextlib.nullcontext()
     try:
         try:
             module = importlib.import_module("qmlib.portfolio")
@@ -202,7 +204,8 @@ def _call_portfolio(out_dir: Path, record: RunRecord, console: Console) -> None:
         build = getattr(module, "build_portfolio", None)
         if build is None:
             return
-        build(out_dir)
+        with status:
+            build(out_dir)
     except Exception as exc:
         if hasattr(exc, "ename"):  # a notebook failed (PapermillExecutionError): its error, not the traceback
             message = error_message(exc.ename, getattr(exc, "evalue", ""))
@@ -328,7 +331,7 @@ def run_batch(
                 signal.signal(signal.SIGTERM, previous_term)
         record.finish("finished")
         index = write_index(out_dir, record.data)
-        _call_portfolio(out_dir, record, console)
+        _call_portfolio(out_dir, record, console, progress)
     failed = any(r.status == "failed" for r in record.results.values())
     return BatchOutcome(
         results=dict(record.results),

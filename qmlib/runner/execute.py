@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import nbformat
 import papermill as pm
 from papermill.engines import papermill_engines
 from papermill.exceptions import PapermillExecutionError
@@ -152,6 +153,19 @@ class _Failure(Exception):
         self.fields = fields
 
 
+def _running_cell(executed: Path) -> tuple[int | None, int | None]:
+    """Index and ``In [n]`` of the last cell papermill started, from a saved notebook."""
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:
+        return None, None
+    found: tuple[int | None, int | None] = (None, None)
+    for index, cell in enumerate(nb.cells):
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time"):
+            found = (index, cell.get("execution_count"))
+    return found
+
+
 def _execute_notebooks(
     community_id: str,
     notebooks: list[Path],
@@ -192,9 +206,12 @@ def _execute_notebooks(
                 error=error_message(exc.ename, exc.evalue),
                 executed_notebook=relative,
             ) from None
-        except Exception as exc:
+        except Exception as exc:  # a timeout, a dead kernel, ...: papermill raised before marking errors
+            cell_index, execution_count = _running_cell(output)
             raise _Failure(
                 notebook=nb.name,
+                cell_index=cell_index,
+                execution_count=execution_count,
                 error_type=type(exc).__name__,
                 error=f"{type(exc).__name__}: {_first_line(str(exc)) or 'no message'}",
                 traceback=traceback.format_exc(),

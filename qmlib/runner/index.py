@@ -1,8 +1,8 @@
 """``outputs/index.html``: one self-contained page listing every community.
 
-Rows come from the batch's ``run.json`` data; community folders in the
-outputs directory that were not part of this batch are listed after them
-(status ``earlier run``). All text is HTML-escaped; links are relative, so
+Rows come from the batch's ``run.json`` data; community folders (valid id,
+with a ``notebooks/`` folder) in the outputs directory that were not part of
+this batch are listed after them (status ``earlier run``). All text is HTML-escaped; links are relative, so
 the outputs folder can be moved or zipped.
 """
 
@@ -86,7 +86,12 @@ def write_index(out_dir: Path, run: dict[str, Any]) -> Path:
     communities: dict[str, dict[str, Any]] = dict(run.get("communities", {}))
     if out_dir.is_dir():
         for entry in sorted(out_dir.iterdir()):
-            if entry.is_dir() and is_valid_id(entry.name) and entry.name not in communities:
+            if (
+                entry.is_dir()
+                and is_valid_id(entry.name)
+                and (entry / "notebooks").is_dir()  # a community's outputs, not e.g. the portfolio's
+                and entry.name not in communities
+            ):
                 communities[entry.name] = {
                     "status": "earlier run",
                     "fingerprint": read_fingerprint(entry),
