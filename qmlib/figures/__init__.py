@@ -17,7 +17,7 @@ from .fonts import DPI, cjk_font_name, setup_fonts
 from .pareto import category_pareto, pareto_table
 from .repairs import arrival_distribution
 from .safety import hazard_funnel, hazard_funnel_table
-from .style import PERIOD_COLORS, show, to_png
+from .style import PERIOD_COLORS, show, show_png, to_png
 from .tables import style_targets, target_table
 from .training import training_coverage, training_coverage_table
 from .trends import weekly_trends
@@ -39,6 +39,7 @@ __all__ = [
     "period_comparison",
     "setup_fonts",
     "show",
+    "show_png",
     "style_targets",
     "target_table",
     "to_png",

@@ -218,7 +218,8 @@ def to_png(fig: Figure, quantize: bool = True) -> bytes:
     which keeps charts visually identical at about a third of the size.
     """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, facecolor="white", bbox_inches="tight", pad_inches=0.08)
+    # constrained layout already fits the figure: no bbox_inches="tight" (it draws twice)
+    fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
     data = buf.getvalue()
     if not quantize:
         return data
@@ -234,9 +235,18 @@ def to_png(fig: Figure, quantize: bool = True) -> bytes:
 
 
 def show(fig: Figure | None) -> None:
-    """Display a chart in a notebook as a compact PNG; nothing when ``fig`` is None."""
+    """Display a chart in a notebook as a PNG; nothing when ``fig`` is None.
+
+    Notebook-only charts skip the palette reduction (drawn once, shown once);
+    the report's charts are shown with :func:`show_png` from the chart cache.
+    """
     if fig is None:
         return
+    show_png(to_png(fig, quantize=False))
+
+
+def show_png(png: bytes) -> None:
+    """Display PNG bytes in a notebook."""
     from IPython.display import Image, display
 
-    display(Image(data=to_png(fig), format="png"))
+    display(Image(data=png, format="png"))

@@ -12,7 +12,7 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "portfolio.ipynb"
 
 
 def build_portfolio(out_dir: Path | str, params_dir: Path | str = "params", lang: str = "zh",
-                    engine_name: str | None = None) -> Path:
+                    engine_name: str | None = "qm_warm") -> Path:
     """Execute ``notebooks/portfolio.ipynb`` for ``out_dir`` and render its HTML report.
 
     Returns the path of ``outputs/portfolio/report.html``.

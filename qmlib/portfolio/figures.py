@@ -24,6 +24,8 @@ KEY_METRICS = (
 
 def kpi_distribution(metrics: pd.DataFrame, lang: str = "zh") -> Figure | None:
     """Box-and-strip plot of each key KPI across communities, by period."""
+    if metrics.empty:
+        return None
     data = metrics[metrics["metric_id"].isin(KEY_METRICS)].dropna(subset=["value"])
     present = [m for m in KEY_METRICS if m in set(data["metric_id"])]
     if not present:

@@ -74,7 +74,7 @@ def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
                 row[f"start_{period}"] = start
                 row[f"end_{period}"] = end + pd.Timedelta(days=1)
         rows.append(row)
-    facts = pd.DataFrame(rows)
+    facts = pd.DataFrame(rows, columns=["community_id", "name", "households", "staff_total"] if not rows else None)
     assets = out_dir.glob("*/clean/assets.parquet")
     files = [str(p) for p in assets if p.parent.parent.name in set(ids)]
     if files:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..figures.cache import ChartCache
 from ..labels import t
 from ..params import Params
 from .markup import Chart
@@ -56,18 +57,46 @@ def _builders() -> list[tuple[str, ChartBuilder]]:
     ]
 
 
-def key_charts(tables: Mapping[str, pd.DataFrame], results: Any, params: Params, lang: str | None = None) -> list[Chart]:
+def chart_name(key: str) -> str:
+    """File name of a report chart in the chart cache: ``report.chart.trends`` → ``trends``."""
+    return key.removeprefix("report.chart.")
+
+
+def key_charts(tables: Mapping[str, pd.DataFrame], results: Any, params: Params, lang: str | None = None,
+               cache: ChartCache | None = None) -> list[Chart]:
     """The charts of section 三 that have data, captioned 图 1 … in ``lang``.
 
     ``results`` is a :class:`qmlib.metrics.MetricResults` (or a mapping with
-    ``metrics`` and ``changes`` frames).
+    ``metrics`` and ``changes`` frames). With a valid ``cache`` (filled by
+    notebook 02 from the same inputs) a chart's PNG is taken from it instead
+    of drawing the chart again; a chart absent from a valid cache had no data.
     """
     lang = lang or params.language
+    use_cache = cache is not None and cache.valid
     charts: list[Chart] = []
+    for key, build in _builders():
+        png = cache.get(chart_name(key)) if use_cache else None
+        if use_cache and png is None:
+            continue
+        fig = None if png is not None else build(tables, results, params, lang)
+        if fig is None and png is None:
+            continue
+        caption = t("report.chart.caption", lang).format(n=len(charts) + 1, title=t(key, lang))
+        charts.append(Chart(caption, fig, png=png))
+    return charts
+
+
+def draw_key_charts(tables: Mapping[str, pd.DataFrame], results: Any, params: Params, lang: str,
+                    cache: ChartCache) -> list[tuple[str, bytes]]:
+    """Draw every report chart that has data, store its PNG in ``cache``; return (title, PNG)."""
+    from ..figures import to_png
+
+    drawn: list[tuple[str, bytes]] = []
     for key, build in _builders():
         fig = build(tables, results, params, lang)
         if fig is None:
             continue
-        caption = t("report.chart.caption", lang).format(n=len(charts) + 1, title=t(key, lang))
-        charts.append(Chart(caption, fig))
-    return charts
+        png = to_png(fig)
+        cache.put(chart_name(key), png)
+        drawn.append((t(key, lang), png))
+    return drawn

@@ -131,11 +131,15 @@ def html_table(
 
 @dataclass
 class Chart:
-    """A chart for the report: caption and a matplotlib Figure (None: no data, skipped)."""
+    """A chart for the report: caption and a matplotlib Figure, or its PNG from the chart cache.
+
+    A chart with neither (no data) is skipped.
+    """
 
     caption: str
     figure: Any | None
     alt: str = ""
+    png: bytes | None = None
 
 
 def figure_png(fig: Any) -> tuple[str, int, int, float]:
@@ -149,9 +153,14 @@ def figure_png(fig: Any) -> tuple[str, int, int, float]:
 
     data = to_png(fig)
     plt.close(fig)
+    return png_info(data, float(DPI))
+
+
+def png_info(data: bytes, dpi: float) -> tuple[str, int, int, float]:
+    """(base64 data, width_px, height_px, dpi) of PNG bytes (size read from the IHDR chunk)."""
     width = int.from_bytes(data[16:20], "big")
     height = int.from_bytes(data[20:24], "big")
-    return base64.b64encode(data).decode("ascii"), width, height, float(DPI)
+    return base64.b64encode(data).decode("ascii"), width, height, dpi
 
 
 def figure_html(chart: Chart) -> Markup:
@@ -160,9 +169,14 @@ def figure_html(chart: Chart) -> Markup:
     The image is shown at its physical size (pixels × 96 / dpi CSS pixels) and
     never wider than its container.
     """
-    if chart.figure is None:
+    if chart.figure is None and chart.png is None:
         return Markup("")
-    data, width, height, dpi = figure_png(chart.figure)
+    if chart.png is not None:
+        from ..figures import DPI
+
+        data, width, height, dpi = png_info(chart.png, float(DPI))
+    else:
+        data, width, height, dpi = figure_png(chart.figure)
     scale = 96.0 / dpi
     img = Markup('<img src="data:image/png;base64,{}" alt="{}" width="{}" height="{}">').format(
         data, chart.alt or chart.caption, round(width * scale), round(height * scale)

@@ -589,7 +589,7 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     if zero:
         items = t("report.list_sep", lang).join(metric_label(m, lang) for m in zero)
         parts.append(para(t("report.results.zero_rows", lang).format(items=items), "qm-note"))
-    figures = [figure_html(c) for c in charts if c.figure is not None]
+    figures = [figure_html(c) for c in charts if c.figure is not None or c.png is not None]
     if figures:
         parts.append(h3(t("report.results.charts", lang)))
         parts.append(tag("div", join(figures), class_="qm-figures"))

@@ -191,8 +191,9 @@ class _Display:
             self.progress.update(self.task, advance=1, tally=self._tally())
 
 
-def _call_portfolio(out_dir: Path, record: RunRecord, console: Console, spinner: bool) -> None:
-    """The portfolio hook: ``qmlib.portfolio.build_portfolio(out_dir)`` when it exists."""
+def _call_portfolio(out_dir: Path, params_dir: Path, record: RunRecord, console: Console,
+                    spinner: bool) -> None:
+    """The portfolio hook: ``qmlib.portfolio.build_portfolio(out_dir, params_dir)``."""
     status = console.status("building the portfolio report…") if spinner else contextlib.nullcontext()
     try:
         try:
@@ -205,7 +206,7 @@ def _call_portfolio(out_dir: Path, record: RunRecord, console: Console, spinner:
         if build is None:
             return
         with status:
-            build(out_dir)
+            build(out_dir, params_dir)
     except Exception as exc:
         if hasattr(exc, "ename"):  # a notebook failed (PapermillExecutionError): its error, not the traceback
             message = error_message(exc.ename, getattr(exc, "evalue", ""))
@@ -331,7 +332,7 @@ def run_batch(
                 signal.signal(signal.SIGTERM, previous_term)
         record.finish("finished")
         index = write_index(out_dir, record.data)
-        _call_portfolio(out_dir, record, console, progress)
+        _call_portfolio(out_dir, params_dir, record, console, progress)
     failed = any(r.status == "failed" for r in record.results.values())
     return BatchOutcome(
         results=dict(record.results),
