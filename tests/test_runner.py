@@ -48,7 +48,7 @@ def portfolio_calls(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """A stand-in for qmlib.portfolio that records its calls (the real one needs real outputs)."""
     calls: list[Path] = []
     fake = types.ModuleType("qmlib.portfolio")
-    fake.build_portfolio = calls.append  # type: ignore[attr-defined]
+    fake.build_portfolio = lambda out_dir, params_dir: calls.append(out_dir)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "qmlib.portfolio", fake)
     return calls
 
@@ -230,7 +230,7 @@ def test_failing_community_is_recorded_and_the_others_finish(site: Path, portfol
 def test_portfolio_failure_is_reported_without_changing_statuses(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(out_dir: Path) -> None:
+    def broken(out_dir: Path, params_dir: Path) -> None:
         raise QmError("no metrics to pool")
 
     monkeypatch.setattr(sys.modules["qmlib.portfolio"], "build_portfolio", broken)
