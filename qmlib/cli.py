@@ -14,6 +14,7 @@ User errors are printed as one line; ``--debug`` adds the traceback.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 import sys
@@ -133,8 +134,25 @@ def run(
         raise typer.Exit(130) from None
     except QmError as exc:
         raise _fail(exc, debug, 2) from None
+    except OSError as exc:  # the outputs folder cannot be written: read-only, not a folder, disk full
+        raise _fail(QmError(outputs_problem(out_dir, exc)), debug, 2) from None
     out.print(escape(outcome.summary), soft_wrap=True)
     raise typer.Exit(outcome.exit_code)
+
+
+def outputs_problem(out_dir: Path, exc: OSError) -> str:
+    """One sentence for an OSError while writing the outputs folder."""
+    reason = exc.strerror or str(exc)
+    where = exc.filename or out_dir
+    hints = {
+        errno.ENOSPC: "the disk is full: free some space, then run the same command again to resume",
+        errno.EDQUOT: "the disk quota is used up: free some space, then run the same command again to resume",
+        errno.EROFS: "the file system is read-only: choose another --out-dir",
+        errno.EEXIST: "a file of that name is in the way: --out-dir must be a folder",
+        errno.ENOTDIR: "a file of that name is in the way: --out-dir must be a folder",
+    }
+    hint = hints.get(exc.errno or 0, "check that --out-dir is a folder you can write to")
+    return f"cannot write the outputs folder {where}: {reason} ({hint})"
 
 
 @app.command()

@@ -146,3 +146,26 @@ def test_synth_user_error_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path:
     result = qm("synth", "--out", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: {tmp_path}: not empty"
+
+
+def test_outputs_folder_in_the_way_is_a_clear_error(site: Path) -> None:
+    (site / "blocked").write_text("not a folder", encoding="utf-8")
+    result = qm_run("c1", "--out-dir", "blocked")
+    assert result.exit_code == 2
+    assert "cannot write the outputs folder" in result.output and "must be a folder" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_disk_full_is_a_clear_error(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import qmlib.runner.batch as batch
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(site / "outputs" / "run.json"))
+
+    monkeypatch.setattr(batch, "run_batch", full)
+    result = qm_run("c1")
+    assert result.exit_code == 2
+    assert "No space left on device" in result.output and "disk is full" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,124 @@
+"""End to end, as a user runs it: ``qm run`` on the shipped demo communities.
+
+The real notebooks run under papermill (warm kernels), nbconvert renders the
+reports. A second batch is killed with SIGKILL mid-run and resumed: its
+outputs must equal those of the uninterrupted batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMOS = ("demo01", "demo02")
+CONTRACT_CSV = {
+    "metrics.csv": ["community_id", "metric_id", "period", "value", "n", "ci_low", "ci_high"],
+    "changes.csv": ["community_id", "metric_id", "period", "baseline_value", "value", "change",
+                    "relative_change", "p_value", "significant"],
+    "targets.csv": ["community_id", "metric_id", "kind", "period", "target", "baseline_value",
+                    "actual_value", "change", "achieved"],
+    "shortcomings.csv": ["community_id", "shortcoming_id", "category", "severity", "metric_id", "evidence"],
+    "plan.csv": ["community_id", "action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi",
+                 "kpi_target", "pdca_stage"],
+    "ingest_summary.csv": ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"],
+    "rejects.csv": ["table", "source_file", "source_row", "column", "value", "reason"],
+}
+pytestmark = pytest.mark.slow
+
+
+def qm(*args: str, cwd: Path, **popen: object) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "qmlib", *args], cwd=cwd, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def workspace(tmp: Path) -> Path:
+    for name in ("data", "params"):
+        (tmp / name).mkdir(parents=True)
+        for cid in DEMOS:
+            src = ROOT / name / (cid if name == "data" else f"{cid}.yaml")
+            dst = tmp / name / src.name
+            shutil.copytree(src, dst) if src.is_dir() else shutil.copyfile(src, dst)
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = workspace(tmp_path_factory.mktemp("site_a"))
+    proc = qm("run", "--all", "--jobs", "2", "--no-progress", cwd=site)
+    stdout, stderr = proc.communicate(timeout=900)
+    assert proc.returncode == 0, stderr
+    assert "2 ok" in stdout
+    return site / "outputs"
+
+
+def test_every_contract_file_is_written(uninterrupted: Path) -> None:
+    for cid in DEMOS:
+        folder = uninterrupted / cid
+        for name, columns in CONTRACT_CSV.items():
+            raw = (folder / name).read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf"), name
+            frame = pd.read_csv(folder / name, encoding="utf-8-sig")
+            assert list(frame.columns[: len(columns)]) == columns, name
+            if name not in ("rejects.csv", "ingest_summary.csv"):
+                assert set(frame["community_id"]) <= {cid}
+        for nb in ("01_ingest", "02_metrics", "03_shortcomings", "04_plan"):
+            assert (folder / "notebooks" / f"{nb}.ipynb").is_file()
+        html = (folder / "report.html").read_text(encoding="utf-8")
+        for heading in ("一、", "二、", "三、", "四、", "五、"):
+            assert heading in html
+        assert "<script" not in html.lower() and "injected-parameters" not in html
+        assert len(html.encode()) < 3 * 1024 * 1024
+    run = json.loads((uninterrupted / "run.json").read_text(encoding="utf-8"))
+    assert {c: v["status"] for c, v in run["communities"].items()} == dict.fromkeys(DEMOS, "ok")
+    index = (uninterrupted / "index.html").read_text(encoding="utf-8")
+    assert all(f"{cid}/report.html" in index for cid in DEMOS)
+    assert (uninterrupted / "portfolio" / "report.html").is_file()
+
+
+def test_planted_findings_reach_the_report(uninterrupted: Path) -> None:
+    truth = json.loads((ROOT / "tests" / "truth" / "demo01.json").read_text(encoding="utf-8"))
+    shortcomings = pd.read_csv(uninterrupted / "demo01" / "shortcomings.csv", encoding="utf-8-sig")
+    evidence = " ".join(shortcomings["evidence"].astype(str))
+    assert truth["effects"]["overdue_critical_hazard"]["hazard_id"] in evidence
+    assert truth["effects"]["failing_elevator"]["asset_id"] in evidence
+    html = (uninterrupted / "demo01" / "report.html").read_text(encoding="utf-8")
+    assert truth["effects"]["overdue_critical_hazard"]["hazard_id"] in html
+
+
+def test_killed_batch_resumes_to_identical_outputs(uninterrupted: Path, tmp_path: Path) -> None:
+    site = workspace(tmp_path)
+    out = site / "outputs"
+    proc = qm("run", "--all", "--jobs", "1", "--no-progress", cwd=site)
+    try:
+        deadline = time.monotonic() + 600
+        while not (out / "demo01" / "report.html").exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        time.sleep(2)  # demo02 is now under way in its staging folder
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+    assert not (out / "demo02" / "report.html").exists()  # nothing half-written in place
+    resumed = qm("run", "--all", "--jobs", "1", "--no-progress", cwd=site)
+    stdout, stderr = resumed.communicate(timeout=900)
+    assert resumed.returncode == 0, stderr
+    assert "1 ok" in stdout and "1 skipped" in stdout
+    assert not list(out.glob(".tmp-*"))
+    for cid in DEMOS:
+        for name in CONTRACT_CSV:
+            assert (out / cid / name).read_bytes() == (uninterrupted / cid / name).read_bytes(), (cid, name)
+        assert (out / cid / "report.html").is_file()
