@@ -27,6 +27,7 @@ _TZ_SUFFIX = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? *(?:Z|z|UTC|[+-][0-9]
 _TZ_END = r"(?:Z|z|UTC|[+-][0-9][0-9]:?[0-9][0-9]|[+-][0-9][0-9])$"
 _FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+NS_MIN, NS_MAX = pd.Timestamp.min, pd.Timestamp.max  # the range of datetime64[ns]
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _parse_formats(text: pd.Series, formats: tuple[str, ...], out: pd.Series) ->
         if not len(remaining):
             break
         parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
-        good = parsed.notna()
+        good = parsed.notna() & parsed.between(NS_MIN, NS_MAX)  # year -1 parses, but not in ns
         if good.any():
             out.loc[parsed.index[good]] = _to_ns(parsed[good])
         remaining = remaining[~good]
@@ -126,6 +127,7 @@ def parse_datetime(raw: pd.Series, ctx: ParseContext) -> tuple[pd.Series, pd.Ser
             aware = aware.str.replace(r" *UTC$", "Z", regex=True).str.replace(" ", "T", n=1, regex=False)
             parsed = pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce")
             parsed = parsed.dt.tz_convert(ctx.timezone).dt.tz_localize(None)
+            parsed = parsed[parsed.between(NS_MIN, NS_MAX)]
             out.loc[parsed.index] = _to_ns(parsed)
         # fast path: ISO-like text (also 2025/9/1 8:30 once slashes are dashes)
         remaining = text[~has_tz].str.replace("/", "-", regex=False)
