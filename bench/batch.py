@@ -2,6 +2,7 @@
 
     python bench/batch.py [--communities 40] [--seed 0] [--jobs N] [--naive-sample 10]
                           [--compare-engines] [--also-serial] [--source DIR] [--notebooks-dir DIR]
+                          [--portfolio 1000]
 
 Generates N synthetic communities with ``qmlib.synth.generate`` into a
 temporary folder (or uses ``--source DIR`` with ``DIR/data`` and
@@ -18,8 +19,9 @@ temporary folder (or uses ``--source DIR`` with ``DIR/data`` and
     out_dir)`` when it exists (sequential).
 
 Prints communities per minute for each and the ratios a/b and b/c (time per
-community of the first divided by that of the second). A script that prints
-figures, not a test.
+community of the first divided by that of the second), then times the
+portfolio roll-up for ``--portfolio`` communities (bench/portfolio_rollup.py).
+A script that prints figures, not a test.
 """
 
 from __future__ import annotations
@@ -180,6 +182,8 @@ def main() -> None:
     parser.add_argument("--source", help="use DIR/data and DIR/params instead of generating")
     parser.add_argument("--notebooks-dir", default=str(REPO / "notebooks"))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--portfolio", type=int, default=1000,
+                        help="also time the portfolio roll-up for this many communities (0: skip)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="qm-bench-"))
@@ -230,6 +234,10 @@ def main() -> None:
             )
         else:
             print("b/c = unavailable")
+        if args.portfolio:
+            # the company roll-up at scale (replicated outputs of the demo communities)
+            subprocess.run([sys.executable, str(REPO / "bench" / "portfolio_rollup.py"),
+                            "--communities", str(args.portfolio)], check=False)
     finally:
         if args.keep:
             print(f"kept {work}")

@@ -108,6 +108,20 @@ def write_ingest_outputs(out_folder: Path, tables: dict[str, pd.DataFrame], summ
     write_csv(rejects, out_folder / "rejects.csv", REJECT_COLUMNS)
 
 
+def ensure_ingested(community_id: str, data_dir: Path | str, params_dir: Path | str,
+                    out_dir: Path | str) -> bool:
+    """Run the ingest stage when its outputs are missing, so that a later notebook runs alone.
+
+    Returns True when it ingested. Outputs that exist are used as they are:
+    the stages are meant to run in order (``qm run`` always runs them all).
+    """
+    folder = Path(out_dir) / check_community_id(community_id)
+    if (folder / CLEAN_DIR).is_dir() and (folder / "ingest_summary.csv").is_file():
+        return False
+    ingest_community(community_id, data_dir, params_dir, out_dir)
+    return True
+
+
 _DTYPES = {"text": "string", "enum": "string", "bool": "boolean", "number": "float64",
            "score": "float64", "rating": "float64", "integer": "Int64"}
 
@@ -150,6 +164,7 @@ __all__ = [
     "IngestResult",
     "check_community_id",
     "community_paths",
+    "ensure_ingested",
     "ingest_community",
     "load_clean",
     "load_ingest_report",
