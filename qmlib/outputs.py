@@ -9,17 +9,23 @@ formulas; numeric columns stay plain numbers.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def escape_formula(value: object) -> object:
-    """``'=1+1'`` → ``"'=1+1"``; non-text values are returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """``'=1+1'`` → ``"'=1+1"``; non-text values and plain numbers (``-2``) are unchanged.
+
+    A cell that is just a signed number cannot run as a formula, so the raw
+    value of a rejected ``-2`` stays ``-2``.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
