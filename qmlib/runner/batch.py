@@ -333,6 +333,7 @@ def run_batch(
         record.finish("finished")
         index = write_index(out_dir, record.data)
         _call_portfolio(out_dir, params_dir, record, console, progress)
+        index = write_index(out_dir, record.data)  # again, now with the portfolio's link
     failed = any(r.status == "failed" for r in record.results.values())
     return BatchOutcome(
         results=dict(record.results),

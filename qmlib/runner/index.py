@@ -99,6 +99,9 @@ def write_index(out_dir: Path, run: dict[str, Any]) -> Path:
     counts = run.get("counts", {})
     summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
     rows = "\n".join(_row(out_dir, params_dir, cid, entry) for cid, entry in communities.items())
+    portfolio = ((run.get("portfolio") or {}).get("status") == "ok"
+                 and (out_dir / "portfolio" / "report.html").is_file())
+    portfolio_link = ' · <a href="portfolio/report.html">portfolio report</a>' if portfolio else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -110,7 +113,7 @@ def write_index(out_dir: Path, run: dict[str, Any]) -> Path:
 <body>
 <h1>Quality-month run</h1>
 <p class="meta">{html.escape(summary)} · started {html.escape(str(run.get("started_at", "")))}
-· status {html.escape(str(run.get("status", "")))} · details in <a href="run.json">run.json</a></p>
+· status {html.escape(str(run.get("status", "")))} · details in <a href="run.json">run.json</a>{portfolio_link}</p>
 <table>
 <thead><tr><th>community</th><th>name</th><th>status</th><th>seconds</th><th>outputs</th><th>error</th></tr></thead>
 <tbody>
