@@ -1,6 +1,6 @@
 """Community parameters: ``params/<community_id>.yaml`` (contract section 3).
 
-Loaded with ``yaml.safe_load`` and validated with a pydantic schema that
+Loaded with a safe YAML loader (libyaml when available) and validated with a pydantic schema that
 forbids unknown keys. Every problem becomes a :class:`~qmlib.errors.ParamsError`
 naming the file and the key.
 """
@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .catalog import is_known_metric
 from .errors import ParamsError
 from .validation import first_problem
+
+#: libyaml's safe loader when available (about 10x faster), else PyYAML's; both are safe.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 COMMUNITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 PERIOD_NAMES: tuple[str, ...] = ("baseline", "quality_month", "followup")
@@ -208,7 +211,7 @@ def load_params(path: Path | str, community_id: str | None = None) -> Params:
     if not path.is_file():
         raise ParamsError(str(path), "(file)", "params file not found")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=SafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ParamsError(str(path), "(file)", f"not valid YAML: {exc}") from None
     params = parse_params(raw, str(path))

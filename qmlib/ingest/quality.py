@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..labels import t
+from ..labels import LABELS, t
 from ..params import Params
 from ..periods import anchor_times, assign_periods
 from ..schema import TABLES
@@ -57,21 +57,17 @@ def optional_coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Replace table names and period column names by their labels (for display)."""
+    """Replace table names, period and common column names by their labels (for display)."""
     out = frame.copy()
     if "table" in out.columns:
         out["table"] = out["table"].map(lambda x: t(f"table.{x}", lang))
     out.index = [t(f"table.{i}", lang) if isinstance(i, str) else i for i in out.index]
-    out.columns = [t(f"period.{c}", lang) if f"period.{c}" in _period_keys() else
-                   (t(f"ui.{c}", lang) if f"ui.{c}" in _ui_keys() else c) for c in out.columns]
+    out.columns = [_column_label(str(c), lang) for c in out.columns]
     return out
 
 
-def _period_keys() -> set[str]:
-    from ..labels import LABELS
-    return {k for k in LABELS if k.startswith("period.")}
-
-
-def _ui_keys() -> set[str]:
-    from ..labels import LABELS
-    return {k for k in LABELS if k.startswith("ui.")}
+def _column_label(column: str, lang: str) -> str:
+    for key in (f"period.{column}", f"ui.{column}"):
+        if key in LABELS:
+            return t(key, lang)
+    return column

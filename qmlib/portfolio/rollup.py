@@ -27,12 +27,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import yaml
 
 from ..catalog import METRICS
-from ..params import PERIOD_NAMES
-
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+from ..params import PERIOD_NAMES, load_params
+from ..periods import bounds, days
 
 PORTFOLIO_DIR = "portfolio"
 TABLES = ("metrics", "changes", "targets", "shortcomings")
@@ -58,21 +56,19 @@ def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
     rows = []
     for cid in ids:
         path = params_dir / f"{cid}.yaml"
-        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=SafeLoader) if path.is_file() else {}
-        raw = raw if isinstance(raw, dict) else {}
-        periods = raw.get("periods") or {}
+        if not path.is_file():  # outputs of a community whose params have since been removed
+            rows.append({"community_id": cid, "name": cid, "households": 0.0, "staff_total": 0.0})
+            continue
+        params = load_params(path, cid)
         row: dict[str, object] = {
             "community_id": cid,
-            "name": str(raw.get("name", cid)),
-            "households": float(raw.get("households") or 0),
-            "staff_total": float(sum((raw.get("staff") or {}).values())),
+            "name": params.name,
+            "households": float(params.households),
+            "staff_total": float(params.staff_total),
         }
-        for period in PERIOD_NAMES:
-            if period in periods:
-                start, end = (pd.Timestamp(x) for x in periods[period])
-                row[f"days_{period}"] = (end - start).days + 1
-                row[f"start_{period}"] = start
-                row[f"end_{period}"] = end + pd.Timedelta(days=1)
+        for period in params.period_names:
+            row[f"days_{period}"] = days(params, period)
+            row[f"start_{period}"], row[f"end_{period}"] = bounds(params, period)
         rows.append(row)
     facts = pd.DataFrame(rows, columns=["community_id", "name", "households", "staff_total"] if not rows else None)
     assets = out_dir.glob("*/clean/assets.parquet")
