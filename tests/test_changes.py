@@ -8,14 +8,13 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from helpers import B, F, Q, text, ts
 from scipy.stats import norm
 from scipy.stats import t as t_dist
 
 from qmlib.metrics import compute_all
 from qmlib.metrics.compute import MetricResults
 from qmlib.params import Params, parse_params
-
-B, Q, F = "baseline", "quality_month", "followup"
 
 
 def make_params(**overrides: Any) -> Params:
@@ -32,14 +31,6 @@ def make_params(**overrides: Any) -> Params:
     }
     raw.update(overrides)
     return parse_params(raw)
-
-
-def ts(*values: str | None) -> pd.Series:
-    return pd.Series(pd.to_datetime(list(values), format="ISO8601"), dtype="datetime64[ns]")
-
-
-def text(*values: str | None) -> pd.Series:
-    return pd.Series(list(values), dtype="string")
 
 
 def change(res: MetricResults, metric_id: str, period: str) -> dict[str, Any] | None:

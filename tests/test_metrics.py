@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import B, F, Q, text, ts
 from scipy.stats import t as t_dist
 
 from qmlib.metrics import compute_all
@@ -22,7 +23,6 @@ from qmlib.metrics.compute import MetricResults
 from qmlib.params import Params, parse_params
 
 Z = 1.959963984540054
-B, Q, F = "baseline", "quality_month", "followup"
 
 
 # ---------------------------------------------------------------- helpers
@@ -40,14 +40,6 @@ def make_params(**overrides: Any) -> Params:
     }
     raw.update(overrides)
     return parse_params(raw)
-
-
-def ts(*values: str | None) -> pd.Series:
-    return pd.Series(pd.to_datetime(list(values), format="ISO8601"), dtype="datetime64[ns]")
-
-
-def text(*values: str | None) -> pd.Series:
-    return pd.Series(list(values), dtype="string")
 
 
 def flags(*values: bool | None) -> pd.Series:

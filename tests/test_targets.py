@@ -6,12 +6,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from helpers import B, F, Q, text, ts
 
 from qmlib.metrics import compute_all
 from qmlib.metrics.targets import evaluate
 from qmlib.params import Params, parse_params
-
-B, Q, F = "baseline", "quality_month", "followup"
 
 
 def make_params(targets: list[dict[str, Any]], **overrides: Any) -> Params:
@@ -28,14 +27,6 @@ def make_params(targets: list[dict[str, Any]], **overrides: Any) -> Params:
     }
     raw.update(overrides)
     return parse_params(raw)
-
-
-def ts(*values: str | None) -> pd.Series:
-    return pd.Series(pd.to_datetime(list(values), format="ISO8601"), dtype="datetime64[ns]")
-
-
-def text(*values: str | None) -> pd.Series:
-    return pd.Series(list(values), dtype="string")
 
 
 def tables() -> dict[str, pd.DataFrame]:
