@@ -1,0 +1,85 @@
+"""三、取得的成效与量化数据 (``sec-results``): before/after tables with CI, n, p; charts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from markupsafe import Markup
+
+from ...catalog import METRICS, metric_def
+from ...labels import metric_label, t
+from ..markup import Chart, figure_html, h3, html_table, join, para, section, tag
+from .common import ReportInputs, _index, _known, _period_name, change_cell, value_cell
+
+
+def _comparison_table(r: ReportInputs, metric_ids: list[str], grouped: bool) -> Markup:
+    lang = r.lang or "zh"
+    periods = r.params.period_names
+    values, changes = _index(r.metrics), _index(r.changes)
+    header: list[object] = [t("report.results.col.metric", lang)]
+    numeric = []
+    for period in periods:
+        numeric.append(len(header))
+        header.append(_period_name(period, lang))
+        if period != "baseline":
+            numeric.append(len(header))
+            header.append(Markup("{}<br>{}").format(_period_name(period, lang), t("report.results.col.change_vs", lang)))
+    rows, groups = [], {}
+    last_group = None
+    for mid in metric_ids:
+        group = metric_def(mid).group
+        if grouped and group != last_group:
+            groups[len(rows)] = t(f"group.{group}", lang)
+            last_group = group
+        row: list[object] = [tag("span", metric_label(mid, lang), class_="qm-metric")]
+        for period in periods:
+            row.append(value_cell(mid, values.get((mid, period)), lang))
+            if period != "baseline":
+                row.append(change_cell(mid, changes.get((mid, period)), lang))
+        rows.append(row)
+    return html_table(header, rows, numeric=numeric, group_rows=groups, class_="qm-table--results")
+
+
+def _metric_order(ids: set[str]) -> list[str]:
+    order = {m: i for i, m in enumerate(METRICS)}
+    return sorted(ids, key=lambda m: (order.get(m.split(".", 1)[0], len(order)), m))
+
+
+def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
+    """三、取得的成效与量化数据: before/after table with marks, CI and n; breakdowns; charts."""
+    lang = r.lang or "zh"
+    title = t("report.sec.results", lang)
+    ids = set() if r.metrics is None or r.metrics.empty else set(r.metrics["metric_id"].astype(str))
+    if not ids:
+        return section("sec-results", title, para(t("report.results.none", lang), "qm-note"))
+    known = {m for m in ids if _known(m)}
+    base = _metric_order({m for m in known if "." not in m})
+    dims = _metric_order({m for m in known if "." in m})
+    parts = [para(t("report.results.intro", lang)), para(t("report.results.legend", lang), "qm-legend")]
+    parts.append(_comparison_table(r, base, grouped=True))
+    zero = _all_zero(r.metrics, dims)
+    shown = [m for m in dims if m not in zero]
+    if shown:
+        parts.append(h3(t("report.results.dimensions", lang)))
+        parts.append(_comparison_table(r, shown, grouped=True))
+    if zero:
+        items = t("report.list_sep", lang).join(metric_label(m, lang) for m in zero)
+        parts.append(para(t("report.results.zero_rows", lang).format(items=items), "qm-note"))
+    figures = [figure_html(c) for c in charts if c.figure is not None or c.png is not None]
+    if figures:
+        parts.append(h3(t("report.results.charts", lang)))
+        parts.append(tag("div", join(figures), class_="qm-figures"))
+    parts.append(para(t("report.results.caveat", lang), "qm-note"))
+    return section("sec-results", title, join(parts))
+
+
+def _all_zero(metrics: pd.DataFrame, metric_ids: list[str]) -> list[str]:
+    """Metric ids whose value is 0 in every period they have (e.g. failure rates of types that never failed)."""
+    values = metrics.assign(metric_id=metrics["metric_id"].astype(str))
+    out = []
+    for mid in metric_ids:
+        v = pd.to_numeric(values.loc[values["metric_id"] == mid, "value"], errors="coerce")
+        if len(v) and v.notna().all() and (v == 0).all():
+            out.append(mid)
+    return out

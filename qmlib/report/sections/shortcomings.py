@@ -1,0 +1,39 @@
+"""四、存在的问题与不足 (``sec-shortcomings``): ranked problems with evidence."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ...labels import metric_label, t
+from ..fmt import DASH, is_missing
+from ..markup import badge, html_table, para, resident_text, section, tag
+from .common import ReportInputs, _known, _label, _rows
+
+SEVERITY_BADGE = {"high": "high", "medium": "medium", "low": "low"}
+
+
+def shortcomings_section(r: ReportInputs) -> Markup:
+    """四、存在的问题与不足: the ranked shortcomings with their evidence sentence."""
+    lang = r.lang or "zh"
+    title = t("report.sec.shortcomings", lang)
+    rows = _rows(r.shortcomings)
+    if not rows:
+        return section("sec-shortcomings", title, para(t("report.shortcomings.none", lang), "qm-note"))
+    header = [
+        t("report.shortcomings.col.rank", lang), t("finding.col.severity", lang), t("finding.col.category", lang),
+        t("finding.col.metric", lang), t("finding.col.evidence", lang),
+    ]
+    body = []
+    for i, row in enumerate(rows, start=1):
+        sev = str(row.get("severity", ""))
+        mid = row.get("metric_id")
+        body.append([
+            tag("span", row.get("shortcoming_id") or i, class_="qm-id"),
+            badge(_label(f"finding.severity.{sev}", sev, lang), SEVERITY_BADGE.get(sev, "neutral")),
+            _label(f"finding.category.{row.get('category')}", row.get("category"), lang),
+            metric_label(str(mid), lang) if not is_missing(mid) and str(mid) and _known(str(mid)) else DASH,
+            resident_text(row.get("evidence")),
+        ])
+    intro = para(t("report.shortcomings.intro", lang).format(count=len(rows)))
+    table = html_table(header, body, nowrap=(0, 1, 2), class_="qm-table--findings")
+    return section("sec-shortcomings", title, intro + table)

@@ -1,0 +1,178 @@
+"""工作摘要 (``sec-summary``): lead sentence, key-metric cards and key results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from markupsafe import Markup
+
+from ...labels import metric_label, t
+from ..fmt import better_of, fmt_change, fmt_int, fmt_p, fmt_value, is_missing
+from ..markup import bullet_list, esc, join, para, section, tag
+from .activities import _highlights, _participants, _quality_month_activities
+from .common import (
+    ReportInputs,
+    _bool,
+    _index,
+    _period_in_text,
+    _period_name,
+    _rows,
+    change_cell,
+    change_mark,
+)
+from .plan import _split_plan
+
+#: Metrics preferred for the key-metric cards of the summary, in order.
+CARD_METRICS: tuple[str, ...] = (
+    "satisfaction_index",
+    "complaint_rate",
+    "repair_timely_rate",
+    "hazard_rectification_rate",
+    "satisfaction_rate",
+    "equipment_failure_rate",
+    "inspection_score",
+    "complaint_closure_rate",
+)
+
+
+def _significant_changes(r: ReportInputs, periods: Sequence[str], good: bool) -> list[dict]:
+    """Significant changes in ``periods`` that are improvements (``good``) or deteriorations.
+
+    Metrics whose direction is neutral (counts of activities, hazards found)
+    are left out. Base metrics come before their breakdowns, then the
+    smallest p-value first.
+    """
+    out = []
+    for row in _rows(r.changes):
+        if str(row.get("period")) not in periods or _bool(row.get("significant")) is not True:
+            continue
+        direction = better_of(str(row["metric_id"]))
+        if direction == 0 or is_missing(row.get("change")):
+            continue
+        if (direction * float(row["change"]) > 0) == good:
+            out.append(row)
+    return sorted(out, key=lambda x: ("." in str(x["metric_id"]), _p_or_one(x.get("p_value"))))
+
+
+def _p_or_one(value: object) -> float:
+    return 1.0 if is_missing(value) else float(value)  # type: ignore[arg-type]
+
+
+def _change_sentence(key: str, row: dict, lang: str, **extra: str) -> str:
+    mid = str(row["metric_id"])
+    return t(key, lang).format(
+        metric=metric_label(mid, lang),
+        before=fmt_value(mid, row.get("baseline_value")),
+        after=fmt_value(mid, row.get("value")),
+        change=fmt_change(mid, row.get("change"), lang),
+        p=fmt_p(row.get("p_value"), lang),
+        period=_period_in_text(str(row["period"]), lang),
+        **extra,
+    )
+
+
+def _held_clause(r: ReportInputs, metric_id: str, lang: str) -> str:
+    """Whether a quality-month gain held in the follow-up period (empty without one)."""
+    if "followup" not in r.params.period_names:
+        return ""
+    row = _index(r.changes).get((metric_id, "followup"))
+    if row is None:
+        return ""
+    held = _bool(row.get("significant")) is True and better_of(metric_id) * float(row["change"]) > 0
+    key = "report.summary.held" if held else "report.summary.not_held"
+    return t(key, lang).format(
+        after=fmt_value(metric_id, row.get("value")),
+        change=fmt_change(metric_id, row.get("change"), lang),
+        p=fmt_p(row.get("p_value"), lang),
+    )
+
+
+def key_points(r: ReportInputs) -> list[Markup]:
+    """The 3–6 sentences of the summary: targets, the strongest gains (and whether
+    they held), the most significant deterioration, activities, shortcomings and plan."""
+    lang = r.lang or "zh"
+    points: list[Markup] = []
+    tg = r.targets
+    if tg is not None and not tg.empty:
+        achieved = [_bool(x) for x in tg["achieved"]]
+        met = sum(1 for a in achieved if a is True)
+        missed = sum(1 for a in achieved if a is False)
+        unknown = len(achieved) - met - missed
+        text = t("report.summary.targets", lang).format(total=len(achieved), met=met)
+        if missed:
+            text += t("report.summary.targets_missed", lang).format(n=missed)
+        if unknown:
+            text += t("report.summary.targets_unknown", lang).format(n=unknown)
+        points.append(esc(text + t("report.summary.end", lang)))
+    later = [p for p in r.params.period_names if p != "baseline"]
+    improved = _significant_changes(r, ["quality_month"], good=True) or _significant_changes(r, later, good=True)
+    worsened = _significant_changes(r, later, good=False)
+    for row in improved[: 1 if worsened else 2]:
+        held = _held_clause(r, str(row["metric_id"]), lang) if row["period"] == "quality_month" else ""
+        points.append(esc(_change_sentence("report.summary.improved", row, lang, held=held)))
+    for row in worsened[:1]:
+        points.append(esc(_change_sentence("report.summary.worsened", row, lang)))
+    if not improved and not worsened and r.changes is not None and not r.changes.empty:
+        points.append(esc(t("report.summary.no_significant", lang)))
+    acts = _quality_month_activities(r)
+    if acts is not None and len(acts):
+        points.append(esc(t("report.summary.activities", lang).format(
+            count=len(acts),
+            participants=fmt_int(_participants(acts)),
+            highlights=int(_highlights(acts).sum()),
+        )))
+    actions, routines = _split_plan(r)
+    n_routines = 0 if routines is None else len(routines)
+    routine_clause = t("report.summary.routines", lang).format(n=n_routines) if n_routines else ""
+    if r.shortcomings is not None and not r.shortcomings.empty:
+        high = int((r.shortcomings.get("severity", pd.Series(dtype=str)).astype(str) == "high").sum())
+        points.append(esc(t("report.summary.shortcomings", lang).format(
+            count=len(r.shortcomings), high=high, actions=len(actions), routines=routine_clause)))
+    elif r.shortcomings is not None:
+        points.append(esc(t("report.summary.no_shortcomings", lang).format(
+            actions=len(actions), routines=routine_clause)))
+    return points[:6]
+
+
+def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
+    """Cards of key metrics: quality-month value, change against the baseline, baseline and follow-up."""
+    lang = r.lang or "zh"
+    changes = _index(r.changes)
+    cards: list[Markup] = []
+    for mid in CARD_METRICS:
+        row = changes.get((mid, "quality_month"))
+        if row is None:
+            continue
+        body = (
+            tag("div", metric_label(mid, lang), class_="qm-card-label")
+            + tag("div", fmt_value(mid, row.get("value")), class_="qm-card-value")
+            + tag("div", change_cell(mid, row, lang), class_="qm-card-delta")
+            + tag("div", t("report.card.baseline", lang).format(value=fmt_value(mid, row.get("baseline_value"))),
+                  class_="qm-card-base")
+        )
+        follow = changes.get((mid, "followup"))
+        if follow is not None:
+            body += tag("div", t("report.card.followup", lang).format(value=fmt_value(mid, follow.get("value")))
+                        + " " + change_mark(mid, follow.get("change"), follow.get("significant")),
+                        class_="qm-card-base")
+        cards.append(tag("div", body, class_="qm-kpi"))
+        if len(cards) == limit:
+            break
+    if not cards:
+        return Markup("")
+    heading = tag("p", t("report.summary.cards", lang).format(period=_period_name("quality_month", lang)),
+                  class_="qm-cards-title")
+    return heading + tag("div", join(cards), class_="qm-kpis")
+
+
+def summary(r: ReportInputs) -> Markup:
+    """工作摘要: lead sentence, key-metric cards and key results."""
+    p, lang = r.params, r.lang or "zh"
+    qs, qe = p.periods["quality_month"]
+    bs, be = p.periods["baseline"]
+    lead = t("report.summary.lead", lang).format(
+        name=p.name, start=qs.isoformat(), end=qe.isoformat(), base_start=bs.isoformat(), base_end=be.isoformat()
+    )
+    body = para(lead, class_="qm-lead") + key_cards(r) + bullet_list(key_points(r), class_="qm-keypoints")
+    return section("sec-summary", t("report.sec.summary", lang), tag("div", body, class_="qm-summary"), major=False)
