@@ -1,0 +1,182 @@
+"""Plan rows: the playbook's actions for every shortcoming, then the routine mechanisms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..labels import metric_label, t
+from ..params import Params
+from ..privacy import mask_pii
+from ..shortcomings import result_frames
+from .schema import Action, Playbook, load_playbook
+from .targets import _better, _finite, fmt_target, next_target
+
+PLAN_COLUMNS: list[str] = [
+    "community_id", "action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target",
+    "pdca_stage",
+]
+PLAN_EXTRA_COLUMNS: list[str] = ["kind", "severity", "kpi_metric_id", "kpi_current", "kpi_target_text"]
+
+
+def _latest(metrics: pd.DataFrame, metric_id: str, params: Params) -> float | None:
+    """Value of the metric in the last period that has one."""
+    if metrics.empty:
+        return None
+    rows = metrics[metrics["metric_id"] == metric_id]
+    for period in reversed(params.period_names):
+        hit = rows[rows["period"] == period]
+        if not hit.empty:
+            v = _finite(hit["value"].iloc[0])
+            if v is not None:
+                return v
+    return None
+
+
+def _value(metrics: pd.DataFrame, metric_id: str, period: str) -> float | None:
+    if metrics.empty:
+        return None
+    hit = metrics[(metrics["metric_id"] == metric_id) & (metrics["period"] == period)]
+    return None if hit.empty else _finite(hit["value"].iloc[0])
+
+
+class _SafeDict(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _row(
+    act: Action,
+    finding: Mapping[str, Any] | None,
+    metrics: pd.DataFrame,
+    params: Params,
+    playbook: Playbook,
+    lang: str,
+) -> dict[str, Any]:
+    """One plan row from an action and (optionally) the finding it answers."""
+    f = finding or {}
+    f_metric = str(f.get("metric_id") or "")
+    subject_label = str(f.get("subject_label") or f.get("subject") or "")
+    subject_key = str(f.get("subject") or "").split(",")[0]
+    fill = _SafeDict(subject=subject_label, metric=metric_label(f_metric, lang) if f_metric else subject_label)
+    kpi_metric = None
+    if act.kpi.metric is not None:
+        kpi_metric = f_metric if act.kpi.metric == "{metric_id}" else act.kpi.metric
+        kpi_metric = kpi_metric or None
+    current = None
+    target = None
+    if kpi_metric:
+        better = _better(kpi_metric)
+        kpi_text = metric_label(kpi_metric, lang)
+        same = kpi_metric == f_metric and _finite(f.get("value")) is not None
+        if act.kpi.per_subject and subject_label:
+            kpi_text = t("plan.kpi_subject", lang).format(kpi=kpi_text, subject=subject_label)
+        current = _finite(f.get("value")) if (same or act.kpi.per_subject) else None
+        if current is None and not act.kpi.per_subject:
+            current = _latest(metrics, kpi_metric, params)
+        reference = _finite(f.get("reference")) if kpi_metric == f_metric else None
+        target = next_target(
+            kpi_metric, act.target, current, reference, _value(metrics, kpi_metric, "quality_month")
+        )
+    else:
+        better = act.kpi.better
+        kpi_text = act.kpi.label.get(lang).format_map(fill) if act.kpi.label else ""
+        if act.target.method == "fixed":
+            target = float(act.target.value)  # type: ignore[arg-type]
+    target_text = fmt_target(kpi_metric, target, better, None if kpi_metric else act.kpi.unit)
+    fill.update(kpi=kpi_text, target=target_text)
+    role = act.owner_by_subject.get(subject_key, act.owner_role)
+    due = params.as_of_date + dt.timedelta(days=act.due_days)
+    return {
+        "community_id": params.community_id,
+        "shortcoming_id": str(f.get("shortcoming_id") or ""),
+        "action": mask_pii(act.action.get(lang).format_map(fill)),
+        "owner_role": playbook.role(role, lang),
+        "due_on": due.isoformat(),
+        "kpi": mask_pii(kpi_text),
+        "kpi_target": target,
+        "pdca_stage": act.stage,
+        "kind": str(f.get("kind") or ""),
+        "severity": str(f.get("severity") or ""),
+        "kpi_metric_id": kpi_metric or "",
+        "kpi_current": current,
+        "kpi_target_text": target_text,
+    }
+
+
+def _as_playbook(playbook: Playbook | Path | str | None) -> Playbook:
+    if isinstance(playbook, Playbook):
+        return playbook
+    return load_playbook(playbook)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    cols = PLAN_COLUMNS + PLAN_EXTRA_COLUMNS
+    df = pd.DataFrame(rows, columns=[c for c in cols if c != "action_id"])
+    df.insert(1, "action_id", [f"A{i:0{max(2, len(str(len(df))))}d}" for i in range(1, len(df) + 1)])
+    for col in ("kpi_target", "kpi_current"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype("Float64")
+    return df[cols]
+
+
+def routine_mechanisms(
+    results: Any, params: Params, lang: str | None = None, playbook: Playbook | Path | str | None = None
+) -> pd.DataFrame:
+    """The playbook's routine mechanisms as plan rows (``shortcoming_id`` empty).
+
+    Their targets use ``hold``: keep the better of the quality-month and the
+    latest level of the KPI metric (empty when the metric has no value).
+    The same rows end :func:`build_plan` (unless ``include_routine=False``).
+    """
+    pb = _as_playbook(playbook)
+    lang = lang or params.language
+    metrics = result_frames(results)["metrics"]
+    rows = [_row(act, None, metrics, params, pb, lang) for act in pb.routine_mechanisms]
+    return _frame(rows)
+
+
+def build_plan(
+    shortcomings: pd.DataFrame,
+    results: Any,
+    params: Params,
+    playbook: Playbook | Path | str | None = None,
+    lang: str | None = None,
+    *,
+    include_routine: bool = True,
+) -> pd.DataFrame:
+    """The improvement plan: columns :data:`PLAN_COLUMNS` then :data:`PLAN_EXTRA_COLUMNS`.
+
+    ``shortcomings`` is the frame of :func:`qmlib.shortcomings.find_shortcomings`
+    (or shortcomings.csv read back); ``results`` the metric results (for
+    current values); ``playbook`` a :class:`Playbook`, a YAML path, or None for
+    the packaged one; ``lang`` defaults to ``params.language``. Rules: module
+    docstring.
+    """
+    pb = _as_playbook(playbook)
+    lang = lang or params.language
+    metrics = result_frames(results)["metrics"]
+    rows: list[dict[str, Any]] = []
+    sc = shortcomings
+    if "rank" in sc.columns:
+        sc = sc.sort_values("rank", kind="stable")
+    for finding in sc.to_dict("records"):
+        finding = {k: (None if _is_missing(v) else v) for k, v in finding.items()}
+        for act in pb.actions_for(str(finding.get("kind") or "default")):
+            rows.append(_row(act, finding, metrics, params, pb, lang))
+    if include_routine:
+        rows.extend(_row(act, None, metrics, params, pb, lang) for act in pb.routine_mechanisms)
+    return _frame(rows)
+
+
+def _is_missing(v: object) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+# ---- writing -----------------------------------------------------------------
