@@ -13,10 +13,11 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..catalog import metric_def
 from ..labels import t
 from ..params import Params
 from ..periods import bounds
+from ..units import is_percent
+from ..units import unit_of as metric_unit  # noqa: F401 (re-exported for the figure modules)
 from .fonts import DPI, setup_fonts
 
 PERIOD_COLORS: dict[str, str] = {
@@ -64,19 +65,6 @@ def _int(n: float | int | None) -> str:
     if n is None or (isinstance(n, float) and math.isnan(n)):
         return "–"
     return f"{round(float(n)):,}"
-
-
-def metric_unit(metric_id: str) -> str:
-    """Catalog unit of a metric (``share``, ``points``, ``minutes`` …)."""
-    try:
-        return metric_def(metric_id).unit
-    except KeyError:
-        return ""
-
-
-def is_percent(unit: str) -> bool:
-    """Shares and coverage ratios are shown as percentages."""
-    return unit in ("share", "ratio")
 
 
 def scale(unit: str) -> float:

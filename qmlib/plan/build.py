@@ -13,8 +13,9 @@ from ..labels import metric_label, t
 from ..params import Params
 from ..privacy import mask_pii
 from ..shortcomings import result_frames
+from ..units import better_of, is_missing
 from .schema import Action, Playbook, load_playbook
-from .targets import _better, _finite, fmt_target, next_target
+from .targets import _finite, fmt_target, next_target
 
 PLAN_COLUMNS: list[str] = [
     "community_id", "action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target",
@@ -70,7 +71,7 @@ def _row(
     current = None
     target = None
     if kpi_metric:
-        better = _better(kpi_metric)
+        better = better_of(kpi_metric)
         kpi_text = metric_label(kpi_metric, lang)
         same = kpi_metric == f_metric and _finite(f.get("value")) is not None
         if act.kpi.per_subject and subject_label:
@@ -164,19 +165,12 @@ def build_plan(
     if "rank" in sc.columns:
         sc = sc.sort_values("rank", kind="stable")
     for finding in sc.to_dict("records"):
-        finding = {k: (None if _is_missing(v) else v) for k, v in finding.items()}
+        finding = {k: (None if is_missing(v) else v) for k, v in finding.items()}
         for act in pb.actions_for(str(finding.get("kind") or "default")):
             rows.append(_row(act, finding, metrics, params, pb, lang))
     if include_routine:
         rows.extend(_row(act, None, metrics, params, pb, lang) for act in pb.routine_mechanisms)
     return _frame(rows)
-
-
-def _is_missing(v: object) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
 
 
 # ---- writing -----------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..catalog import metric_def
+from ..units import DECIMALS, better_of, is_percent, stored_decimals, unit_of
 from .schema import TargetRule
 
 #: (low, high) of a metric's values by catalog unit; None = unbounded on that side.
@@ -14,27 +14,8 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "points": (0.0, 100.0),
     "rating": (1.0, 5.0),
 }
-#: Decimal places of a target by unit (shares as fractions: 0.953 = 95.3%).
-DIGITS: dict[str, int] = {
-    "share": 3, "ratio": 3, "points": 1, "rating": 2, "minutes": 1, "hours": 1,
-    "per100hh30d": 2, "per100assets30d": 2, "count": 0,
-}
-
-
-
-
-def _unit(metric_id: str) -> str:
-    try:
-        return metric_def(metric_id).unit
-    except KeyError:
-        return ""
-
-
-def _better(metric_id: str) -> int:
-    try:
-        return metric_def(metric_id).better
-    except KeyError:
-        return 0
+#: Decimal places of a target by unit (shares as fractions: 0.953 = 95.3%), from :mod:`qmlib.units`.
+DIGITS: dict[str, int] = {unit: stored_decimals(unit) for unit in DECIMALS}
 
 
 def _finite(x: object) -> float | None:
@@ -71,8 +52,8 @@ def next_target(
     (:data:`DIGITS`) towards the better side (up for b = +1, down for b = −1),
     so rounding never makes it easier. None when the value it needs is missing.
     """
-    b = _better(metric_id) if better is None else better
-    unit = _unit(metric_id)
+    b = better_of(metric_id) if better is None else better
+    unit = unit_of(metric_id)
     lo, hi = RANGES.get(unit, (0.0, None))
     f = rule.value if rule.value is not None else 0.5
     if rule.method == "fixed":
@@ -118,8 +99,8 @@ def fmt_target(metric_id: str | None, value: float | None, better: int, unit: st
     ``unit`` overrides the metric's unit (labelled KPIs: "count" or "share")."""
     if value is None:
         return ""
-    unit = unit or (_unit(metric_id) if metric_id else "")
-    if unit in ("share", "ratio"):
+    unit = unit or (unit_of(metric_id) if metric_id else "")
+    if is_percent(unit):
         text = f"{value * 100:.1f}%"
     else:
         digits = DIGITS.get(unit, 2) if metric_id else (0 if float(value).is_integer() else 2)

@@ -11,7 +11,8 @@ from openpyxl.styles import Alignment, Font
 
 from ..labels import t
 from ..outputs import atomic_write_bytes, escape_formula, write_csv
-from .build import PLAN_COLUMNS, _is_missing
+from ..units import is_missing
+from .build import PLAN_COLUMNS
 
 
 def plan_xlsx_bytes(df: pd.DataFrame, lang: str = "zh") -> bytes:
@@ -28,7 +29,7 @@ def plan_xlsx_bytes(df: pd.DataFrame, lang: str = "zh") -> bytes:
         out = []
         for col in cols:
             v = record[col]
-            if _is_missing(v):
+            if is_missing(v):
                 out.append(None)
             elif col == "pdca_stage":
                 out.append(escape_formula(t(f"plan.stage.{v}", lang)))

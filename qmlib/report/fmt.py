@@ -1,4 +1,4 @@
-"""Number formatting for the report, by the metric's unit (catalog ``unit``).
+"""Number formatting for the report, by the metric's unit (:mod:`qmlib.units`).
 
 Shares and coverage ratios are shown as percentages with one decimal and
 their changes in percentage points; scores, minutes and hours with one
@@ -12,46 +12,11 @@ import math
 
 import pandas as pd
 
-from ..catalog import metric_def
 from ..labels import t
+from ..units import PERCENT_UNITS, better_of, is_missing, unit_of
+from ..units import decimals as unit_decimals
 
 DASH = "—"
-PERCENT_UNITS = frozenset({"share", "ratio"})
-DECIMALS: dict[str, int] = {
-    "points": 1,
-    "minutes": 1,
-    "hours": 1,
-    "rating": 2,
-    "per100hh30d": 2,
-    "per100assets30d": 2,
-    "count": 0,
-}
-
-
-def is_missing(value: object) -> bool:
-    """True for None, NaN, NaT and pandas NA."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def unit_of(metric_id: str) -> str:
-    """Catalog unit of a metric id (``""`` for an unknown id)."""
-    try:
-        return metric_def(metric_id).unit
-    except KeyError:
-        return ""
-
-
-def better_of(metric_id: str) -> int:
-    """+1 when higher is better, -1 when lower is better, 0 when neither or unknown."""
-    try:
-        return metric_def(metric_id).better
-    except KeyError:
-        return 0
 
 
 def _number(value: float, decimals: int) -> str:
@@ -70,7 +35,7 @@ def fmt_value(metric_id: str, value: object) -> str:
     unit = unit_of(metric_id)
     if unit in PERCENT_UNITS:
         return f"{_number(x * 100, 1)}%"
-    return _number(x, DECIMALS.get(unit, 2))
+    return _number(x, unit_decimals(unit))
 
 
 def fmt_change(metric_id: str, change: object, lang: str, signed: bool = True) -> str:
@@ -84,7 +49,7 @@ def fmt_change(metric_id: str, change: object, lang: str, signed: bool = True) -
         if signed and x > 0:
             number = "+" + number
         return t("report.unit.pp", lang).format(value=number)
-    decimals = DECIMALS.get(unit, 2)
+    decimals = unit_decimals(unit)
     number = _number(x, decimals)
     return "+" + number if signed and float(number.replace(",", "")) > 0 else number
 
@@ -133,3 +98,19 @@ def fmt_date(value: object) -> str:
         return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
+
+
+__all__ = [
+    "DASH",
+    "PERCENT_UNITS",
+    "better_of",
+    "fmt_change",
+    "fmt_ci",
+    "fmt_date",
+    "fmt_int",
+    "fmt_p",
+    "fmt_percent",
+    "fmt_value",
+    "is_missing",
+    "unit_of",
+]

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..catalog import metric_def
 from ..labels import metric_label, t
 from ..params import Params
 from ..periods import anchor_times, as_of_cutoff, assign_periods
+from ..units import unit_of
 
 
 @dataclass(frozen=True)
@@ -180,14 +180,6 @@ class Context:
 
 
 # ---- numbers -------------------------------------------------------------
-
-
-def unit_of(metric_id: str) -> str:
-    """Catalog unit of a metric id ("" when unknown)."""
-    try:
-        return metric_def(metric_id).unit
-    except KeyError:
-        return ""
 
 
 def fmt_share(x: float) -> str:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import base_metric, metric_def
+from ..units import better_of, is_percent
 from .base import (
     Context,
     Finding,
@@ -41,14 +42,6 @@ from .base import (
     fmt_value,
     unit_of,
 )
-
-
-def better_of(metric_id: str) -> int:
-    """+1 / −1 / 0 from the catalog; 0 for unknown ids."""
-    try:
-        return metric_def(metric_id).better
-    except KeyError:
-        return 0
 
 
 def bh_qvalues(p: pd.Series) -> pd.Series:
@@ -70,7 +63,7 @@ def large_enough(ctx: Context, metric_id: str, change: float, relative: float | 
     """The practical-size rule (3. in the module docstring)."""
     unit = unit_of(metric_id)
     eff = ctx.rules.min_effect
-    if unit in ("share", "ratio"):
+    if is_percent(unit):
         return abs(change) >= eff["share"]
     if unit == "points":
         return abs(change) >= eff["points"]
