@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from qmlib.report.browser import HeadlessChromium, find_chromium
-
-try:  # sibling test module: tests/ is on sys.path (rootdir-relative if tests/ becomes a package)
+try:  # sibling test modules: tests/ is on sys.path (rootdir-relative if tests/ becomes a package)
+    from cdp_browser import HeadlessChromium, find_chromium
     from test_report import HEADINGS, build_fixture_report
 except ImportError:  # pragma: no cover
+    from tests.cdp_browser import HeadlessChromium, find_chromium
     from tests.test_report import HEADINGS, build_fixture_report
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,13 +1,11 @@
 """Stage 4 output: the quality-month summary ``report.html``.
 
-- :mod:`qmlib.report.sections` builds every section as an escaped HTML string
+- :mod:`qmlib.report.sections` (one module per section) builds every section as an escaped HTML string
   from the stage outputs (:class:`ReportInputs`); the report notebook
   ``notebooks/04_plan.ipynb`` shows them with ``IPython.display.HTML``.
 - :func:`render_report` turns the executed notebook into a self-contained
   ``report.html`` (nbconvert, template ``qm_report``: no code, no prompts,
   inline CSS, embedded images, a table of contents).
-- :mod:`qmlib.report.browser` drives a headless Chromium (screenshots, PDF,
-  checks in tests).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ It talks to the browser through ``--remote-debugging-pipe`` (file descriptors
 package, no chromedriver and no network port: only a Chromium binary
 (Debian's ``chromium`` package puts it at ``/usr/bin/chromium``).
 
-Used by the browser tests and for screenshots / PDF prints of ``report.html``::
+Test-only (not part of the installed package): used by ``tests/test_browser.py``
+for checks, screenshots and PDF prints of ``report.html``::
 
     with HeadlessChromium() as browser:
         page = browser.open(Path("outputs/demo01/report.html"))
