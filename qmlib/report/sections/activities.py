@@ -16,7 +16,7 @@ _ACTIVITY_EN = {zh: en for en, zh in ACTIVITY_CATEGORY.items() if en != zh.lower
 
 
 
-def _quality_month_activities(r: ReportInputs) -> pd.DataFrame | None:
+def quality_month_activities(r: ReportInputs) -> pd.DataFrame | None:
     acts = r.tables.get("activities")
     if acts is None:
         return None
@@ -25,13 +25,13 @@ def _quality_month_activities(r: ReportInputs) -> pd.DataFrame | None:
     return acts[(held >= lo) & (held < hi)].sort_values("held_on", kind="stable")
 
 
-def _participants(acts: pd.DataFrame) -> int:
+def participants_total(acts: pd.DataFrame) -> int:
     if "participants" not in acts.columns:
         return 0
     return int(pd.to_numeric(acts["participants"], errors="coerce").fillna(0).sum())
 
 
-def _highlights(acts: pd.DataFrame) -> pd.Series:
+def highlight_flags(acts: pd.DataFrame) -> pd.Series:
     if "highlight" not in acts.columns:
         return pd.Series(False, index=acts.index)
     return acts["highlight"].astype("boolean").fillna(False).astype(bool)
@@ -47,7 +47,7 @@ def activities_section(r: ReportInputs) -> Markup:
     """二、核心工作举措与亮点: counts by category, highlight cards, the full list."""
     lang = r.lang or "zh"
     title = t("report.sec.activities", lang)
-    acts = _quality_month_activities(r)
+    acts = quality_month_activities(r)
     if acts is None:
         return section("sec-activities", title, para(t("report.activities.none", lang), "qm-note"))
     p = r.params
@@ -55,13 +55,13 @@ def activities_section(r: ReportInputs) -> Markup:
     n_cats = acts["category"].nunique()
     parts = [para(t("report.activities.intro", lang).format(
         start=qs.isoformat(), end=qe.isoformat(), count=len(acts), categories=n_cats,
-        participants=fmt_int(_participants(acts)),
+        participants=fmt_int(participants_total(acts)),
     ))]
     outside = len(r.tables["activities"]) - len(acts)
     if outside:
         parts.append(para(t("report.activities.outside", lang).format(n=outside), "qm-note"))
     if len(acts):
-        hl = _highlights(acts)
+        hl = highlight_flags(acts)
         people = (pd.to_numeric(acts["participants"], errors="coerce") if "participants" in acts.columns
                   else pd.Series(0.0, index=acts.index))
         grouped = (pd.DataFrame({"category": acts["category"].astype(str), "people": people, "hl": hl})
@@ -98,7 +98,7 @@ def activities_section(r: ReportInputs) -> Markup:
         parts.append(h3(t("report.activities.all", lang)))
         list_rows = []
         for _, a in acts.iterrows():
-            star = badge(t("report.star", lang), "info") if bool(_highlights(acts).loc[a.name]) else Markup("")
+            star = badge(t("report.star", lang), "info") if bool(highlight_flags(acts).loc[a.name]) else Markup("")
             title_cell = resident_text(a["title"]) + (Markup(" ") + star if star else Markup(""))
             list_rows.append([
                 fmt_date(a["held_on"]), activity_category(a["category"], lang), title_cell,

@@ -10,7 +10,7 @@ from ...labels import t
 from ...params import Params
 from ...schema import TABLES
 from ..markup import bullet_list, esc, h3, html_table, join, para, resident_text, section, tag
-from .common import ReportInputs, _period_name, _period_range, _rows
+from .common import ReportInputs, period_name, period_range, records
 
 
 def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
@@ -18,7 +18,7 @@ def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
     lang = r.lang or "zh"
     p = r.params
     parts = [h3(t("report.appendix.ingest", lang)), para(t("report.appendix.ingest_intro", lang))]
-    summary_rows = _rows(r.ingest_summary)
+    summary_rows = records(r.ingest_summary)
     if summary_rows:
         body, totals = [], [0, 0, 0]
         for row in summary_rows:
@@ -47,7 +47,7 @@ def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
 
         by_reason = rejects_by_reason(rejects)
         body = [[t(f"table.{row['table']}", lang), esc(row["column"]), resident_text(row["reason"]),
-                 f"{int(row['rows']):,}"] for row in _rows(by_reason.head(max_reasons))]
+                 f"{int(row['rows']):,}"] for row in records(by_reason.head(max_reasons))]
         parts.append(html_table(
             [t("ui.table", lang), t("report.appendix.col.column", lang), t("ui.reason", lang),
              t("report.appendix.col.rows", lang)],
@@ -63,7 +63,7 @@ def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
 
 def method_notes(p: Params, lang: str) -> list[str]:
     """The method notes of the appendix: periods, formulas, SLA, intervals, tests, missing data, privacy."""
-    periods = t("report.clause_sep", lang).join(f"{_period_name(x, lang)} {_period_range(p, x, lang)}" for x in p.period_names)
+    periods = t("report.clause_sep", lang).join(f"{period_name(x, lang)} {period_range(p, x, lang)}" for x in p.period_names)
 
     def num(x: float) -> str:
         return f"{x:g}"

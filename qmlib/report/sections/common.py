@@ -57,27 +57,30 @@ class ReportInputs:
             self.lang = self.params.language
 
 
-def _label(key: str, fallback: object, lang: str) -> str:
+def label_or(key: str, fallback: object, lang: str) -> str:
     """Label of ``key`` when it exists, else ``fallback`` as text."""
     return t(key, lang) if key in LABELS else ("" if is_missing(fallback) else str(fallback))
 
 
-def _period_name(period: str, lang: str) -> str:
+def period_name(period: str, lang: str) -> str:
+    """Display name of a period (``period.<name>`` label)."""
     return t(f"period.{period}", lang)
 
 
-def _period_in_text(period: str, lang: str) -> str:
+def period_in_text(period: str, lang: str) -> str:
     """A period's name inside a sentence (lower case in English: "the quality month")."""
-    name = _period_name(period, lang)
+    name = period_name(period, lang)
     return name[:1].lower() + name[1:] if lang == "en" else name
 
 
-def _period_range(params: Params, period: str, lang: str) -> str:
+def period_range(params: Params, period: str, lang: str) -> str:
+    """A period's dates as text (``report.meta.period_range``)."""
     start, end = params.periods[period]
     return t("report.meta.period_range", lang).format(start=start.isoformat(), end=end.isoformat())
 
 
-def _bool(value: object) -> bool | None:
+def as_bool(value: object) -> bool | None:
+    """A CSV/boolean cell as True/False; None when missing."""
     if is_missing(value):
         return None
     if isinstance(value, str):
@@ -85,7 +88,8 @@ def _bool(value: object) -> bool | None:
     return bool(value)
 
 
-def _rows(frame: pd.DataFrame | None) -> list[dict]:
+def records(frame: pd.DataFrame | None) -> list[dict]:
+    """The rows of a frame as dicts (none for a missing or empty frame)."""
     if frame is None or frame.empty:
         return []
     return frame.to_dict("records")
@@ -96,7 +100,7 @@ def change_mark(metric_id: str, change: object, significant: object) -> Markup:
     if is_missing(change) or float(change) == 0:  # type: ignore[arg-type]
         return Markup("")
     up = float(change) > 0  # type: ignore[arg-type]
-    sig = _bool(significant)
+    sig = as_bool(significant)
     if sig is None:
         return Markup("")
     direction = better_of(metric_id)
@@ -117,7 +121,7 @@ def change_cell(metric_id: str, row: dict | None, lang: str) -> Markup:
     if not is_missing(p):
         ptext = tag("span", fmt_p(p, lang), class_="qm-sub")
     else:
-        tested = _known(metric_id) and metric_def(metric_id).kind in ("mean", "share", "rate")
+        tested = known_metric(metric_id) and metric_def(metric_id).kind in ("mean", "share", "rate")
         ptext = tag("span", t("report.test_undefined" if tested else "report.no_test", lang), class_="qm-sub")
     return mark + text + ptext
 
@@ -135,13 +139,14 @@ def value_cell(metric_id: str, row: dict | None, lang: str) -> Markup:
     return join(parts)
 
 
-def _index(frame: pd.DataFrame | None) -> dict[tuple[str, str], dict]:
+def index_rows(frame: pd.DataFrame | None) -> dict[tuple[str, str], dict]:
     """``{(metric_id, period): row}`` of a metrics or changes frame."""
-    return {(str(r["metric_id"]), str(r["period"])): r for r in _rows(frame)}
+    return {(str(r["metric_id"]), str(r["period"])): r for r in records(frame)}
 
 
 
-def _known(metric_id: str) -> bool:
+def known_metric(metric_id: str) -> bool:
+    """True when the catalog defines ``metric_id`` (dimensioned ids included)."""
     try:
         metric_def(metric_id)
     except KeyError:

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from ...labels import t
 from ..markup import esc, join, tag
-from .common import ReportInputs, _period_name
+from .common import ReportInputs, period_name
 
 
 def cover(r: ReportInputs) -> Markup:
@@ -23,7 +23,7 @@ def cover(r: ReportInputs) -> Markup:
         start, end = p.periods[period]
         dates = Markup(esc(t("report.meta.period_range", lang))).format(
             start=tag("span", start.isoformat(), class_="qm-nw"), end=tag("span", end.isoformat(), class_="qm-nw"))
-        meta.append((_period_name(period, lang), dates))
+        meta.append((period_name(period, lang), dates))
     meta.append((t("report.meta.as_of", lang), p.as_of_date.isoformat()))
     meta.append((t("report.meta.generated", lang), (r.generated_on or dt.date.today()).isoformat()))
     items = join(tag("div", tag("dt", k) + tag("dd", v)) for k, v in meta)

@@ -11,13 +11,13 @@ from markupsafe import Markup
 from ...labels import metric_label, t
 from ..fmt import DASH, better_of, fmt_date, fmt_value, is_missing
 from ..markup import badge, bullet_list, esc, h3, html_table, join, para, resident_text, section, tag
-from .common import ReportInputs, _known, _label, _rows
+from .common import ReportInputs, known_metric, label_or, records
 
 
 def _stage(value: object, lang: str) -> str:
     text = "" if is_missing(value) else str(value).strip()
     key = f"plan.stage.{text[:1].upper() + text[1:].lower()}" if text else ""
-    return _label(key, text, lang)
+    return label_or(key, text, lang)
 
 
 def _kpi_label(kpi: object, lang: str) -> Markup:
@@ -25,13 +25,13 @@ def _kpi_label(kpi: object, lang: str) -> Markup:
     if is_missing(kpi) or not str(kpi):
         return Markup(DASH)
     text = str(kpi)
-    return esc(metric_label(text, lang)) if _known(text) else resident_text(text)
+    return esc(metric_label(text, lang)) if known_metric(text) else resident_text(text)
 
 
 def _kpi_metric(row: dict) -> str | None:
     for col in ("kpi_metric_id", "kpi"):
         value = row.get(col)
-        if not is_missing(value) and _known(str(value)):
+        if not is_missing(value) and known_metric(str(value)):
             return str(value)
     return None
 
@@ -56,7 +56,7 @@ def _kpi_current(row: dict) -> str:
     return fmt_value(metric, value) if metric else f"{float(value):g}"  # type: ignore[arg-type]
 
 
-def _split_plan(r: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame | Sequence[str] | None]:
+def split_plan(r: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame | Sequence[str] | None]:
     """(actions answering a shortcoming, routine mechanisms).
 
     Routine mechanisms are ``r.routines`` when given, else the plan rows
@@ -77,7 +77,7 @@ def plan_section(r: ReportInputs) -> Markup:
     lang = r.lang or "zh"
     title = t("report.sec.plan", lang)
     parts = [para(t("report.plan.intro", lang))]
-    actions, routines = _split_plan(r)
+    actions, routines = split_plan(r)
     parts.append(h3(t("report.plan.actions", lang)))
     if actions.empty:
         parts.append(para(t("report.plan.none", lang), "qm-note"))
@@ -92,7 +92,7 @@ def plan_section(r: ReportInputs) -> Markup:
             _kpi_label(row.get("kpi"), lang),
             _kpi_target(row),
             badge(_stage(row.get("pdca_stage"), lang), "info"),
-        ] for row in _rows(actions)]
+        ] for row in records(actions)]
         parts.append(html_table([t(f"plan.col.{c}", lang) for c in cols], body,
                                 nowrap=(0, 1, 3, 4, 6, 7), class_="qm-table--plan"))
     if isinstance(routines, pd.DataFrame) and not routines.empty:
@@ -102,7 +102,7 @@ def plan_section(r: ReportInputs) -> Markup:
             body = [[
                 resident_text(row.get("action")), esc(row.get("owner_role")), _kpi_label(row.get("kpi"), lang),
                 _kpi_target(row), badge(_stage(row.get("pdca_stage"), lang), "info"),
-            ] for row in _rows(routines)]
+            ] for row in records(routines)]
             parts.append(html_table([t(f"plan.col.{c}", lang) for c in cols], body, nowrap=(1, 3, 4),
                                     class_="qm-table--routines"))
         else:
@@ -123,9 +123,9 @@ def plan_section(r: ReportInputs) -> Markup:
 
 def _frame_table(frame: pd.DataFrame, lang: str) -> Markup:
     """A generic table of a DataFrame: headers by ``plan.col.*``/``report.plan.col.*`` labels."""
-    header = [_label(f"plan.col.{c}", _label(f"report.plan.col.{c}", c, lang), lang) for c in frame.columns]
+    header = [label_or(f"plan.col.{c}", label_or(f"report.plan.col.{c}", c, lang), lang) for c in frame.columns]
     rows = [[resident_text(v) if isinstance(v, str) else (fmt_date(v) if isinstance(v, dt.date | pd.Timestamp) else
-             (DASH if is_missing(v) else v)) for v in rec.values()] for rec in _rows(frame)]
+             (DASH if is_missing(v) else v)) for v in rec.values()] for rec in records(frame)]
     return html_table(header, rows)
 
 
@@ -139,7 +139,7 @@ def _next_targets(plan: pd.DataFrame, lang: str) -> list[list[object]]:
     if plan.empty or "kpi" not in plan.columns:
         return []
     best: dict[str, dict] = {}
-    for row in _rows(plan):
+    for row in records(plan):
         kpi = row.get("kpi")
         if is_missing(kpi) or not str(kpi) or _kpi_target(row) == DASH:
             continue

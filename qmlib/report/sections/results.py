@@ -10,21 +10,21 @@ from markupsafe import Markup
 from ...catalog import METRICS, metric_def
 from ...labels import metric_label, t
 from ..markup import Chart, figure_html, h3, html_table, join, para, section, tag
-from .common import ReportInputs, _index, _known, _period_name, change_cell, value_cell
+from .common import ReportInputs, change_cell, index_rows, known_metric, period_name, value_cell
 
 
 def _comparison_table(r: ReportInputs, metric_ids: list[str], grouped: bool) -> Markup:
     lang = r.lang or "zh"
     periods = r.params.period_names
-    values, changes = _index(r.metrics), _index(r.changes)
+    values, changes = index_rows(r.metrics), index_rows(r.changes)
     header: list[object] = [t("report.results.col.metric", lang)]
     numeric = []
     for period in periods:
         numeric.append(len(header))
-        header.append(_period_name(period, lang))
+        header.append(period_name(period, lang))
         if period != "baseline":
             numeric.append(len(header))
-            header.append(Markup("{}<br>{}").format(_period_name(period, lang), t("report.results.col.change_vs", lang)))
+            header.append(Markup("{}<br>{}").format(period_name(period, lang), t("report.results.col.change_vs", lang)))
     rows, groups = [], {}
     last_group = None
     for mid in metric_ids:
@@ -53,7 +53,7 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     ids = set() if r.metrics is None or r.metrics.empty else set(r.metrics["metric_id"].astype(str))
     if not ids:
         return section("sec-results", title, para(t("report.results.none", lang), "qm-note"))
-    known = {m for m in ids if _known(m)}
+    known = {m for m in ids if known_metric(m)}
     base = _metric_order({m for m in known if "." not in m})
     dims = _metric_order({m for m in known if "." in m})
     parts = [para(t("report.results.intro", lang)), para(t("report.results.legend", lang), "qm-legend")]

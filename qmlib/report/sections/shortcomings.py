@@ -7,7 +7,7 @@ from markupsafe import Markup
 from ...labels import metric_label, t
 from ..fmt import DASH, is_missing
 from ..markup import badge, html_table, para, resident_text, section, tag
-from .common import ReportInputs, _known, _label, _rows
+from .common import ReportInputs, known_metric, label_or, records
 
 SEVERITY_BADGE = {"high": "high", "medium": "medium", "low": "low"}
 
@@ -16,7 +16,7 @@ def shortcomings_section(r: ReportInputs) -> Markup:
     """四、存在的问题与不足: the ranked shortcomings with their evidence sentence."""
     lang = r.lang or "zh"
     title = t("report.sec.shortcomings", lang)
-    rows = _rows(r.shortcomings)
+    rows = records(r.shortcomings)
     if not rows:
         return section("sec-shortcomings", title, para(t("report.shortcomings.none", lang), "qm-note"))
     header = [
@@ -29,9 +29,9 @@ def shortcomings_section(r: ReportInputs) -> Markup:
         mid = row.get("metric_id")
         body.append([
             tag("span", row.get("shortcoming_id") or i, class_="qm-id"),
-            badge(_label(f"finding.severity.{sev}", sev, lang), SEVERITY_BADGE.get(sev, "neutral")),
-            _label(f"finding.category.{row.get('category')}", row.get("category"), lang),
-            metric_label(str(mid), lang) if not is_missing(mid) and str(mid) and _known(str(mid)) else DASH,
+            badge(label_or(f"finding.severity.{sev}", sev, lang), SEVERITY_BADGE.get(sev, "neutral")),
+            label_or(f"finding.category.{row.get('category')}", row.get("category"), lang),
+            metric_label(str(mid), lang) if not is_missing(mid) and str(mid) and known_metric(str(mid)) else DASH,
             resident_text(row.get("evidence")),
         ])
     intro = para(t("report.shortcomings.intro", lang).format(count=len(rows)))

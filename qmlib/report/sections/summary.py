@@ -10,18 +10,18 @@ from markupsafe import Markup
 from ...labels import metric_label, t
 from ..fmt import better_of, fmt_change, fmt_int, fmt_p, fmt_value, is_missing
 from ..markup import bullet_list, esc, join, para, section, tag
-from .activities import _highlights, _participants, _quality_month_activities
+from .activities import highlight_flags, participants_total, quality_month_activities
 from .common import (
     ReportInputs,
-    _bool,
-    _index,
-    _period_in_text,
-    _period_name,
-    _rows,
+    as_bool,
     change_cell,
     change_mark,
+    index_rows,
+    period_in_text,
+    period_name,
+    records,
 )
-from .plan import _split_plan
+from .plan import split_plan
 
 #: Metrics preferred for the key-metric cards of the summary, in order.
 CARD_METRICS: tuple[str, ...] = (
@@ -44,8 +44,8 @@ def _significant_changes(r: ReportInputs, periods: Sequence[str], good: bool) ->
     smallest p-value first.
     """
     out = []
-    for row in _rows(r.changes):
-        if str(row.get("period")) not in periods or _bool(row.get("significant")) is not True:
+    for row in records(r.changes):
+        if str(row.get("period")) not in periods or as_bool(row.get("significant")) is not True:
             continue
         direction = better_of(str(row["metric_id"]))
         if direction == 0 or is_missing(row.get("change")):
@@ -67,7 +67,7 @@ def _change_sentence(key: str, row: dict, lang: str, **extra: str) -> str:
         after=fmt_value(mid, row.get("value")),
         change=fmt_change(mid, row.get("change"), lang),
         p=fmt_p(row.get("p_value"), lang),
-        period=_period_in_text(str(row["period"]), lang),
+        period=period_in_text(str(row["period"]), lang),
         **extra,
     )
 
@@ -76,10 +76,10 @@ def _held_clause(r: ReportInputs, metric_id: str, lang: str) -> str:
     """Whether a quality-month gain held in the follow-up period (empty without one)."""
     if "followup" not in r.params.period_names:
         return ""
-    row = _index(r.changes).get((metric_id, "followup"))
+    row = index_rows(r.changes).get((metric_id, "followup"))
     if row is None:
         return ""
-    held = _bool(row.get("significant")) is True and better_of(metric_id) * float(row["change"]) > 0
+    held = as_bool(row.get("significant")) is True and better_of(metric_id) * float(row["change"]) > 0
     key = "report.summary.held" if held else "report.summary.not_held"
     return t(key, lang).format(
         after=fmt_value(metric_id, row.get("value")),
@@ -95,7 +95,7 @@ def key_points(r: ReportInputs) -> list[Markup]:
     points: list[Markup] = []
     tg = r.targets
     if tg is not None and not tg.empty:
-        achieved = [_bool(x) for x in tg["achieved"]]
+        achieved = [as_bool(x) for x in tg["achieved"]]
         met = sum(1 for a in achieved if a is True)
         missed = sum(1 for a in achieved if a is False)
         unknown = len(achieved) - met - missed
@@ -115,14 +115,14 @@ def key_points(r: ReportInputs) -> list[Markup]:
         points.append(esc(_change_sentence("report.summary.worsened", row, lang)))
     if not improved and not worsened and r.changes is not None and not r.changes.empty:
         points.append(esc(t("report.summary.no_significant", lang)))
-    acts = _quality_month_activities(r)
+    acts = quality_month_activities(r)
     if acts is not None and len(acts):
         points.append(esc(t("report.summary.activities", lang).format(
             count=len(acts),
-            participants=fmt_int(_participants(acts)),
-            highlights=int(_highlights(acts).sum()),
+            participants=fmt_int(participants_total(acts)),
+            highlights=int(highlight_flags(acts).sum()),
         )))
-    actions, routines = _split_plan(r)
+    actions, routines = split_plan(r)
     n_routines = 0 if routines is None else len(routines)
     routine_clause = t("report.summary.routines", lang).format(n=n_routines) if n_routines else ""
     if r.shortcomings is not None and not r.shortcomings.empty:
@@ -138,7 +138,7 @@ def key_points(r: ReportInputs) -> list[Markup]:
 def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
     """Cards of key metrics: quality-month value, change against the baseline, baseline and follow-up."""
     lang = r.lang or "zh"
-    changes = _index(r.changes)
+    changes = index_rows(r.changes)
     cards: list[Markup] = []
     for mid in CARD_METRICS:
         row = changes.get((mid, "quality_month"))
@@ -161,7 +161,7 @@ def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
             break
     if not cards:
         return Markup("")
-    heading = tag("p", t("report.summary.cards", lang).format(period=_period_name("quality_month", lang)),
+    heading = tag("p", t("report.summary.cards", lang).format(period=period_name("quality_month", lang)),
                   class_="qm-cards-title")
     return heading + tag("div", join(cards), class_="qm-kpis")
 

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from ...labels import metric_label, t
 from ..fmt import DASH, fmt_change, fmt_percent, fmt_value
 from ..markup import badge, html_table, para, section, tag
-from .common import ReportInputs, _bool, _period_name, _rows
+from .common import ReportInputs, as_bool, period_name, records
 
 
 def target_text(row: dict, lang: str) -> str:
@@ -24,7 +24,7 @@ def target_text(row: dict, lang: str) -> str:
 
 
 def achieved_badge(value: object, lang: str) -> Markup:
-    flag = _bool(value)
+    flag = as_bool(value)
     if flag is True:
         return badge("✓ " + t("ui.achieved", lang), "good")
     if flag is False:
@@ -35,7 +35,7 @@ def achieved_badge(value: object, lang: str) -> Markup:
 def targets_section(r: ReportInputs) -> Markup:
     """一、质量月目标回顾: one row per target with its result."""
     lang = r.lang or "zh"
-    rows = _rows(r.targets)
+    rows = records(r.targets)
     if not rows:
         return section("sec-targets", t("report.sec.targets", lang), para(t("report.targets.none", lang), "qm-note"))
     header = [
@@ -53,11 +53,11 @@ def targets_section(r: ReportInputs) -> Markup:
         else:
             change = DASH
         body.append([
-            metric_label(mid, lang), target_text(row, lang), _period_name(str(row["period"]), lang),
+            metric_label(mid, lang), target_text(row, lang), period_name(str(row["period"]), lang),
             fmt_value(mid, row.get("baseline_value")), tag("strong", fmt_value(mid, row.get("actual_value"))),
             change, achieved_badge(row.get("achieved"), lang),
         ])
-    flags = [_bool(x.get("achieved")) for x in rows]
+    flags = [as_bool(x.get("achieved")) for x in rows]
     tally = t("report.targets.tally", lang).format(
         met=flags.count(True), missed=flags.count(False), unknown=sum(f is None for f in flags)
     )
