@@ -15,7 +15,7 @@ from ..privacy import mask_pii
 from ..shortcomings import result_frames
 from ..units import better_of, is_missing
 from .schema import Action, Playbook, load_playbook
-from .targets import _finite, fmt_target, next_target
+from .targets import finite_or_none, fmt_target, next_target
 
 PLAN_COLUMNS: list[str] = [
     "community_id", "action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target",
@@ -32,7 +32,7 @@ def _latest(metrics: pd.DataFrame, metric_id: str, params: Params) -> float | No
     for period in reversed(params.period_names):
         hit = rows[rows["period"] == period]
         if not hit.empty:
-            v = _finite(hit["value"].iloc[0])
+            v = finite_or_none(hit["value"].iloc[0])
             if v is not None:
                 return v
     return None
@@ -42,7 +42,7 @@ def _value(metrics: pd.DataFrame, metric_id: str, period: str) -> float | None:
     if metrics.empty:
         return None
     hit = metrics[(metrics["metric_id"] == metric_id) & (metrics["period"] == period)]
-    return None if hit.empty else _finite(hit["value"].iloc[0])
+    return None if hit.empty else finite_or_none(hit["value"].iloc[0])
 
 
 class _SafeDict(dict):
@@ -73,13 +73,13 @@ def _row(
     if kpi_metric:
         better = better_of(kpi_metric)
         kpi_text = metric_label(kpi_metric, lang)
-        same = kpi_metric == f_metric and _finite(f.get("value")) is not None
+        same = kpi_metric == f_metric and finite_or_none(f.get("value")) is not None
         if act.kpi.per_subject and subject_label:
             kpi_text = t("plan.kpi_subject", lang).format(kpi=kpi_text, subject=subject_label)
-        current = _finite(f.get("value")) if (same or act.kpi.per_subject) else None
+        current = finite_or_none(f.get("value")) if (same or act.kpi.per_subject) else None
         if current is None and not act.kpi.per_subject:
             current = _latest(metrics, kpi_metric, params)
-        reference = _finite(f.get("reference")) if kpi_metric == f_metric else None
+        reference = finite_or_none(f.get("reference")) if kpi_metric == f_metric else None
         target = next_target(
             kpi_metric, act.target, current, reference, _value(metrics, kpi_metric, "quality_month")
         )

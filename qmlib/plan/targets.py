@@ -18,7 +18,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
 DIGITS: dict[str, int] = {unit: stored_decimals(unit) for unit in DECIMALS}
 
 
-def _finite(x: object) -> float | None:
+def finite_or_none(x: object) -> float | None:
     try:
         v = float(x)  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..schema import TABLE_ORDER, TABLES
 from .community import Community
-from .styles import TableStyle, _row_styles, format_times
+from .styles import TableStyle, format_times, mixed_row_styles
 from .vocab import BAD_ROWS_BASE, BAD_ROWS_EXTRA, UNPARSEABLE_DATES
 
 
@@ -80,7 +80,7 @@ def _bad_value(c: Community, p: Plant, df: pd.DataFrame, style: TableStyle, take
         earlier_col = {"completed_at": "reported_at", "closed_at": "received_at",
                        "rectified_at": "found_at", "restored_at": "occurred_at"}[p.column]
         t = row[earlier_col] - pd.Timedelta(hours=int(rng.integers(2, 30)))
-        rows = _row_styles(p.table, style, len(df), c.variant)
+        rows = mixed_row_styles(p.table, style, len(df), c.variant)
         return format_times(pd.Series([t]), style.time_style if rows is None else str(rows[p.row]))[0]
     raise ValueError(p.kind)
 
@@ -92,7 +92,7 @@ def _bad_plan(c: Community) -> list[tuple[str, str, str]]:
     return list(BAD_ROWS_BASE) + extra
 
 
-def _plant_bad_rows(c: Community, frames: dict[str, pd.DataFrame], styles: dict[str, TableStyle],
+def plant_bad_rows(c: Community, frames: dict[str, pd.DataFrame], styles: dict[str, TableStyle],
                     protected: dict[str, set]) -> list[Plant]:
     """Choose rows to corrupt; the cell overrides are applied when the file is written."""
     plants: list[Plant] = []
@@ -123,7 +123,7 @@ def _plant_bad_rows(c: Community, frames: dict[str, pd.DataFrame], styles: dict[
     return plants
 
 
-def _valid_frames(frames: dict[str, pd.DataFrame], plants: list[Plant]) -> dict[str, pd.DataFrame]:
+def valid_frames(frames: dict[str, pd.DataFrame], plants: list[Plant]) -> dict[str, pd.DataFrame]:
     """The canonical tables without the corrupted rows (what ingest must accept)."""
     out = {}
     for table, df in frames.items():

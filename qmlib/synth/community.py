@@ -140,7 +140,7 @@ def _resolve_effects(effects: dict | None) -> dict[str, dict]:
     return out
 
 
-def _community(
+def make_community(
     cid: str,
     rng: np.random.Generator,
     size: str,
@@ -186,7 +186,7 @@ def _community(
     )
 
 
-def _arrival_sla(c: Community) -> dict[str, float]:
+def arrival_sla(c: Community) -> dict[str, float]:
     """Repair arrival SLA in minutes by Chinese urgency (params keys may be English)."""
     raw = c.sla.get("repair_arrival_minutes", {})
     names = {"normal": "普通", "urgent": "紧急"}
@@ -195,7 +195,7 @@ def _arrival_sla(c: Community) -> dict[str, float]:
     return out
 
 
-def _params_dict(c: Community) -> dict:
+def params_dict(c: Community) -> dict:
     """The params YAML content (contract section 3)."""
     params: dict = {
         "community_id": c.cid,
@@ -249,7 +249,7 @@ def _targets(c: Community) -> list[dict]:
 # =============================================================================
 # Random building blocks
 # =============================================================================
-def _times(rng: np.random.Generator, n: int, start: pd.Timestamp, days: int) -> np.ndarray:
+def random_times(rng: np.random.Generator, n: int, start: pd.Timestamp, days: int) -> np.ndarray:
     """``n`` random local times (µs resolution) in ``[start, start + days)``, daytime heavy."""
     day = rng.integers(0, days, n)
     hour = rng.choice(24, n, p=HOUR_WEIGHTS)
@@ -257,36 +257,36 @@ def _times(rng: np.random.Generator, n: int, start: pd.Timestamp, days: int) -> 
     return np.datetime64(start.to_datetime64(), "us") + micros.astype("timedelta64[us]")
 
 
-def _dates(rng: np.random.Generator, n: int, start: pd.Timestamp, days: int) -> np.ndarray:
+def random_dates(rng: np.random.Generator, n: int, start: pd.Timestamp, days: int) -> np.ndarray:
     """``n`` random dates (midnight) in ``[start, start + days)``."""
     return np.datetime64(start.to_datetime64(), "us") + (rng.integers(0, days, n) * 86_400_000_000).astype(
         "timedelta64[us]"
     )
 
 
-def _minutes(values: np.ndarray) -> np.ndarray:
+def whole_minutes(values: np.ndarray) -> np.ndarray:
     """Minutes (float) as a µs timedelta array."""
     return (np.asarray(values) * 60_000_000).astype("int64").astype("timedelta64[us]")
 
 
-def _before_cut(s: pd.Series, c: Community) -> pd.Series:
+def before_cut(s: pd.Series, c: Community) -> pd.Series:
     """Blank the times that lie after the export (at or after the end of as_of)."""
     return s.where(s < c.cut)
 
 
-def _period_counts(c: Community, low: float, high: float, mult: dict[str, float]) -> dict[str, int]:
+def period_counts(c: Community, low: float, high: float, mult: dict[str, float]) -> dict[str, int]:
     """Rows per period: a monthly rate drawn in [low, high] × size × period multiplier."""
     monthly = c.rng.uniform(low, high) * c.factor
     return {p: max(1, round(monthly * c.days(p) / 30 * mult.get(p, 1.0))) for p in c.periods}
 
 
-def _ids(prefix: str, n: int, start: int = 1, width: int = 4) -> list[str]:
+def make_ids(prefix: str, n: int, start: int = 1, width: int = 4) -> list[str]:
     """Sequential keys ``prefix0001`` …"""
     width = max(width, len(str(start + n)))
     return (prefix + pd.Series(np.arange(start, start + n)).astype(str).str.zfill(width)).tolist()
 
 
-def _weighted(rng: np.random.Generator, weights: dict[str, float], n: int) -> np.ndarray:
+def weighted_choice(rng: np.random.Generator, weights: dict[str, float], n: int) -> np.ndarray:
     keys = list(weights)
     p = np.array([weights[k] for k in keys], float)
     return np.array(keys, dtype=object)[rng.choice(len(keys), n, p=p / p.sum())]

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 
 from ..schema import TABLE_ORDER
-from .bad_rows import _plant_bad_rows, _valid_frames
-from .community import _community, _params_dict, community_id_for, community_profile
-from .styles import _floor_times, _table_style
-from .tables import _generate_tables
-from .truth import _truth
+from .bad_rows import plant_bad_rows, valid_frames
+from .community import community_id_for, community_profile, make_community, params_dict
+from .styles import floor_times, table_style
+from .tables import generate_tables
+from .truth import truth_dict
 from .vocab import COMMUNITY_ID, SIZES
-from .write import _write_all
+from .write import write_all
 
 
 def generate(
@@ -80,16 +80,16 @@ def generate_community(
         raise ValueError(f"community id {community_id!r} must match [a-z0-9][a-z0-9_-]{{0,63}}")
     out_dir = Path(out_dir)
     truth_dir = Path(truth_dir) if truth_dir is not None else out_dir / "truth"
-    c = _community(community_id, rng, size, effects, variant, survey_scale, language, name)
-    frames, ids = _generate_tables(c, work_orders)
-    styles = {t: _table_style(c, t, len(frames[t])) for t in TABLE_ORDER}
+    c = make_community(community_id, rng, size, effects, variant, survey_scale, language, name)
+    frames, ids = generate_tables(c, work_orders)
+    styles = {t: table_style(c, t, len(frames[t])) for t in TABLE_ORDER}
     for table in TABLE_ORDER:
-        frames[table] = _floor_times(frames[table], table, styles[table], c.variant)
-    plants = _plant_bad_rows(c, frames, styles, ids["protected"]) if "bad_rows" in c.effects else []
-    valid = _valid_frames(frames, plants)
-    params = _params_dict(c)
-    truth = _truth(c, valid, frames, styles, plants, ids, params, meta)
-    _write_all(c, out_dir, frames, styles, plants, params)
+        frames[table] = floor_times(frames[table], table, styles[table], c.variant)
+    plants = plant_bad_rows(c, frames, styles, ids["protected"]) if "bad_rows" in c.effects else []
+    valid = valid_frames(frames, plants)
+    params = params_dict(c)
+    truth = truth_dict(c, valid, frames, styles, plants, ids, params, meta)
+    write_all(c, out_dir, frames, styles, plants, params)
     truth_dir.mkdir(parents=True, exist_ok=True)
     (truth_dir / f"{community_id}.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

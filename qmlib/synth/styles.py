@@ -54,7 +54,7 @@ class TableStyle:
 # =============================================================================
 # Export styles
 # =============================================================================
-def _table_style(c: Community, table: str, n_rows: int) -> TableStyle:
+def table_style(c: Community, table: str, n_rows: int) -> TableStyle:
     """Rotate formats, encodings, header styles, … so that a few communities cover them all."""
     v, j = c.variant, TABLE_ORDER.index(table)
     if table == "work_orders" and n_rows > LARGE_TABLE_ROWS:
@@ -92,7 +92,7 @@ def _table_style(c: Community, table: str, n_rows: int) -> TableStyle:
     )
 
 
-def _row_styles(table: str, style: TableStyle, n: int, seed: int) -> np.ndarray | None:
+def mixed_row_styles(table: str, style: TableStyle, n: int, seed: int) -> np.ndarray | None:
     """Timestamp style of every row for ``mixed`` tables (stable by seed); None when uniform."""
     if style.time_style != "mixed":
         return None
@@ -107,13 +107,13 @@ def _style_groups(style: TableStyle, row_styles: np.ndarray | None) -> list[tupl
     return [(str(st), row_styles == st) for st in MIXED_STYLES if (row_styles == st).any()]
 
 
-def _floor_times(df: pd.DataFrame, table: str, style: TableStyle, seed: int) -> pd.DataFrame:
+def floor_times(df: pd.DataFrame, table: str, style: TableStyle, seed: int) -> pd.DataFrame:
     """Floor timestamps to the precision their export format shows (so truth == file)."""
     cols = [c.name for c in TABLES[table].columns if c.kind == "timestamp" and c.name in df.columns]
     if not cols:
         return df
     df = df.copy()
-    for st, rows in _style_groups(style, _row_styles(table, style, len(df), seed)):
+    for st, rows in _style_groups(style, mixed_row_styles(table, style, len(df), seed)):
         unit = TIME_PRECISION[st]
         if unit is None:
             continue
@@ -233,7 +233,7 @@ def _format_scores(s: pd.Series, style: TableStyle, rng: np.random.Generator) ->
     return np.where(use_label & s.notna().to_numpy(), np.array(labels, dtype=object), nums)
 
 
-def _format_column(df: pd.DataFrame, col: Column, style: TableStyle, row_styles: np.ndarray | None,
+def format_column(df: pd.DataFrame, col: Column, style: TableStyle, row_styles: np.ndarray | None,
                    rng: np.random.Generator) -> np.ndarray:
     """One canonical column → export cells."""
     s = df[col.name]
@@ -254,7 +254,7 @@ def _format_column(df: pd.DataFrame, col: Column, style: TableStyle, row_styles:
     return _format_text(s)
 
 
-def _header(col: Column, style: TableStyle) -> str:
+def header_of(col: Column, style: TableStyle) -> str:
     if style.header == "canonical" or not col.aliases:
         name = col.name.title() if style.title_case else col.name
     else:
@@ -264,7 +264,7 @@ def _header(col: Column, style: TableStyle) -> str:
     return name
 
 
-def _extra_values(c: Community, name: str, n: int) -> list:
+def extra_values(c: Community, name: str, n: int) -> list:
     rng = c.rng
     if name == "备注":
         return rng.choice(REMARKS, n).tolist()

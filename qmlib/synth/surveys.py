@@ -7,7 +7,7 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from ..schema import SURVEY_DIMENSIONS
-from .community import Community, _dates, _ids, _period_counts
+from .community import Community, make_ids, period_counts, random_dates
 from .vocab import CLEAN_SATISFACTION, SURVEY_COMMENTS
 
 
@@ -89,7 +89,7 @@ def _draw_scores(
 # =============================================================================
 # Tables (canonical values: Chinese enums, naive local datetimes, floats, booleans)
 # =============================================================================
-def _satisfaction_levels(c: Community) -> dict[str, float]:
+def satisfaction_levels(c: Community) -> dict[str, float]:
     """Planted satisfaction index per period."""
     eff = c.effect("satisfaction")
     if eff is None:
@@ -103,16 +103,16 @@ DIMENSION_OFFSETS = {
 }
 
 
-def _surveys(c: Community) -> pd.DataFrame:
+def surveys_table(c: Community) -> pd.DataFrame:
     """Survey responses: per-period level, a low building, correlated dimension scores."""
     rng = c.rng
-    counts = _period_counts(c, 130, 170, {"quality_month": 1.35, "followup": 0.85})
-    levels = _satisfaction_levels(c)
+    counts = period_counts(c, 130, 170, {"quality_month": 1.35, "followup": 0.85})
+    levels = satisfaction_levels(c)
     low = c.effect("low_building")
     parts = []
     for p, n in counts.items():
         start, _ = c.bounds(p)
-        parts.append(pd.DataFrame({"surveyed_at": _dates(rng, n, start, c.days(p)), "_level": levels[p]}))
+        parts.append(pd.DataFrame({"surveyed_at": random_dates(rng, n, start, c.days(p)), "_level": levels[p]}))
     df = pd.concat(parts, ignore_index=True).sort_values("surveyed_at", kind="stable", ignore_index=True)
     n = len(df)
     df["building"] = rng.choice(c.buildings, n)
@@ -126,5 +126,5 @@ def _surveys(c: Community) -> pd.DataFrame:
         df[dim] = np.where(rng.random(n) < 0.02, np.nan, scores)
     df["comment"] = np.where(rng.random(n) < 0.3, rng.choice(SURVEY_COMMENTS, n), None)
     prefix = "WJ" if c.variant % 3 != 1 else "2025"
-    df.insert(0, "response_id", _ids(prefix, n, width=5 if prefix == "WJ" else 6))
+    df.insert(0, "response_id", make_ids(prefix, n, width=5 if prefix == "WJ" else 6))
     return df.drop(columns="_level")

@@ -6,8 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .community import Community, _before_cut, _dates, _ids, _minutes, _period_counts, _times, _weighted
-from .surveys import _surveys
+from .community import (
+    Community,
+    before_cut,
+    make_ids,
+    period_counts,
+    random_dates,
+    random_times,
+    weighted_choice,
+    whole_minutes,
+)
+from .surveys import surveys_table
 from .vocab import (
     ACTIVITY_TITLES,
     COMPLAINT_CATEGORIES,
@@ -28,7 +37,7 @@ def _work_orders(c: Community, total: int | None) -> pd.DataFrame:
     rng = c.rng
     mult = {"quality_month": 1.1}
     if total is None:
-        counts = _period_counts(c, 150, 280, mult)
+        counts = period_counts(c, 150, 280, mult)
     else:
         w = np.array([c.days(p) * mult.get(p, 1.0) for p in c.periods])
         raw = np.floor(total * w / w.sum()).astype(int)
@@ -39,26 +48,26 @@ def _work_orders(c: Community, total: int | None) -> pd.DataFrame:
     parts_t, parts_f = [], []
     for p, n in counts.items():
         start, _ = c.bounds(p)
-        parts_t.append(_times(rng, n, start, c.days(p)))
+        parts_t.append(random_times(rng, n, start, c.days(p)))
         parts_f.append(np.full(n, speed.get(p, 1.0)))
     order = np.argsort(np.concatenate(parts_t), kind="stable")
     reported = np.concatenate(parts_t)[order]
     period_factor = np.concatenate(parts_f)[order]
     n = len(reported)
-    category = _weighted(rng, REPAIR_CATEGORIES, n)
+    category = weighted_choice(rng, REPAIR_CATEGORIES, n)
     urgent = rng.random(n) < 0.15
     cancelled = rng.random(n) < 0.02
     factor = period_factor * (np.where(category == slow["category"], slow["factor"], 1.0) if slow else 1.0)
     arrival = np.maximum(1.0, np.where(urgent, 7.0, 13.0) * factor * np.exp(0.5 * rng.standard_normal(n)))
     rep = pd.Series(reported)
-    arrived = rep + _minutes(arrival)
-    dispatched = rep + _minutes(arrival * rng.uniform(0.05, 0.4, n))
+    arrived = rep + whole_minutes(arrival)
+    dispatched = rep + whole_minutes(arrival * rng.uniform(0.05, 0.4, n))
     duration = 45.0 * np.exp(rng.standard_normal(n)) * np.where(category == "土建维修", 6.0, 1.0)
-    completed = arrived + _minutes(duration)
+    completed = arrived + whole_minutes(duration)
     arrived = arrived.mask(cancelled | (rng.random(n) < 0.015))
     dispatched = dispatched.mask(cancelled & (rng.random(n) < 0.5))
     completed = completed.mask(cancelled | (rng.random(n) < (0.0 if c.clean else 0.02)))
-    dispatched, arrived, completed = (_before_cut(s, c) for s in (dispatched, arrived, completed))
+    dispatched, arrived, completed = (before_cut(s, c) for s in (dispatched, arrived, completed))
     status_words = STATUS[c.language]
     status = np.select(
         [cancelled, completed.notna().to_numpy(), arrived.notna().to_numpy(), dispatched.notna().to_numpy()],
@@ -74,7 +83,7 @@ def _work_orders(c: Community, total: int | None) -> pd.DataFrame:
     rating = np.where(timely, rng.choice(np.arange(1, 6), n, p=good), rng.choice(np.arange(1, 6), n, p=poor))
     rated = done & (rng.random(n) < 0.65)
     return pd.DataFrame({
-        "order_id": _ids("BX", n, width=5),
+        "order_id": make_ids("BX", n, width=5),
         "reported_at": reported,
         "dispatched_at": dispatched,
         "arrived_at": arrived,
@@ -107,20 +116,20 @@ def _complaints(c: Community) -> pd.DataFrame:
     mult = {"quality_month": max(0.4, 1 - 0.03 * change), "followup": max(0.4, 1 - 0.03 * change * keep)}
     per_month = rng.uniform(14, 30) + c.households / 500
     counts = {p: max(1, round(per_month * c.factor * c.days(p) / 30 * mult.get(p, 1.0))) for p in c.periods}
-    times = np.sort(np.concatenate([_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
+    times = np.sort(np.concatenate([random_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
     n = len(times)
     received = pd.Series(times)
-    responded = received + _minutes(60 * 2.0 * np.exp(1.2 * rng.standard_normal(n)))
-    closed = responded + _minutes(60 * 30.0 * np.exp(rng.standard_normal(n)))
-    responded = _before_cut(responded.mask(rng.random(n) < (0.0 if c.clean else 0.03)), c)
-    closed = _before_cut(closed.mask(responded.isna() | (rng.random(n) < (0.0 if c.clean else 0.06))), c)
-    channel = _weighted(rng, COMPLAINT_CHANNELS, n)
+    responded = received + whole_minutes(60 * 2.0 * np.exp(1.2 * rng.standard_normal(n)))
+    closed = responded + whole_minutes(60 * 30.0 * np.exp(rng.standard_normal(n)))
+    responded = before_cut(responded.mask(rng.random(n) < (0.0 if c.clean else 0.03)), c)
+    closed = before_cut(closed.mask(responded.isna() | (rng.random(n) < (0.0 if c.clean else 0.06))), c)
+    channel = weighted_choice(rng, COMPLAINT_CHANNELS, n)
     return pd.DataFrame({
-        "complaint_id": _ids("TS", n),
+        "complaint_id": make_ids("TS", n),
         "received_at": times,
         "responded_at": responded,
         "closed_at": closed,
-        "category": _weighted(rng, _complaint_weights(c), n),
+        "category": weighted_choice(rng, _complaint_weights(c), n),
         "channel": channel,
         "valid": pd.array(rng.random(n) > 0.08, dtype="boolean"),
         "escalated": pd.array((channel == "12345热线") | (rng.random(n) < 0.02), dtype="boolean"),
@@ -174,7 +183,7 @@ def _asset_events(c: Community, assets: pd.DataFrame) -> tuple[pd.DataFrame, lis
         if fail is not None and asset_id == fail["asset_id"]:
             continue
         k = min(2, int(rng.poisson((0.07 if type_ == "电梯" else 0.03) * window_days / 30)))
-        for t in _times(rng, k, start, window_days):
+        for t in random_times(rng, k, start, window_days):
             rows.append(_failure(c, asset_id, pd.Timestamp(t), type_))
     planted: list[dict] = []
     if fail is not None:
@@ -182,18 +191,18 @@ def _asset_events(c: Community, assets: pd.DataFrame) -> tuple[pd.DataFrame, lis
         for i in range(fail["failures"]):
             day0 = start + pd.Timedelta(days=int(i * seg))
             span = max(1, int(seg) - 1)
-            t = pd.Timestamp(_times(rng, 1, day0, span)[0])
+            t = pd.Timestamp(random_times(rng, 1, day0, span)[0])
             planted.append(_failure(c, fail["asset_id"], t, "电梯"))
         rows += planted
     for asset_id in assets.loc[assets["type"].isin(["电梯", "消防"]), "asset_id"]:
         if rng.random() < 0.35:
-            t = pd.Timestamp(_times(rng, 1, start, window_days)[0])
+            t = pd.Timestamp(random_times(rng, 1, start, window_days)[0])
             rows.append({"asset_id": asset_id, "kind": "检测", "scheduled_on": pd.NaT, "occurred_at": t,
                          "restored_at": pd.NaT})
     df = pd.DataFrame(rows)
     anchor = df["occurred_at"].where(df["kind"].ne("维保"), df["scheduled_on"])
     df = df.assign(_anchor=anchor).sort_values("_anchor", kind="stable", ignore_index=True).drop(columns="_anchor")
-    df.insert(0, "event_id", _ids("JL", len(df), width=5))
+    df.insert(0, "event_id", make_ids("JL", len(df), width=5))
     for col in ("scheduled_on", "occurred_at", "restored_at"):
         df[col] = pd.to_datetime(df[col]).astype("datetime64[us]")
     planted_ids = [
@@ -231,8 +240,8 @@ HAZARD_DUE_DAYS = {"一般": 7, "较大": 3, "重大": 1}
 def _hazards(c: Community) -> tuple[pd.DataFrame, str | None]:
     """Hazards (more found in the quality month); returns the planted overdue 重大 hazard id."""
     rng = c.rng
-    counts = _period_counts(c, 9, 14, {"quality_month": 2.2})
-    found = np.sort(np.concatenate([_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
+    counts = period_counts(c, 9, 14, {"quality_month": 2.2})
+    found = np.sort(np.concatenate([random_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
     n = len(found)
     severity = rng.choice(["一般", "较大", "重大"], n, p=[0.8, 0.16, 0.04])
     found_s = pd.Series(found)
@@ -244,22 +253,22 @@ def _hazards(c: Community) -> tuple[pd.DataFrame, str | None]:
     due = due.where(rng.random(n) < 0.75)
     scale_days = np.select([severity == "重大", severity == "较大"], [0.15, 1.2], 2.5)
     hours = np.minimum(scale_days * 24 * np.exp(0.7 * rng.standard_normal(n)), np.where(severity == "重大", 20, 1e4))
-    rect = found_s + _minutes(hours * 60)
+    rect = found_s + whole_minutes(hours * 60)
     rect = rect.mask((severity == "一般") & (rng.random(n) < (0.05 if not c.clean else 0.0)))
     rect = rect.where(rect < c.cut)
     df = pd.DataFrame({"found_at": found_s.astype("datetime64[us]"),
-                       "area": _weighted(rng, HAZARD_AREAS, n), "severity": severity,
+                       "area": weighted_choice(rng, HAZARD_AREAS, n), "severity": severity,
                        "due_on": due.astype("datetime64[us]"), "rectified_at": rect.astype("datetime64[us]")})
     overdue = c.effect("overdue_critical_hazard")
     planted_at = None
     if overdue is not None:
         lo, hi = c.bounds(overdue["period"])
-        planted_at = pd.Timestamp(_times(rng, 1, lo + pd.Timedelta(days=3), max(1, (hi - lo).days - 6))[0])
+        planted_at = pd.Timestamp(random_times(rng, 1, lo + pd.Timedelta(days=3), max(1, (hi - lo).days - 6))[0])
         row = {"found_at": planted_at, "area": "消防", "severity": "重大",
                "due_on": planted_at.normalize() + pd.Timedelta(days=1), "rectified_at": pd.NaT}
         df = pd.concat([df, pd.DataFrame([row]).astype(df.dtypes.to_dict())], ignore_index=True)
         df = df.sort_values("found_at", kind="stable", ignore_index=True)
-    df.insert(0, "hazard_id", _ids("YH", len(df)))
+    df.insert(0, "hazard_id", make_ids("YH", len(df)))
     planted_id = None
     if planted_at is not None:
         hit = df["found_at"].eq(planted_at) & df["rectified_at"].isna() & df["severity"].eq("重大")
@@ -269,20 +278,20 @@ def _hazards(c: Community) -> tuple[pd.DataFrame, str | None]:
 
 def _inspections(c: Community) -> pd.DataFrame:
     rng = c.rng
-    counts = _period_counts(c, 20, 30, {"quality_month": 2.0})
+    counts = period_counts(c, 20, 30, {"quality_month": 2.0})
     gain = 3.0 if not c.clean else 0.0
     parts = []
     for p, n in counts.items():
         mean = (88.0 if c.clean else 84.0) + (gain if p == "quality_month" else gain / 3)
         parts.append(pd.DataFrame({
-            "inspected_on": _dates(rng, n, c.bounds(p)[0], c.days(p)),
+            "inspected_on": random_dates(rng, n, c.bounds(p)[0], c.days(p)),
             "score": np.clip(np.round((mean + 5.5 * rng.standard_normal(n)) * 2) / 2, 40, 100),
         }))
     df = pd.concat(parts, ignore_index=True).sort_values("inspected_on", kind="stable", ignore_index=True)
     n = len(df)
     df.insert(1, "dimension", rng.choice(INSPECTION_DIMENSIONS, n))
     df["inspector"] = rng.choice(["自查", "公司", "第三方"], n, p=[0.6, 0.3, 0.1])
-    df.insert(0, "inspection_id", _ids("JC", n))
+    df.insert(0, "inspection_id", make_ids("JC", n))
     return df
 
 
@@ -310,13 +319,13 @@ def _training(c: Community) -> pd.DataFrame:
                 score = float(np.clip(round(82 + 10 * rng.standard_normal()), 0, 100))
                 rows.append({
                     "employee_id": emp, "role": role, "course": str(course),
-                    "trained_on": _dates(rng, 1, start, c.days(p))[0],
+                    "trained_on": random_dates(rng, 1, start, c.days(p))[0],
                     "hours": float(rng.choice([1.0, 1.5, 2.0, 3.0, 4.0])),
                     "score": score if rng.random() < 0.85 else np.nan,
                 })
     df = pd.DataFrame(rows).sort_values(["trained_on", "employee_id"], kind="stable", ignore_index=True)
     df["trained_on"] = df["trained_on"].astype("datetime64[us]")
-    df.insert(0, "record_id", _ids("PX", len(df)))
+    df.insert(0, "record_id", make_ids("PX", len(df)))
     return df
 
 
@@ -327,7 +336,7 @@ def _activities(c: Community) -> pd.DataFrame:
     rows = []
     cats = list(ACTIVITY_TITLES)
     for p, n in counts.items():
-        for t in _dates(rng, n, c.bounds(p)[0], c.days(p)):
+        for t in random_dates(rng, n, c.bounds(p)[0], c.days(p)):
             cat = str(rng.choice(cats))
             title = str(rng.choice(ACTIVITY_TITLES[cat]))
             rows.append({"held_on": t, "category": cat, "title": title,
@@ -338,7 +347,7 @@ def _activities(c: Community) -> pd.DataFrame:
     df["held_on"] = df["held_on"].astype("datetime64[us]")
     df["participants"] = df["participants"].astype("Int64")
     df["highlight"] = df["highlight"].astype("boolean")
-    df.insert(0, "activity_id", _ids("HD", len(df), width=3))
+    df.insert(0, "activity_id", make_ids("HD", len(df), width=3))
     return df
 
 
@@ -349,11 +358,11 @@ def _incidents(c: Community) -> pd.DataFrame:
     total = sum(counts.values())
     if total > 6:
         counts = {p: min(n, 2) for p, n in counts.items()}
-    times = np.sort(np.concatenate([_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
+    times = np.sort(np.concatenate([random_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
     n = len(times)
     sev_p = [0.6, 0.3, 0.1, 0.0] if not c.clean else [1.0, 0.0, 0.0, 0.0]
     return pd.DataFrame({
-        "incident_id": _ids("SG", n, width=3),
+        "incident_id": make_ids("SG", n, width=3),
         "occurred_at": times.astype("datetime64[us]"),
         "type": rng.choice(INCIDENT_TYPES, n),
         "severity": rng.choice(["轻微", "一般", "较大", "重大"], n, p=sev_p),
@@ -361,12 +370,12 @@ def _incidents(c: Community) -> pd.DataFrame:
     })
 
 
-def _generate_tables(c: Community, work_orders: int | None) -> tuple[dict[str, pd.DataFrame], dict]:
+def generate_tables(c: Community, work_orders: int | None) -> tuple[dict[str, pd.DataFrame], dict]:
     """All canonical tables plus the identifiers of planted effects."""
     low = c.effect("low_building")
     if low is not None and low["building"] is None:
         low["building"] = str(c.rng.choice(c.buildings[1:]))
-    frames: dict[str, pd.DataFrame] = {"surveys": _surveys(c), "work_orders": _work_orders(c, work_orders)}
+    frames: dict[str, pd.DataFrame] = {"surveys": surveys_table(c), "work_orders": _work_orders(c, work_orders)}
     frames["complaints"] = _complaints(c)
     frames["assets"] = _assets(c)
     frames["asset_events"], failures = _asset_events(c, frames["assets"])

@@ -7,9 +7,9 @@ import pandas as pd
 
 from ..schema import TABLE_ORDER
 from .bad_rows import Plant
-from .community import Community, _arrival_sla
+from .community import Community, arrival_sla
 from .styles import TableStyle
-from .surveys import _satisfaction_levels, to_index
+from .surveys import satisfaction_levels, to_index
 from .vocab import PERIOD_NAMES
 
 
@@ -32,7 +32,7 @@ def _round(x: float | None, digits: int = 6) -> float | None:
 def observed_metrics(c: Community, v: dict[str, pd.DataFrame]) -> dict[str, dict[str, float | None]]:
     """A few contract metrics computed from the valid canonical rows (an independent cross-check)."""
     out: dict[str, dict[str, float | None]] = {}
-    sla = _arrival_sla(c)
+    sla = arrival_sla(c)
     cut = c.cut
     n_assets = len(v["assets"])
     for p in c.periods:
@@ -103,7 +103,7 @@ def _effects_truth(c: Community, v: dict[str, pd.DataFrame], ids: dict, observed
     out: dict[str, dict] = {}
     e = c.effects
     if "satisfaction" in e:
-        lv = _satisfaction_levels(c)
+        lv = satisfaction_levels(c)
         out["satisfaction"] = {
             **e["satisfaction"],
             "planted_index": lv,
@@ -152,7 +152,7 @@ def _effects_truth(c: Community, v: dict[str, pd.DataFrame], ids: dict, observed
 def _slow_truth(c: Community, v: dict[str, pd.DataFrame], eff: dict) -> dict:
     wo = v["work_orders"]
     wo = wo[~wo["status"].str.lower().isin(["已取消", "cancelled"])]
-    arr, timely = _arrival(wo, _arrival_sla(c))
+    arr, timely = _arrival(wo, arrival_sla(c))
     late = ~timely
     inc = wo["category"].eq(eff["category"])
     return {
@@ -164,7 +164,7 @@ def _slow_truth(c: Community, v: dict[str, pd.DataFrame], eff: dict) -> dict:
     }
 
 
-def _truth(c: Community, v: dict[str, pd.DataFrame], frames: dict[str, pd.DataFrame],
+def truth_dict(c: Community, v: dict[str, pd.DataFrame], frames: dict[str, pd.DataFrame],
            styles: dict[str, TableStyle], plants: list[Plant], ids: dict, params: dict,
            meta: dict | None) -> dict:
     observed = observed_metrics(c, v)

@@ -15,7 +15,7 @@ import yaml
 from ..schema import TABLE_ORDER, TABLES
 from .bad_rows import Plant
 from .community import Community
-from .styles import TableStyle, _extra_values, _format_column, _header, _row_styles
+from .styles import TableStyle, extra_values, format_column, header_of, mixed_row_styles
 
 
 # =============================================================================
@@ -26,16 +26,16 @@ def render_table(c: Community, table: str, df: pd.DataFrame, style: TableStyle,
     """Canonical table → the export grid (header names as written, cells as written)."""
     spec = TABLES[table]
     rng = np.random.default_rng([c.variant, TABLE_ORDER.index(table), 7])
-    row_styles = _row_styles(table, style, len(df), c.variant)
+    row_styles = mixed_row_styles(table, style, len(df), c.variant)
     cols = [col for col in spec.columns if col.name in df.columns and col.name not in style.drop]
-    cells = {col.name: _format_column(df, col, style, row_styles, rng) for col in cols}
+    cells = {col.name: format_column(df, col, style, row_styles, rng) for col in cols}
     for p in plants:
         if p.table == table:
             cells[p.column][p.row] = p.value
-    grid = pd.DataFrame({_header(col, style): cells[col.name] for col in cols}, dtype=object)
+    grid = pd.DataFrame({header_of(col, style): cells[col.name] for col in cols}, dtype=object)
     for i, extra in enumerate(style.extras):
         pos = min(len(grid.columns), 2 + 3 * i) if extra != "备注" else len(grid.columns)
-        grid.insert(pos, extra, _extra_values(c, extra, len(df)))
+        grid.insert(pos, extra, extra_values(c, extra, len(df)))
     if style.row_number:
         grid.insert(0, "序号", np.arange(1, len(df) + 1))
     return grid
@@ -87,7 +87,7 @@ class _PlainDumper(yaml.SafeDumper):
         return True
 
 
-def _write_all(c: Community, out_dir: Path, frames: dict[str, pd.DataFrame], styles: dict[str, TableStyle],
+def write_all(c: Community, out_dir: Path, frames: dict[str, pd.DataFrame], styles: dict[str, TableStyle],
                plants: list[Plant], params: dict) -> None:
     data_dir = out_dir / "data" / c.cid
     data_dir.mkdir(parents=True, exist_ok=True)
