@@ -10,10 +10,10 @@ display text. Sentence templates use ``str.format`` placeholders.
 
 from __future__ import annotations
 
-from . import core, figures, findings, ingest, portfolio, report
+from . import core, figures, findings, ingest, insights, portfolio, report
 
 LABELS: dict[str, tuple[str, str]] = {}
-for _module in (core, figures, findings, ingest, portfolio, report):
+for _module in (core, figures, findings, ingest, insights, portfolio, report):
     _dupes = LABELS.keys() & _module.LABELS.keys()
     if _dupes:
         raise RuntimeError(f"label keys defined twice: {sorted(_dupes)}")

@@ -1,0 +1,216 @@
+"""Shared pieces of the insight finders: the insight record, the context and
+the thresholds (:class:`InsightRules`).
+
+Every finder is a pure function ``finder(ctx) -> list[Insight]``; the
+registry :data:`qmlib.insights.FINDERS` runs them in order. An insight carries
+its evidence sentence (already in ``ctx.lang``, built from labels in
+:mod:`qmlib.labels.insights`), the numbers of the contract row, and a
+``score`` in [0, 1] by which insights of one kind are ranked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..catalog import metric_def
+from ..labels import metric_label, t
+from ..params import Params
+
+
+@dataclass(frozen=True)
+class InsightRules:
+    """Thresholds of the insight finders (each documented where it is used).
+
+    ``ep_element`` / ``ep_set``: Adtributor's T_EEP and T_EP (Bhagwan et al.
+    2014 use 0.1 and 0.67): an element must explain at least 10% of a change
+    and a candidate set at least 67% of it. ``max_set``: the most elements of
+    one explanation. ``max_dimensions``: how many dimensions of one change
+    are reported (the paper reports the top 3 by surprise).
+    ``level_alpha``: the p-value under which a top element is "outstanding"
+    (Tang et al. 2017). ``level_min_elements``: elements (besides the top
+    one) needed to fit the power law. ``min_sample``: a metric computed
+    from fewer rows is flagged as a tiny sample. ``margin`` / ``confidence``:
+    the survey margin of error and confidence behind the coverage caveat
+    (Cochran's sample size). ``min_daily_rows``: a table needs this expected
+    daily volume before a day without rows counts as missing.
+    ``voice_similarity``: token-set Jaccard similarity at which two comments
+    are near duplicates; ``voice_min_count``: the least comments of a theme.
+    ``gain_hold_fraction``: the part of a quality-month gain a good case
+    must keep in the last period to count as held (as the shortcomings
+    stage's ``gain_not_held``). ``max_per_kind``: the most insights of each kind that are kept.
+    """
+
+    ep_element: float = 0.10
+    ep_set: float = 0.67
+    max_set: int = 3
+    max_dimensions: int = 2
+    level_alpha: float = 0.05
+    level_min_elements: int = 3
+    change_alpha: float = 0.05
+    min_sample: int = 10
+    margin: float = 0.05
+    confidence_z: float = 1.959963984540054
+    min_daily_rows: float = 5.0
+    gain_hold_fraction: float = 0.5
+    voice_similarity: float = 0.6
+    voice_min_count: int = 3
+    voice_examples: int = 2
+    max_per_kind: Mapping[str, int] = field(
+        default_factory=lambda: {"driver": 30, "case": 8, "voice": 10, "initiative": 10, "caveat": 12}
+    )
+
+
+@dataclass
+class Insight:
+    """One row of insights.csv before ids and ranks are given.
+
+    ``value`` / ``reference`` by kind: a change driver has the subject's
+    value in ``period`` and in the baseline; a level driver the subject's
+    value over the analysis window and the rest's; a case the figure it is
+    remembered by and the community's; a voice theme its number of comments
+    and the number of comments in all; an initiative the metric's value in
+    ``period`` and in the baseline; a caveat the figure that limits the
+    comparison and the level it should reach. ``explains`` lists the
+    shortcoming ids (and ``target:<metric>@<period>``) the insight explains.
+    """
+
+    kind: str
+    evidence: str
+    metric_id: str = ""
+    period: str = ""
+    dimension: str = ""
+    subject: str = ""
+    label: str = ""
+    value: float | None = None
+    reference: float | None = None
+    share_of_change: float | None = None
+    share_of_total: float | None = None
+    p_value: float | None = None
+    n: int | None = None
+    direction: str = ""
+    method: str = ""
+    explains: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class InsightContext:
+    """Inputs of every finder."""
+
+    tables: Mapping[str, pd.DataFrame]
+    params: Params
+    rules: InsightRules
+    lang: str
+    metrics: pd.DataFrame
+    changes: pd.DataFrame
+    targets: pd.DataFrame
+    shortcomings: pd.DataFrame
+    #: per-call cache of metric breakdowns (:class:`qmlib.insights.measures.Breakdowns`)
+    breakdowns: Any = None
+
+    def text(self, key: str, **values: object) -> str:
+        """The label ``key`` in the context language, formatted with ``values``."""
+        return t(key, self.lang).format(**values)
+
+    def period(self, name: str) -> str:
+        label = t(f"period.{name}", self.lang)
+        return label.lower() if self.lang == "en" else label
+
+    def metric(self, metric_id: str) -> str:
+        return metric_label(metric_id, self.lang)
+
+    def join(self, items: Sequence[str]) -> str:
+        return t("insight.word.list_sep", self.lang).join(items)
+
+    def metric_value(self, metric_id: str, period: str) -> float | None:
+        m = self.metrics
+        if m.empty:
+            return None
+        hit = m[(m["metric_id"] == metric_id) & (m["period"] == period)]
+        if hit.empty or pd.isna(hit["value"].iloc[0]):
+            return None
+        return float(hit["value"].iloc[0])
+
+    def change_row(self, metric_id: str, period: str) -> pd.Series | None:
+        c = self.changes
+        if c.empty:
+            return None
+        hit = c[(c["metric_id"] == metric_id) & (c["period"] == period)]
+        return None if hit.empty else hit.iloc[0]
+
+
+# ---- numbers -------------------------------------------------------------
+
+
+def unit_of(metric_id: str) -> str:
+    try:
+        return metric_def(metric_id).unit
+    except KeyError:
+        return ""
+
+
+def _digits(unit: str) -> int:
+    return {"rating": 2, "per100hh30d": 2, "per100assets30d": 2, "count": 0}.get(unit, 1)
+
+
+def fmt_value(metric_id: str, x: float | None) -> str:
+    """A metric value for a sentence: shares and ratios as %, others by unit; "—" when missing."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    unit = unit_of(metric_id)
+    if unit in ("share", "ratio"):
+        return f"{x * 100:.0f}%"
+    return f"{x:.{_digits(unit)}f}"
+
+
+def fmt_change(metric_id: str, d: float, lang: str) -> str:
+    """A signed change: shares in percentage points, others in the metric's unit."""
+    unit = unit_of(metric_id)
+    if unit in ("share", "ratio"):
+        return f"{d * 100:+.1f}{t('insight.word.pp', lang)}"
+    return f"{d:+.{_digits(unit)}f}"
+
+
+def fmt_pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+def fmt_p(p: float | None, lang: str) -> str:
+    if p is None or not math.isfinite(p):
+        return ""
+    if p < 0.001:
+        return "p<0.001" if lang == "zh" else "p < 0.001"
+    return f"p={p:.3f}" if lang == "zh" else f"p = {p:.3f}"
+
+
+def as_float(value: object) -> float | None:
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def clip01(x: float | None) -> float:
+    if x is None or not math.isfinite(x):
+        return 0.0
+    return float(min(max(x, 0.0), 1.0))
+
+
+__all__ = [
+    "Insight",
+    "InsightContext",
+    "InsightRules",
+    "as_float",
+    "clip01",
+    "fmt_change",
+    "fmt_p",
+    "fmt_pct",
+    "fmt_value",
+    "unit_of",
+]
