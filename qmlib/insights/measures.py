@@ -414,6 +414,7 @@ class Breakdowns:
         self._measures = {m.metric_id: m for m in measures(tables, params)}
         self._prepared: dict[str, Prepared | None] = {}
         self._parts: dict[tuple[str, str, str], pd.DataFrame] = {}
+        self._points: dict[tuple[str, str, str], dict[str, Point]] = {}
 
     def all(self) -> list[Measure]:
         return list(self._measures.values())
@@ -440,13 +441,14 @@ class Breakdowns:
         """The metric of one element in every period (contract order)."""
         out = {}
         for period in self.params.period_names:
-            parts = self.parts(metric_id, dim, period)
-            hit = parts[parts["element"] == element]
-            if hit.empty:
-                out[period] = Point(None, 0)
-            else:
-                v = hit["value"].iloc[0]
-                out[period] = Point(None if v is None or pd.isna(v) else float(v), int(hit["n"].iloc[0]))
+            key = (metric_id, dim, period)
+            if key not in self._points:
+                parts = self.parts(metric_id, dim, period)
+                self._points[key] = {
+                    str(e): Point(None if v is None or pd.isna(v) else float(v), int(n))
+                    for e, v, n in zip(parts["element"], parts["value"], parts["n"], strict=True)
+                }
+            out[period] = self._points[key].get(element, Point(None, 0))
         return out
 
     def window(self, metric_id: str, dim: str) -> pd.DataFrame:

@@ -69,10 +69,8 @@ def outstanding_top(values: np.ndarray, min_rest: int = 3) -> PointInsight | Non
     resid = xs[1:] - fitted[1:]
     r1 = xs[0] - fitted[0]
     mu, sigma = float(resid.mean()), float(resid.std(ddof=1)) if len(resid) > 1 else 0.0
-    if sigma > 0:
-        p = float(stats.norm.sf((r1 - mu) / sigma))
-    else:  # the rest lies exactly on the power law: the top is outstanding iff it lies above it
-        p = 0.0 if r1 > mu else 1.0
+    # σ = 0: the rest lies exactly on the power law; the top is outstanding iff it lies above it
+    p = float(stats.norm.sf((r1 - mu) / sigma)) if sigma > 0 else (0.0 if r1 > mu else 1.0)
     return PointInsight(int(order[0]), float(xs[0]), float(fitted[0]), p, float(xs[0]) / total)
 
 
