@@ -18,6 +18,7 @@ from . import report
 from .control_charts import signals as control_signals
 from .figures.cache import ChartCache, inputs_key
 from .ingest import ingest_community
+from .insights import find_insights, write_insights
 from .metrics import compute_all, write_metric_outputs
 from .outputs import atomic_write_bytes
 from .plan import build_plan, write_plan
@@ -58,6 +59,8 @@ def run_inprocess(community_id: str, data_dir: Path | str, params_dir: Path | st
     shortcomings = find_shortcomings(tables, results, params, ingest_summary=ingest.summary,
                                      rejects=ingest.rejects, signals=signals, lang=lang)
     write_shortcomings(shortcomings, folder)
+    insights = find_insights(tables, results, params, shortcomings, lang)
+    write_insights(insights, folder)
     plan = build_plan(shortcomings, results, params, lang=lang)
     write_plan(plan, folder, lang)
     inputs = report.ReportInputs(

@@ -50,7 +50,7 @@ class InsightRules:
     max_set: int = 3
     max_dimensions: int = 2
     level_alpha: float = 0.05
-    level_min_elements: int = 3
+    level_min_elements: int = 2
     change_alpha: float = 0.05
     min_sample: int = 10
     margin: float = 0.05

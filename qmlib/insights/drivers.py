@@ -18,6 +18,7 @@ The metric of every element is computed by the metric's own function in
 from __future__ import annotations
 
 import pandas as pd
+from scipy import stats
 
 from ..schema import ENGLISH
 from .adtributor import explain_dimension, explanatory_power, rank_explanations, surprise
@@ -165,8 +166,27 @@ def explain_change(ctx: InsightContext, metric_id: str, period: str) -> list:
     return rank_explanations(found)
 
 
+def _sizes(ctx: InsightContext, metric_id: str, dim: str, period: str) -> dict[str, float]:
+    """Each element's largest share of the rows (shares, means) or of the total (rates, counts)
+    in the baseline and ``period``: an element that is most of the rows explains a change by its
+    size, so a driver's score is discounted by ``1 − size``."""
+    out: dict[str, float] = {}
+    for p in (BASELINE, period):
+        parts = ctx.breakdowns.parts(metric_id, dim, p)
+        weight = parts["den"].astype(float).fillna(parts["num"].astype(float)).fillna(0.0)
+        total = float(weight.sum())
+        if total <= 0:
+            continue
+        for e, w in zip(parts["element"], weight, strict=True):
+            out[str(e)] = max(out.get(str(e), 0.0), float(w) / total)
+    return out
+
+
 def change_drivers(ctx: InsightContext) -> list[Insight]:
-    """Adtributor explanation of every change in :func:`changes_to_explain`."""
+    """Adtributor explanation of every change in :func:`changes_to_explain`.
+
+    Score: ``EP × (1 − p) × (1 − size)`` (p of the change, 0.5 without a
+    test; size from :func:`_sizes`)."""
     bd = ctx.breakdowns
     locations = _locations(ctx)
     out: list[Insight] = []
@@ -180,6 +200,7 @@ def change_drivers(ctx: InsightContext) -> list[Insight]:
         weight = (1.0 - p) if p is not None else 0.5
         links = explains(ctx, metric_id, period)
         for exp in explain_change(ctx, metric_id, period)[: ctx.rules.max_dimensions]:
+            size = _sizes(ctx, metric_id, exp.dimension, period)
             for element, ep_j in zip(exp.elements, exp.ep, strict=True):
                 points = bd.points(metric_id, exp.dimension, element)
                 cur, base = points[period], points[BASELINE]
@@ -199,7 +220,7 @@ def change_drivers(ctx: InsightContext) -> list[Insight]:
                     share_of_change=float(ep_j), p_value=p, n=cur.n,
                     direction=_direction(measure.better, change),
                     method="adtributor", explains=links,
-                    score=clip01(ep_j) * weight,
+                    score=clip01(ep_j) * weight * (1.0 - size.get(element, 0.0)),
                 ))
     return out
 
@@ -208,6 +229,16 @@ def _direction(better: int, change: float) -> str:
     if better == 0 or change == 0:
         return ""
     return "good" if better * change > 0 else "bad"
+
+
+def _asset_exposure(ctx: InsightContext, dim: str, element: str) -> float | None:
+    """Share of the asset register an asset (1 / assets) or an asset type holds; None for other dims."""
+    assets = ctx.tables.get("assets")
+    if assets is None or assets.empty or dim not in ("asset_id", "asset_type"):
+        return None
+    col = assets["asset_id"] if dim == "asset_id" else assets["type"]
+    share = float(col.astype(str).eq(element).sum()) / len(assets)
+    return share if 0 < share < 1 else None
 
 
 def level_drivers(ctx: InsightContext) -> list[Insight]:
@@ -247,13 +278,21 @@ def level_drivers(ctx: InsightContext) -> list[Insight]:
             bad_total = float(bad.sum())
             if measure.kind == "share":
                 trials = float(win["den"].sum())
-                if trials <= 0 or point.impact <= float(top["den"]) / trials:
-                    continue  # as many bad outcomes as its size implies: big, not outstanding
+                exposure = float(top["den"]) / trials if trials > 0 else 1.0
+                # more bad outcomes than its size implies (binomial test), else it is only big
+                if exposure >= 1.0 or stats.binomtest(int(bad[point.index]), int(bad.sum()), exposure,
+                                                      alternative="greater").pvalue >= rules.level_alpha:
+                    continue
                 rest_num = float(win["num"].sum() - top["num"])
                 rest_den = trials - float(top["den"])
                 value = float(top["num"]) / float(top["den"])
                 reference = rest_num / rest_den if rest_den > 0 else None
             else:
+                exposure = _asset_exposure(ctx, dim, element)
+                if exposure is not None and stats.binomtest(
+                        int(bad[point.index]), int(bad_total), exposure, alternative="greater",
+                ).pvalue >= rules.level_alpha:
+                    continue  # as many failures as its share of the assets implies
                 value, reference = float(bad[point.index]), bad_total
             points = bd.points(mid, dim, element)
             label = subject_label(ctx, measure.table, dim, element,
