@@ -4,33 +4,21 @@ from __future__ import annotations
 
 import math
 import statistics
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import pytest
-from helpers import B, F, Q, text, ts
+from helpers import F, Q, text, ts
+from helpers import make_params as base_params
 from scipy.stats import norm
 from scipy.stats import t as t_dist
 
 from qmlib.metrics import compute_all
 from qmlib.metrics.compute import MetricResults
-from qmlib.params import Params, parse_params
 
-
-def make_params(**overrides: Any) -> Params:
-    raw: dict[str, Any] = {
-        "community_id": "t02",
-        "name": "test",
-        "households": 100,
-        "staff": {"客服": 10},
-        "periods": {
-            B: ["2025-08-01", "2025-08-31"],
-            Q: ["2025-09-01", "2025-09-30"],
-            F: ["2025-10-01", "2025-10-31"],
-        },
-    }
-    raw.update(overrides)
-    return parse_params(raw)
+#: t02: the base test community with one 10-person role (helpers.BASE_PARAMS otherwise).
+make_params = partial(base_params, community_id="t02", staff={"客服": 10})
 
 
 def change(res: MetricResults, metric_id: str, period: str) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable
+from functools import partial
 
 import matplotlib
 
@@ -18,6 +19,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import make_params as base_params
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -25,28 +27,18 @@ from qmlib import figures as qf
 from qmlib.catalog import METRICS
 from qmlib.figures.style import PERIOD_COLORS, chart_title
 from qmlib.labels import t
-from qmlib.params import Params, parse_params
+from qmlib.params import Params
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 # ---------------------------------------------------------------- fixtures
 
 
-def make_params(**overrides: object) -> Params:
-    raw: dict[str, object] = {
-        "community_id": "t01",
-        "name": "测试花园",
-        "households": 800,
-        "staff": {"客服": 4, "工程": 6, "秩序": 10, "保洁": 8},
-        "periods": {
-            "baseline": ["2025-08-01", "2025-08-31"],
-            "quality_month": ["2025-09-01", "2025-09-30"],
-            "followup": ["2025-10-01", "2025-10-31"],
-        },
-        "inspection_pass_score": 80,
-    }
-    raw.update(overrides)
-    return parse_params(raw)
+#: t01 with 800 households and four roles (helpers.BASE_PARAMS otherwise).
+make_params = partial(
+    base_params, name="测试花园", households=800, staff={"客服": 4, "工程": 6, "秩序": 10, "保洁": 8},
+    inspection_pass_score=80,
+)
 
 
 PERIOD_STARTS = {"baseline": "2025-08-01", "quality_month": "2025-09-01", "followup": "2025-10-01"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,9 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
+from helpers import make_params as base_params
 
 from qmlib.outputs import read_csv
-from qmlib.params import Params, parse_params
 from qmlib.plan import (
     DEFAULT_PLAYBOOK,
     PLAN_COLUMNS,
@@ -29,22 +30,8 @@ from qmlib.plan import (
 from qmlib.privacy import mask_frame, mask_pii
 from qmlib.shortcomings import KIND_CATEGORY, KINDS, SHORTCOMING_COLUMNS
 
-
-def make_params(**overrides: Any) -> Params:
-    raw: dict[str, Any] = {
-        "community_id": "t01",
-        "name": "测试花园",
-        "households": 1000,
-        "staff": {"客服": 4, "工程": 6},
-        "periods": {
-            "baseline": ["2025-08-01", "2025-08-31"],
-            "quality_month": ["2025-09-01", "2025-09-30"],
-            "followup": ["2025-10-01", "2025-10-31"],
-        },
-        "as_of": "2025-11-05",
-    }
-    raw.update(overrides)
-    return parse_params(raw)
+#: t01 with 1000 households and as_of after the follow-up (helpers.BASE_PARAMS otherwise).
+make_params = partial(base_params, name="测试花园", households=1000, as_of="2025-11-05")
 
 
 def metrics_frame() -> dict[str, pd.DataFrame]:

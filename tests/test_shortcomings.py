@@ -9,16 +9,19 @@ checks the evidence sentence with numbers worked out by hand.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import cast
+from helpers import make_params as base_params
 
 from qmlib.metrics import compute_all
 from qmlib.outputs import read_csv
-from qmlib.params import Params, parse_params
+from qmlib.params import Params
 from qmlib.schema import TABLES
 from qmlib.shortcomings import (
     CONTRACT_COLUMNS,
@@ -37,47 +40,8 @@ CP_CATS = ["噪音", "停车", "卫生", "绿化", "安保", "服务态度"]
 OVERALL = [5, 4, 4, 3, 4, 5, 4, 4, 3, 4]
 
 
-def make_params(**overrides: Any) -> Params:
-    raw: dict[str, Any] = {
-        "community_id": "t01",
-        "name": "测试花园",
-        "households": 1000,
-        "staff": dict(STAFF),
-        "periods": {
-            "baseline": ["2025-08-01", "2025-08-31"],
-            "quality_month": ["2025-09-01", "2025-09-30"],
-            "followup": ["2025-10-01", "2025-10-31"],
-        },
-        "as_of": "2025-10-31",
-    }
-    raw.update(overrides)
-    return parse_params(raw)
-
-
-def cast(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows → a clean table with the dtypes of docs/ARCHITECTURE.md."""
-    spec = TABLES[table]
-    df = pd.DataFrame(rows)
-    out = pd.DataFrame(index=df.index)
-    for col in spec.columns:
-        if col.name not in df.columns:
-            if col.default is None:
-                continue
-            df[col.name] = col.default
-        s = df[col.name]
-        if col.kind in ("text", "enum"):
-            out[col.name] = s.astype("string")
-        elif col.kind in ("timestamp", "date"):
-            out[col.name] = pd.to_datetime(s).astype("datetime64[ns]")
-        elif col.kind == "bool":
-            out[col.name] = s.astype("boolean")
-        elif col.kind == "integer":
-            out[col.name] = s.astype("Int64")
-        else:
-            out[col.name] = pd.to_numeric(s).astype("float64")
-    out["_source_row"] = range(2, len(out) + 2)
-    out["_source_file"] = f"{table}.csv"
-    return out
+#: t01 with 1000 households, the five roles of STAFF and as_of at the end of the follow-up.
+make_params = partial(base_params, name="测试花园", households=1000, staff=dict(STAFF), as_of="2025-10-31")
 
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0) -> pd.Timestamp:

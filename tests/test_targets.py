@@ -6,27 +6,17 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from helpers import B, F, Q, text, ts
+from helpers import F, Q, text, ts
+from helpers import make_params as base_params
 
 from qmlib.metrics import compute_all
 from qmlib.metrics.targets import evaluate
-from qmlib.params import Params, parse_params
+from qmlib.params import Params
 
 
 def make_params(targets: list[dict[str, Any]], **overrides: Any) -> Params:
-    raw: dict[str, Any] = {
-        "community_id": "t03",
-        "name": "test",
-        "households": 100,
-        "periods": {
-            B: ["2025-08-01", "2025-08-31"],
-            Q: ["2025-09-01", "2025-09-30"],
-            F: ["2025-10-01", "2025-10-31"],
-        },
-        "targets": targets,
-    }
-    raw.update(overrides)
-    return parse_params(raw)
+    """t03 without staff, with ``targets`` (helpers.BASE_PARAMS otherwise)."""
+    return base_params(community_id="t03", staff={}, targets=targets, **overrides)
 
 
 def tables() -> dict[str, pd.DataFrame]:
