@@ -15,31 +15,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import B, F, Q, text, ts
+from helpers import B, F, Q, make_params, text, ts
 from scipy.stats import t as t_dist
 
 from qmlib.metrics import compute_all
 from qmlib.metrics.compute import MetricResults
-from qmlib.params import Params, parse_params
 
 Z = 1.959963984540054
 
 
 # ---------------------------------------------------------------- helpers
-def make_params(**overrides: Any) -> Params:
-    raw: dict[str, Any] = {
-        "community_id": "t01",
-        "name": "test",
-        "households": 100,
-        "staff": {"客服": 4, "工程": 6},
-        "periods": {
-            B: ["2025-08-01", "2025-08-31"],
-            Q: ["2025-09-01", "2025-09-30"],
-            F: ["2025-10-01", "2025-10-31"],
-        },
-    }
-    raw.update(overrides)
-    return parse_params(raw)
 
 
 def flags(*values: bool | None) -> pd.Series:
@@ -78,6 +63,15 @@ def hand_wilson(x: int, n: int) -> tuple[float, float]:
     return max(center - half, 0.0), min(center + half, 1.0)
 
 
+#: Contract v1.1: t intervals of means are clipped to the range of the value.
+VALUE_RANGE: dict[str, tuple[float, float]] = {
+    "satisfaction_index": (0.0, 100.0),
+    "inspection_score": (0.0, 100.0),
+    "repair_rating": (1.0, 5.0),
+    "equipment_mttr_hours": (0.0, math.inf),
+}
+
+
 def check_mean(res: MetricResults, metric_id: str, period: str, values: list[float]) -> None:
     row = get(res, metric_id, period)
     assert row is not None, (metric_id, period)
@@ -85,6 +79,8 @@ def check_mean(res: MetricResults, metric_id: str, period: str, values: list[flo
     assert row["n"] == len(values)
     if len(values) >= 2:
         low, high = hand_t(values)
+        floor, ceiling = VALUE_RANGE[metric_id.split(".")[0]]
+        low, high = min(max(low, floor), ceiling), min(max(high, floor), ceiling)
         assert row["ci_low"] == pytest.approx(low, rel=1e-9, abs=1e-12)
         assert row["ci_high"] == pytest.approx(high, rel=1e-9, abs=1e-12)
     else:
@@ -133,6 +129,11 @@ def test_satisfaction_5_point() -> None:
     res = compute_all({"surveys": surveys()}, make_params())
     # baseline overall 5, 4, 3, 2 → (x − 1) × 25 = 100, 75, 50, 25
     check_mean(res, "satisfaction_index", B, [100, 75, 50, 25])
+    # mean 62.5, sd √(1041.67) = 32.27, t(0.975, 3) = 3.1824 → 62.5 ± 51.36 = (11.14, 113.86):
+    # clipped to the index's range 0–100
+    row = get(res, "satisfaction_index", B)
+    assert row is not None and row["ci_high"] == 100.0
+    assert row["ci_low"] == pytest.approx(62.5 - 3.1824463052837078 * math.sqrt(3125 / 3) / 2, rel=1e-9)
     check_mean(res, "satisfaction_index", Q, [100, 100, 75])
     check_mean(res, "satisfaction_index", F, [0])  # n = 1: no interval
     # satisfied: overall ≥ 4 → baseline 2 of 4, QM 3 of 3, followup 0 of 1
@@ -276,8 +277,12 @@ def test_repairs() -> None:
     check_share(res, "repair_completion_rate", B, 3, 4)  # r0, r1, r5 (r2 after as_of)
     # rework: non-cancelled, completed_at and reworked given: r0 F, r1 T, r5 F (r2 has no value)
     check_share(res, "repair_rework_rate", B, 1, 3)
-    # rating: contract says "orders reported in P with a rating": r0 5, r1 3, r3 1 (cancelled), r5 4
-    check_mean(res, "repair_rating", B, [5, 3, 1, 4])
+    # rating (contract v1.1): non-cancelled orders with a rating: r0 5, r1 3, r5 4 (r3's 1 is cancelled)
+    check_mean(res, "repair_rating", B, [5, 3, 4])
+    # mean 4, sd 1, t(0.975, 2) = 4.3027 → 4 ± 2.4841 = (1.5159, 6.4841): clipped to 1–5
+    row = get(res, "repair_rating", B)
+    assert row is not None and row["ci_high"] == 5.0
+    assert row["ci_low"] == pytest.approx(4 - 4.302652729749462 / math.sqrt(3), rel=1e-9)
     # QM: its only order is cancelled → no share/percentile; no rating → nothing
     assert [m for m in res.metrics.loc[res.metrics["period"] == Q, "metric_id"]] == []
     # followup: one urgent order, 20 min > 15 → late, not completed

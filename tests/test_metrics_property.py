@@ -167,8 +167,17 @@ SETTINGS = settings(
 )
 
 
+MEAN_RANGE = {
+    "satisfaction_index": (0.0, 100.0),
+    "inspection_score": (0.0, 100.0),
+    "repair_rating": (1.0, 5.0),
+    "equipment_mttr_hours": (0.0, float("inf")),
+}
+
+
 def check_ranges(res: MetricResults) -> None:
-    """Shares and their intervals in [0, 1], intervals only where the contract has them."""
+    """Shares and their intervals in [0, 1], intervals of means inside the value's range
+    (contract v1.1), intervals only where the contract has them."""
     m = res.metrics
     assert not m.duplicated(["metric_id", "period"]).any()
     assert (m["n"] >= 0).all()
@@ -180,6 +189,9 @@ def check_ranges(res: MetricResults) -> None:
         elif kind == "mean":
             assert r.n >= 1
             assert pd.isna(r.ci_low) == (r.n < 2)
+            low, high = MEAN_RANGE[r.metric_id.split(".")[0]]
+            if r.n >= 2:
+                assert low <= r.ci_low <= r.value <= r.ci_high <= high
         else:
             assert pd.isna(r.ci_low) and pd.isna(r.ci_high)
             assert r.value >= 0

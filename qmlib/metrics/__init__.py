@@ -10,6 +10,7 @@ from __future__ import annotations
 from .base import Estimate, Sample
 from .changes import CHANGES_COLUMNS
 from .compute import METRICS_COLUMNS, MetricResults, compute_all, write_metric_outputs
+from .requirements import computable, removed_metrics
 from .targets import TARGETS_COLUMNS
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "Estimate",
     "MetricResults",
     "Sample",
+    "computable",
     "compute_all",
+    "removed_metrics",
     "write_metric_outputs",
 ]

@@ -6,7 +6,8 @@ from) or ``None`` when the metric has no value for that period (a share or a
 mean with no eligible rows). The builders below implement the contract rules
 once:
 
-- :func:`mean_estimate`: mean of the non-missing values, t interval.
+- :func:`mean_estimate`: mean of the non-missing values, t interval clipped
+  to the range the value can take.
 - :func:`share_estimate`: successes / trials, Wilson interval.
 - :func:`rate_estimate`: ``events × 100 / units × 30 / days``, no interval.
 - :func:`count_estimate`: a count, no interval.
@@ -25,7 +26,7 @@ import pandas as pd
 from ..params import Params
 from ..periods import in_period
 from .catalog import MetricKind
-from .stats import t_interval, wilson_interval
+from .stats import clip_interval, t_interval, wilson_interval
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,19 @@ def observations(values: pd.Series | np.ndarray | Iterable[float]) -> np.ndarray
     return np.sort(x[~np.isnan(x)])
 
 
-def mean_estimate(values: pd.Series | np.ndarray | Iterable[float]) -> Estimate | None:
-    """``mean(x)`` over non-missing x, n = len(x), t interval (none when n < 2); None when n = 0."""
+def mean_estimate(
+    values: pd.Series | np.ndarray | Iterable[float],
+    value_range: tuple[float | None, float | None] = (None, None),
+) -> Estimate | None:
+    """``mean(x)`` over non-missing x, n = len(x), t interval (none when n < 2); None when n = 0.
+
+    The interval is clipped to ``value_range`` (the catalog's ``value_range``
+    of the metric: 0–100, 1–5, ≥ 0; :func:`~qmlib.metrics.stats.clip_interval`).
+    """
     x = observations(values)
     if x.size == 0:
         return None
-    ci = t_interval(x)
+    ci = clip_interval(t_interval(x), *value_range)
     low, high = ci if ci is not None else (None, None)
     return Estimate(float(x.mean()), int(x.size), low, high, Sample("mean", values=x))
 

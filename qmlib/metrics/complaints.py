@@ -1,7 +1,7 @@
 """Complaint metrics (table ``complaints``, anchor ``received_at``).
 
-Only valid complaints count: ``valid`` is true or missing (its default is true).
-A metric that needs an optional column the export does not have
+Only valid complaints count (:func:`qmlib.metrics.rules.is_valid_complaint`:
+``valid`` is true or missing, its default being true). A metric that needs an optional column the export does not have
 (``closed_at``, ``responded_at``) is left out, like a metric of a missing table.
 """
 
@@ -17,17 +17,10 @@ from .base import (
     add_estimate,
     period_rows,
     rate_estimate,
-    seconds_between,
     share_estimate,
 )
-
-
-def valid_complaints(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose ``valid`` is true (missing counts as the default, true)."""
-    if "valid" not in df.columns:
-        return df
-    keep = df["valid"].astype("boolean").fillna(True).to_numpy(dtype=bool)
-    return df[keep]
+from .requirements import computable
+from .rules import response_timely, valid_complaints
 
 
 def complaint_rate(rows: pd.DataFrame, households: int, period_days: int) -> Estimate | None:
@@ -49,10 +42,10 @@ def complaint_closure_rate(rows: pd.DataFrame, params: Params) -> Estimate | Non
 def complaint_response_timely_rate(rows: pd.DataFrame, response_hours: float) -> Estimate | None:
     """Share of valid complaints with ``responded_at − received_at ≤ complaint_response_hours``.
 
-    No ``responded_at`` = not timely. n = valid complaints; Wilson interval.
+    (:func:`~qmlib.metrics.rules.response_timely`.) No ``responded_at`` = not
+    timely. n = valid complaints; Wilson interval.
     """
-    seconds = seconds_between(rows["received_at"], rows["responded_at"])
-    return share_estimate(seconds.le(response_hours * 3600.0))
+    return share_estimate(response_timely(rows, response_hours))
 
 
 def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
@@ -64,10 +57,10 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
     by_period = {p: valid_complaints(rows) for p, rows in period_rows("complaints", df, params).items()}
     for period, rows in by_period.items():
         add_estimate(out, "complaint_rate", period, complaint_rate(rows, params.households, days(params, period)))
-    if "closed_at" in df.columns:
+    if computable("complaint_closure_rate", tables):
         for period, rows in by_period.items():
             add_estimate(out, "complaint_closure_rate", period, complaint_closure_rate(rows, params))
-    if "responded_at" in df.columns:
+    if computable("complaint_response_timely_rate", tables):
         hours = params.sla.complaint_response_hours
         for period, rows in by_period.items():
             add_estimate(

@@ -4,13 +4,16 @@ Failures (kind 故障) belong to the period of ``occurred_at``; maintenance
 events (kind 维保) to the period of ``scheduled_on``. Failure rates need both
 tables (``assets`` gives the exposure); with no assets (or no assets of a
 type) the rate is undefined and left out. ``equipment_mttr_hours`` and
-``maintenance_on_time_rate`` need only ``asset_events``.
+``maintenance_on_time_rate`` need only ``asset_events``. Which columns each
+metric needs is the catalog's ``needs``; the maintenance deadline rule is
+:func:`qmlib.metrics.rules.maintenance_deadline`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..catalog import metric_def
 from ..params import Params
 from ..periods import days
 from ..schema import ENGLISH
@@ -24,9 +27,9 @@ from .base import (
     seconds_between,
     share_estimate,
 )
+from .requirements import computable
+from .rules import is_failure, is_maintenance, maintenance_on_time
 
-FAILURE = "故障"
-MAINTENANCE = "维保"
 ASSET_TYPE_EN: dict[str, str] = ENGLISH["asset_type"]
 
 
@@ -48,30 +51,20 @@ def equipment_failure_rate(failures: pd.DataFrame, assets: int, period_days: int
 def equipment_mttr_hours(failures: pd.DataFrame) -> Estimate | None:
     """Mean ``restored_at − occurred_at`` in hours over failures in P with ``restored_at``.
 
-    n = those failures; t interval.
+    n = those failures; t interval clipped at 0.
     """
-    return mean_estimate(seconds_between(failures["occurred_at"], failures["restored_at"]) / 3600.0)
-
-
-def maintenance_deadline(scheduled_on: pd.Series, tolerance_days: float) -> pd.Series:
-    """End of the day ``scheduled_on + maintenance_tolerance_days`` (exclusive bound).
-
-    The tolerance is counted in whole calendar days like ``as_of``: an event
-    done at any time on the last tolerated day is on time.
-    """
-    last_day = pd.to_datetime(scheduled_on) + pd.to_timedelta(tolerance_days, unit="D")
-    return last_day.dt.normalize() + pd.Timedelta(days=1)
+    hours = seconds_between(failures["occurred_at"], failures["restored_at"]) / 3600.0
+    return mean_estimate(hours, metric_def("equipment_mttr_hours").value_range)
 
 
 def maintenance_on_time_rate(events: pd.DataFrame, tolerance_days: float) -> Estimate | None:
     """Share of maintenance events scheduled in P with ``occurred_at`` by ``scheduled_on + tolerance``.
 
-    On time: ``occurred_at < end_of_day(scheduled_on + maintenance_tolerance_days)``;
-    no ``occurred_at`` (not done) = late. n = maintenance events; Wilson interval.
+    On time: ``occurred_at < maintenance_deadline(scheduled_on)``
+    (:func:`~qmlib.metrics.rules.maintenance_on_time`); no ``occurred_at``
+    (not done) = late. n = maintenance events; Wilson interval.
     """
-    deadline = maintenance_deadline(events["scheduled_on"], tolerance_days)
-    occurred = pd.to_datetime(events["occurred_at"])
-    return share_estimate((occurred.notna() & (occurred < deadline)).fillna(False))
+    return share_estimate(maintenance_on_time(events, tolerance_days))
 
 
 def asset_types(assets: pd.DataFrame) -> dict[str, str]:
@@ -87,12 +80,11 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
     if "asset_events" not in tables:
         return out
     events = _with_time_columns(tables["asset_events"])
-    kind = events["kind"].astype("string")
-    failures = events[kind.eq(FAILURE).fillna(False).to_numpy(dtype=bool)]
-    maintenance = events[kind.eq(MAINTENANCE).fillna(False).to_numpy(dtype=bool)]
+    failures = events[is_failure(events).to_numpy(dtype=bool)]
+    maintenance = events[is_maintenance(events).to_numpy(dtype=bool)]
     failures_by_period = period_rows("asset_events", failures, params)
 
-    if "assets" in tables:
+    if computable("equipment_failure_rate", tables):
         assets = tables["assets"]
         asset_type = assets["type"].astype("string")
         for period, rows in failures_by_period.items():
@@ -114,11 +106,11 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
                     equipment_failure_rate(of_type, n_assets, days(params, period)),
                 )
 
-    if "restored_at" in events.columns:
+    if computable("equipment_mttr_hours", tables):
         for period, rows in failures_by_period.items():
             add_estimate(out, "equipment_mttr_hours", period, equipment_mttr_hours(rows))
 
-    if "scheduled_on" in tables["asset_events"].columns and "occurred_at" in tables["asset_events"].columns:
+    if computable("maintenance_on_time_rate", tables):
         tolerance = params.sla.maintenance_tolerance_days
         for period, rows in period_rows("asset_events", maintenance, params).items():
             add_estimate(out, "maintenance_on_time_rate", period, maintenance_on_time_rate(rows, tolerance))

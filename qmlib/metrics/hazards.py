@@ -1,4 +1,8 @@
-"""Hazard metrics (table ``hazards``, anchor ``found_at``)."""
+"""Hazard metrics (table ``hazards``, anchor ``found_at``).
+
+The due date and on-time rule are in :mod:`qmlib.metrics.rules`
+(:func:`~qmlib.metrics.rules.hazard_due`, :func:`~qmlib.metrics.rules.hazard_on_time`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ import pandas as pd
 from ..params import Params
 from ..periods import by_as_of
 from .base import Estimate, MetricMap, add_estimate, count_estimate, period_rows, share_estimate
-
-DEFAULT_SEVERITY = "一般"
+from .requirements import computable
+from .rules import hazard_on_time
 
 
 def hazard_count(rows: pd.DataFrame) -> Estimate:
@@ -21,33 +25,14 @@ def hazard_rectification_rate(rows: pd.DataFrame, params: Params) -> Estimate | 
     return share_estimate(by_as_of(rows["rectified_at"], params))
 
 
-def due_date(rows: pd.DataFrame, due_days: dict[str, float]) -> pd.Series:
-    """Due date of each hazard (00:00 of that day).
-
-    ``due_on`` when given, else ``date(found_at) + hazard_due_days[severity]``
-    days (severity missing = 一般).
-    """
-    severity = rows["severity"].astype("string").fillna(DEFAULT_SEVERITY) if "severity" in rows.columns \
-        else pd.Series(DEFAULT_SEVERITY, index=rows.index, dtype="string")
-    offset_days = severity.map(dict(due_days)).astype("float64")
-    computed = (pd.to_datetime(rows["found_at"]).dt.normalize()
-                + pd.to_timedelta(offset_days, unit="D")).dt.normalize()
-    if "due_on" in rows.columns:
-        due_on = pd.to_datetime(rows["due_on"]).dt.normalize()
-        return due_on.where(due_on.notna(), computed)
-    return computed
-
-
 def hazard_on_time_rate(rows: pd.DataFrame, due_days: dict[str, float]) -> Estimate | None:
-    """Share of hazards found in P rectified by their due date (:func:`due_date`).
+    """Share of hazards found in P rectified by their due date.
 
-    The due date counts inclusively, like as_of: on time when
-    ``rectified_at < due date + 1 day`` (any time on the due day is on time).
+    On time: ``rectified_at < hazard_due + 1 day`` (:func:`~qmlib.metrics.rules.hazard_on_time`;
+    due date = ``due_on``, else found date + ``hazard_due_days[severity]``).
     Not rectified = not on time. n = hazards; Wilson interval.
     """
-    deadline = due_date(rows, due_days) + pd.Timedelta(days=1)
-    rectified = pd.to_datetime(rows["rectified_at"])
-    return share_estimate((rectified.notna() & (rectified < deadline)).fillna(False))
+    return share_estimate(hazard_on_time(rows, due_days))
 
 
 def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
@@ -58,13 +43,13 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
     out: MetricMap = {}
     if "hazards" not in tables:
         return out
-    df = tables["hazards"]
-    by_period = period_rows("hazards", df, params)
+    by_period = period_rows("hazards", tables["hazards"], params)
     for period, rows in by_period.items():
         add_estimate(out, "hazard_count", period, hazard_count(rows))
-    if "rectified_at" in df.columns:
+    if computable("hazard_rectification_rate", tables):
         for period, rows in by_period.items():
             add_estimate(out, "hazard_rectification_rate", period, hazard_rectification_rate(rows, params))
+    if computable("hazard_on_time_rate", tables):
         due_days = params.sla.hazard_due_days
         for period, rows in by_period.items():
             add_estimate(out, "hazard_on_time_rate", period, hazard_on_time_rate(rows, due_days))

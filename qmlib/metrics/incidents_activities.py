@@ -6,8 +6,7 @@ import pandas as pd
 
 from ..params import Params
 from .base import Estimate, MetricMap, add_estimate, count_estimate, period_rows
-
-SERIOUS_SEVERITIES: frozenset[str] = frozenset({"较大", "重大"})
+from .rules import is_serious_incident
 
 
 def incident_count(rows: pd.DataFrame) -> Estimate:
@@ -16,11 +15,9 @@ def incident_count(rows: pd.DataFrame) -> Estimate:
 
 
 def serious_incident_count(rows: pd.DataFrame) -> Estimate:
-    """Number of incidents in P with severity 较大 or 重大 (missing severity = 轻微); n = the same."""
-    if "severity" not in rows.columns:
-        return count_estimate(0)
-    serious = rows["severity"].astype("string").isin(SERIOUS_SEVERITIES).fillna(False)
-    return count_estimate(int(serious.sum()))
+    """Number of incidents in P with severity 较大 or 重大 (missing severity = 轻微;
+    :func:`~qmlib.metrics.rules.is_serious_incident`); n = the same."""
+    return count_estimate(int(is_serious_incident(rows).sum()))
 
 
 def activity_count(rows: pd.DataFrame) -> Estimate:

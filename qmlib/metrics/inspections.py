@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..catalog import metric_def
 from ..params import Params
 from .base import Estimate, MetricMap, add_estimate, mean_estimate, period_rows, share_estimate
 
 
 def inspection_score(rows: pd.DataFrame) -> Estimate | None:
-    """Mean ``score`` of the inspections in P (or of one dimension's); n = inspections; t interval."""
-    return mean_estimate(rows["score"])
+    """Mean ``score`` of the inspections in P (or of one dimension's); n = inspections;
+    t interval clipped to 0–100."""
+    return mean_estimate(rows["score"], metric_def("inspection_score").value_range)
 
 
 def inspection_pass_rate(rows: pd.DataFrame, pass_score: float) -> Estimate | None:

@@ -1,17 +1,17 @@
 """Repair metrics (table ``work_orders``, anchor ``reported_at``).
 
-An order is cancelled when its ``status``, stripped and compared
-case-insensitively, is ``已取消`` or ``cancelled``. Every repair metric except
-``repair_rating`` is over non-cancelled orders only; the contract defines
-``repair_rating`` over all orders reported in P that have a rating.
-A metric that needs an optional column the export does not have
-(``arrived_at``, ``completed_at``, ``reworked``, ``rating``) is left out.
+Every repair metric is over non-cancelled orders only (contract v1.1, also
+for ``repair_rating``); the row rules (cancelled, timely) are in
+:mod:`qmlib.metrics.rules`. A metric that needs an optional column the export
+does not have (``arrived_at``, ``completed_at``, ``reworked``, ``rating``;
+the catalog's ``needs``) is left out.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..catalog import metric_def
 from ..params import Params
 from ..periods import by_as_of
 from .base import (
@@ -21,30 +21,10 @@ from .base import (
     mean_estimate,
     percentile_estimate,
     period_rows,
-    seconds_between,
     share_estimate,
 )
-
-CANCELLED_STATUSES: frozenset[str] = frozenset({"已取消", "cancelled"})
-DEFAULT_URGENCY = "普通"
-
-
-def is_cancelled(df: pd.DataFrame) -> pd.Series:
-    """True where ``status.strip().casefold()`` is 已取消 or cancelled (no status: not cancelled)."""
-    if "status" not in df.columns:
-        return pd.Series(False, index=df.index)
-    status = df["status"].astype("string").str.strip().str.casefold()
-    return status.isin(CANCELLED_STATUSES).fillna(False).astype(bool)
-
-
-def active_orders(df: pd.DataFrame) -> pd.DataFrame:
-    """Non-cancelled orders."""
-    return df[~is_cancelled(df).to_numpy(dtype=bool)]
-
-
-def arrival_minutes(rows: pd.DataFrame) -> pd.Series:
-    """``(arrived_at − reported_at)`` in minutes; NaN without ``arrived_at``."""
-    return seconds_between(rows["reported_at"], rows["arrived_at"]) / 60.0
+from .requirements import computable
+from .rules import active_orders, arrival_minutes, repair_timely
 
 
 def repair_arrival_percentile(rows: pd.DataFrame, q: float) -> Estimate | None:
@@ -57,18 +37,12 @@ def repair_arrival_percentile(rows: pd.DataFrame, q: float) -> Estimate | None:
 
 
 def repair_timely_rate(rows: pd.DataFrame, sla_minutes: dict[str, float]) -> Estimate | None:
-    """Share of non-cancelled orders with ``arrived_at − reported_at ≤ SLA[urgency]`` minutes.
+    """Share of non-cancelled orders that are timely (:func:`~qmlib.metrics.rules.repair_timely`:
+    ``arrived_at − reported_at ≤ SLA[urgency]`` minutes, no ``arrived_at`` = not timely).
 
-    Urgency missing = 普通. No ``arrived_at`` = not timely. n = non-cancelled
-    orders; Wilson interval. ``rows`` must already be non-cancelled.
+    n = non-cancelled orders; Wilson interval. ``rows`` must already be non-cancelled.
     """
-    if "urgency" in rows.columns:
-        urgency = rows["urgency"].astype("string").fillna(DEFAULT_URGENCY)
-    else:
-        urgency = pd.Series(DEFAULT_URGENCY, index=rows.index, dtype="string")
-    limit_seconds = urgency.map(dict(sla_minutes)).astype("float64") * 60.0
-    seconds = seconds_between(rows["reported_at"], rows["arrived_at"])
-    return share_estimate((seconds <= limit_seconds).fillna(False))
+    return share_estimate(repair_timely(rows, sla_minutes))
 
 
 def repair_completion_rate(rows: pd.DataFrame, params: Params) -> Estimate | None:
@@ -92,8 +66,12 @@ def repair_rework_rate(rows: pd.DataFrame) -> Estimate | None:
 
 
 def repair_rating(rows: pd.DataFrame) -> Estimate | None:
-    """Mean ``rating`` of orders reported in P that have one; n = rated orders; t interval."""
-    return mean_estimate(rows["rating"])
+    """Mean ``rating`` of non-cancelled orders reported in P that have one.
+
+    n = rated non-cancelled orders; t interval clipped to 1–5.
+    ``rows`` must already be non-cancelled.
+    """
+    return mean_estimate(rows["rating"], metric_def("repair_rating").value_range)
 
 
 def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
@@ -101,24 +79,22 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
     out: MetricMap = {}
     if "work_orders" not in tables:
         return out
-    df = tables["work_orders"]
-    cols = df.columns
-    all_rows = period_rows("work_orders", df, params)
-    active = {p: active_orders(rows) for p, rows in all_rows.items()}
-    if "arrived_at" in cols:
-        for metric_id, q in (("repair_arrival_minutes_median", 50.0), ("repair_arrival_minutes_p90", 90.0)):
+    active = {p: active_orders(rows) for p, rows in period_rows("work_orders", tables["work_orders"], params).items()}
+    for metric_id, q in (("repair_arrival_minutes_median", 50.0), ("repair_arrival_minutes_p90", 90.0)):
+        if computable(metric_id, tables):
             for period, rows in active.items():
                 add_estimate(out, metric_id, period, repair_arrival_percentile(rows, q))
+    if computable("repair_timely_rate", tables):
         sla = params.sla.repair_arrival_minutes
         for period, rows in active.items():
             add_estimate(out, "repair_timely_rate", period, repair_timely_rate(rows, sla))
-    if "completed_at" in cols:
+    if computable("repair_completion_rate", tables):
         for period, rows in active.items():
             add_estimate(out, "repair_completion_rate", period, repair_completion_rate(rows, params))
-        if "reworked" in cols:
-            for period, rows in active.items():
-                add_estimate(out, "repair_rework_rate", period, repair_rework_rate(rows))
-    if "rating" in cols:
-        for period, rows in all_rows.items():
+    if computable("repair_rework_rate", tables):
+        for period, rows in active.items():
+            add_estimate(out, "repair_rework_rate", period, repair_rework_rate(rows))
+    if computable("repair_rating", tables):
+        for period, rows in active.items():
             add_estimate(out, "repair_rating", period, repair_rating(rows))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..catalog import metric_def
 from ..params import Params
 from ..schema import SURVEY_DIMENSIONS
 from .base import (
@@ -15,30 +16,20 @@ from .base import (
     ratio_estimate,
     share_estimate,
 )
+from .requirements import computable
+from .rules import to_index
 
 #: "Satisfied" threshold of ``overall`` on each survey scale.
 SATISFIED_AT: dict[int, float] = {5: 4.0, 10: 8.0, 100: 80.0}
 
 
-def to_index(scores: pd.Series, scale: int) -> pd.Series:
-    """Map scores to 0–100: 5-point ``(x − 1) × 25``; 10-point ``(x − 1) / 9 × 100``; 100-point ``x``."""
-    x = scores.astype("float64")
-    if scale == 5:
-        return (x - 1.0) * 25.0
-    if scale == 10:
-        return (x - 1.0) / 9.0 * 100.0
-    if scale == 100:
-        return x
-    raise ValueError(f"unsupported survey scale {scale!r}")
-
-
 def satisfaction_index(rows: pd.DataFrame, scale: int, column: str = "overall") -> Estimate | None:
-    """Mean of ``column`` mapped to 0–100 (:func:`to_index`) over the responses that have it.
+    """Mean of ``column`` mapped to 0–100 (:func:`~qmlib.metrics.rules.to_index`) over the responses that have it.
 
-    n = responses with a value; 95% t interval. Used for ``satisfaction_index``
+    n = responses with a value; 95% t interval clipped to 0–100. Used for ``satisfaction_index``
     (column ``overall``) and ``satisfaction_index.<dimension>``.
     """
-    return mean_estimate(to_index(rows[column], scale))
+    return mean_estimate(to_index(rows[column], scale), metric_def("satisfaction_index").value_range)
 
 
 def satisfaction_rate(rows: pd.DataFrame, scale: int) -> Estimate | None:
@@ -62,7 +53,7 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
         return out
     by_period = period_rows("surveys", tables["surveys"], params)
     scale = params.survey_scale
-    dims = [d for d in SURVEY_DIMENSIONS if d in tables["surveys"].columns]
+    dims = [d for d in SURVEY_DIMENSIONS if computable(f"satisfaction_index.{d}", tables)]
     for period, rows in by_period.items():
         add_estimate(out, "satisfaction_index", period, satisfaction_index(rows, scale))
     for dim in dims:

@@ -7,7 +7,9 @@ an empty cell.
 Intervals (95%):
 
 - :func:`t_interval`: ``mean ± t.ppf(0.975, n − 1) · sd / √n`` with ``sd`` the
-  sample standard deviation (ddof = 1); none when ``n < 2``.
+  sample standard deviation (ddof = 1); none when ``n < 2``. The metrics
+  clip it to the range the value can take with :func:`clip_interval`
+  (contract v1.1).
 - :func:`wilson_interval`: Wilson's score interval for ``x`` successes in
   ``n`` trials, ``(p̂ + z²/2n ± z·√(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)``
   (equal to statsmodels ``proportion_confint(method="wilson")``).
@@ -62,6 +64,24 @@ def t_interval(values: Sequence[float] | np.ndarray) -> Interval | None:
     if low is None or high is None:
         return None
     return low, high
+
+
+def clip_interval(
+    interval: Interval | None, low: float | None = None, high: float | None = None
+) -> Interval | None:
+    """``(max(lo, low), min(hi, high))``: an interval clipped to the range ``[low, high]``.
+
+    ``None`` for ``low`` / ``high`` is an open end; ``None`` stays ``None``.
+    E.g. a 1–5 rating with mean 4.9 and t interval (4.62, 5.18) → (4.62, 5.0).
+    """
+    if interval is None:
+        return None
+    lo, hi = interval
+    if low is not None:
+        lo, hi = max(lo, low), max(hi, low)
+    if high is not None:
+        lo, hi = min(lo, high), min(hi, high)
+    return lo, hi
 
 
 def wilson_interval(successes: int, trials: int) -> Interval | None:
@@ -142,6 +162,7 @@ __all__ = [
     "ALPHA",
     "CONFIDENCE",
     "SIGNIFICANCE_LEVEL",
+    "clip_interval",
     "is_significant",
     "poisson_rate_pvalue",
     "t_interval",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..params import Params
 from .base import Estimate, MetricMap, add_estimate, period_rows, ratio_estimate, share_estimate
+from .requirements import computable
 
 
 def training_coverage(rows: pd.DataFrame, staff_total: int) -> Estimate | None:
@@ -47,7 +48,7 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
         add_estimate(out, "training_coverage", period, training_coverage(rows, staff))
     for period, rows in by_period.items():
         add_estimate(out, "training_hours_per_employee", period, training_hours_per_employee(rows, staff))
-    if "score" in df.columns:
+    if computable("training_pass_rate", tables):
         for period, rows in by_period.items():
             add_estimate(out, "training_pass_rate", period, training_pass_rate(rows, params.training_pass_score))
     return out

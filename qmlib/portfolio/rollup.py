@@ -29,6 +29,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..catalog import METRICS
+from ..metrics.rules import active_orders, arrival_minutes
 from ..params import PERIOD_NAMES, load_params
 from ..periods import bounds, days
 
@@ -153,13 +154,40 @@ def pool_metrics(portfolio_dir: Path) -> pd.DataFrame:
     return pooled.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
+def pooled_arrival_minutes(files: list[Path]) -> pd.DataFrame:
+    """community_id, reported_at and arrival minutes of every non-cancelled order with an arrival.
+
+    Cancelled and arrival minutes are :mod:`qmlib.metrics.rules`
+    (:func:`~qmlib.metrics.rules.active_orders`, :func:`~qmlib.metrics.rules.arrival_minutes`),
+    the same rules as the community metrics.
+    """
+    frames = []
+    for path in files:
+        names = set(pq.read_schema(path).names)
+        if "arrived_at" not in names:
+            continue
+        columns = [c for c in ("reported_at", "arrived_at", "status") if c in names]
+        orders = active_orders(pq.read_table(path, columns=columns).to_pandas())
+        frame = pd.DataFrame({
+            "community_id": path.parent.parent.name,
+            "reported_at": pd.to_datetime(orders["reported_at"]),
+            "m": arrival_minutes(orders),
+        })
+        frames.append(frame[frame["m"].notna()])
+    if not frames:
+        return pd.DataFrame({"community_id": pd.Series(dtype="string"),
+                             "reported_at": pd.Series(dtype="datetime64[ns]"), "m": pd.Series(dtype=float)})
+    return pd.concat(frames, ignore_index=True)
+
+
 def pool_arrival_percentiles(out_dir: Path, facts: pd.DataFrame) -> pd.DataFrame:
     """Median and P90 of arrival minutes over all communities' non-cancelled orders, per period."""
-    files = [str(p) for p in out_dir.glob("*/clean/work_orders.parquet")
+    files = [p for p in out_dir.glob("*/clean/work_orders.parquet")
              if p.parent.parent.name in set(facts["community_id"])]
     if not files:
         return pd.DataFrame(columns=["metric_id", "period", "value", "n", "communities"])
     con = duckdb.connect()
+    con.register("orders", pooled_arrival_minutes(sorted(files)))
     frames = []
     for period in PERIOD_NAMES:
         if f"start_{period}" not in facts.columns:
@@ -167,18 +195,12 @@ def pool_arrival_percentiles(out_dir: Path, facts: pd.DataFrame) -> pd.DataFrame
         bounds = facts[["community_id", f"start_{period}", f"end_{period}"]].dropna()
         bounds.columns = ["community_id", "lo", "hi"]
         con.register("bounds", bounds)
-        frame = con.sql(f"""
-            WITH orders AS (
-              SELECT regexp_extract(filename, '([^/]+)/clean/work_orders.parquet', 1) AS community_id,
-                     reported_at, arrived_at, status
-              FROM read_parquet({files!r}, filename=true, union_by_name=true))
-            SELECT quantile_cont(m, 0.5) AS median, quantile_cont(m, 0.9) AS p90, count(*) AS n,
+        frame = con.sql("""
+            SELECT quantile_cont(o.m, 0.5) AS median, quantile_cont(o.m, 0.9) AS p90, count(*) AS n,
                    count(DISTINCT o.community_id) AS communities
-            FROM (SELECT community_id, reported_at, status,
-                         date_diff('second', reported_at, arrived_at) / 60.0 AS m FROM orders) o
+            FROM orders o
             JOIN bounds b ON o.community_id = b.community_id
-            WHERE o.reported_at >= b.lo AND o.reported_at < b.hi AND o.m IS NOT NULL
-              AND (o.status IS NULL OR NOT (lower(trim(o.status)) IN ('已取消', 'cancelled')))
+            WHERE o.reported_at >= b.lo AND o.reported_at < b.hi
         """).df()
         con.unregister("bounds")
         if int(frame.loc[0, "n"]):

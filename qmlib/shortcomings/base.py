@@ -274,33 +274,6 @@ def known_by_as_of(table: str, df: pd.DataFrame, params: Params) -> pd.DataFrame
     return df[keep.to_numpy(dtype=bool)]
 
 
-def not_cancelled(df: pd.DataFrame) -> pd.DataFrame:
-    """Work orders whose ``status`` (stripped, case-folded) is not 已取消 / cancelled."""
-    if "status" not in df.columns:
-        return df
-    status = df["status"].astype("string").str.strip().str.casefold()
-    cancelled = status.isin(["已取消", "cancelled"]).fillna(False).to_numpy(dtype=bool)
-    return df[~cancelled]
-
-
-def valid_only(df: pd.DataFrame) -> pd.DataFrame:
-    """Complaints whose ``valid`` is true or missing (default true)."""
-    if "valid" not in df.columns:
-        return df
-    keep = df["valid"].astype("boolean").fillna(True).to_numpy(dtype=bool)
-    return df[keep]
-
-
-def survey_points(values: pd.Series, scale: int) -> pd.Series:
-    """Survey scores mapped to 0–100: 5-point (x − 1) × 25, 10-point (x − 1) / 9 × 100, 100-point x."""
-    x = pd.to_numeric(values, errors="coerce").astype("float64")
-    if scale == 5:
-        return (x - 1.0) * 25.0
-    if scale == 10:
-        return (x - 1.0) / 9.0 * 100.0
-    return x
-
-
 def finite(values: pd.Series) -> np.ndarray:
     x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     return x[np.isfinite(x)]

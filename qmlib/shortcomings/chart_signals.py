@@ -21,11 +21,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import t
+from ..metrics.rules import active_orders, urgency_of
 from ..periods import bounds
-from .base import Context, Finding, fmt_number, fmt_share, in_window, not_cancelled
+from ..schema import ENGLISH
+from .base import Context, Finding, fmt_number, fmt_share, in_window
 from .metric_findings import better_of
 
-_SUBGROUP_ZH = {"normal": "普通", "urgent": "紧急"}
+_SUBGROUP_ZH = {en: zh for zh, en in ENGLISH["urgency"].items()}
 
 
 def _chart_name(ctx: Context, chart: str, metric_id: str, subgroup: str) -> str:
@@ -42,10 +44,10 @@ def _orders(ctx: Context, subgroup: str) -> int:
     wo = ctx.tables.get("work_orders")
     if wo is None or wo.empty or "arrived_at" not in wo.columns:
         return 0
-    rows = not_cancelled(in_window("work_orders", wo, ctx.params))
+    rows = active_orders(in_window("work_orders", wo, ctx.params))
     rows = rows[(rows["reported_at"] >= bounds(ctx.params, "baseline")[1]).to_numpy(dtype=bool)]
     urgency = _SUBGROUP_ZH.get(subgroup, subgroup)
-    keep = rows["arrived_at"].notna() & rows["urgency"].astype("string").fillna("普通").eq(urgency)
+    keep = rows["arrived_at"].notna() & urgency_of(rows).eq(urgency)
     return int(keep.sum())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..metrics.rules import active_orders, to_index, valid_complaints
 from ..metrics.stats import t_interval
 from ..schema import SURVEY_DIMENSIONS
 from .base import (
@@ -15,9 +16,6 @@ from .base import (
     fmt_number,
     fmt_share,
     in_window,
-    not_cancelled,
-    survey_points,
-    valid_only,
 )
 
 # ---- Pareto -------------------------------------------------------------------
@@ -75,10 +73,10 @@ def pareto(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     comp = ctx.tables.get("complaints")
     if comp is not None and not comp.empty:
-        out += _pareto(ctx, "pareto_complaints", valid_only(in_window("complaints", comp, ctx.params)), "complaint_rate")
+        out += _pareto(ctx, "pareto_complaints", valid_complaints(in_window("complaints", comp, ctx.params)), "complaint_rate")
     wo = ctx.tables.get("work_orders")
     if wo is not None and not wo.empty:
-        out += _pareto(ctx, "pareto_repairs", not_cancelled(in_window("work_orders", wo, ctx.params)), "")
+        out += _pareto(ctx, "pareto_repairs", active_orders(in_window("work_orders", wo, ctx.params)), "")
     return out
 
 
@@ -123,7 +121,7 @@ def lagging_building(ctx: Context) -> list[Finding]:
         return []
     rows = in_window("surveys", sv, ctx.params)
     rows = rows[rows["building"].notna().to_numpy(dtype=bool)]
-    points = survey_points(rows["overall"], ctx.params.survey_scale)
+    points = to_index(rows["overall"], ctx.params.survey_scale)
     building = rows["building"].astype(str)
     if building.nunique() < 2:
         return []
@@ -165,7 +163,7 @@ def lagging_dimension(ctx: Context) -> list[Finding]:
     if len(dims) < 2:
         return []
     rows = in_window("surveys", sv, ctx.params)
-    scores = {d: finite(survey_points(rows[d], ctx.params.survey_scale)) for d in dims}
+    scores = {d: finite(to_index(rows[d], ctx.params.survey_scale)) for d in dims}
     out: list[Finding] = []
     for d in dims:
         rest = np.concatenate([scores[o] for o in dims if o != d])

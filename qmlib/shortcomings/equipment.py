@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import t
-from ..periods import as_of_cutoff
+from ..metrics.rules import is_failure, is_maintenance, maintenance_deadline, maintenance_on_time
+from ..periods import as_of_cutoff, by_as_of
 from ..schema import ENGLISH
 from .base import Context, Finding, fmt_date, fmt_share, in_window
 
@@ -29,7 +30,7 @@ def repeat_failure(ctx: Context) -> list[Finding]:
     ev = ctx.tables.get("asset_events")
     if ev is None or ev.empty:
         return []
-    fails = ev[ev["kind"].eq("故障").fillna(False).to_numpy(dtype=bool)]
+    fails = ev[is_failure(ev).to_numpy(dtype=bool)]
     fails = in_window("asset_events", fails, ctx.params)
     if fails.empty:
         return []
@@ -77,9 +78,10 @@ def maintenance_late(ctx: Context) -> list[Finding]:
     """Planned maintenance done late or not at all.
 
     Jobs: maintenance events scheduled in the analysis window whose deadline
-    (``scheduled_on + sla.maintenance_tolerance_days``) has passed by as_of.
-    On time: ``occurred_at`` before the end of the deadline day; late: done
-    after it (by as_of); missed: not done by as_of. Reported when there are
+    (:func:`~qmlib.metrics.rules.maintenance_deadline`: the end of the day
+    ``scheduled_on + sla.maintenance_tolerance_days``) has passed by as_of.
+    On time: ``occurred_at`` before the deadline; late: done after it (by
+    as_of); missed: not done by as_of. Reported when there are
     ≥ ``Rules.maintenance_min_n`` (5) jobs, on-time share <
     ``Rules.maintenance_min_on_time`` (90%) and late + missed ≥ 2.
     Facts: ``on_time`` share, ``missed``.
@@ -87,20 +89,22 @@ def maintenance_late(ctx: Context) -> list[Finding]:
     ev = ctx.tables.get("asset_events")
     if ev is None or ev.empty:
         return []
-    jobs = ev[ev["kind"].eq("维保").fillna(False).to_numpy(dtype=bool)]
+    if "scheduled_on" not in ev.columns or "occurred_at" not in ev.columns:
+        return []
+    jobs = ev[is_maintenance(ev).to_numpy(dtype=bool)]
     jobs = in_window("asset_events", jobs, ctx.params)
     if jobs.empty:
         return []
     tol = float(ctx.params.sla.maintenance_tolerance_days)
-    deadline_end = jobs["scheduled_on"].dt.normalize() + pd.Timedelta(days=tol + 1)
+    deadline_end = maintenance_deadline(jobs["scheduled_on"], tol)
     cutoff = as_of_cutoff(ctx.params)
     due = (deadline_end <= cutoff).to_numpy(dtype=bool)
-    jobs, deadline_end = jobs[due], deadline_end[due]
+    jobs = jobs[due]
     n = len(jobs)
     if n < ctx.rules.maintenance_min_n:
         return []
-    done = jobs["occurred_at"].notna() & (jobs["occurred_at"] < cutoff)
-    on_time = done & (jobs["occurred_at"] < deadline_end)
+    done = by_as_of(jobs["occurred_at"], ctx.params)
+    on_time = maintenance_on_time(jobs, tol)  # deadline ≤ cutoff, so on time implies done
     n_on = int(on_time.sum())
     missed = int((~done).sum())
     late = n - n_on - missed

@@ -28,6 +28,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy.stats import false_discovery_control
 
 from ..catalog import base_metric, metric_def
 from ..units import better_of, is_percent
@@ -45,17 +46,16 @@ from .base import (
 
 
 def bh_qvalues(p: pd.Series) -> pd.Series:
-    """Benjamini–Hochberg q-values: ``q(i) = min_{j ≥ i} p(j) · m / j`` over p sorted ascending."""
-    valid = p.dropna()
-    m = len(valid)
+    """Benjamini–Hochberg q-values of the non-missing p-values (missing stays missing).
+
+    ``scipy.stats.false_discovery_control(p, method="bh")``:
+    ``q(i) = min(1, min_{j ≥ i} p(j) · m / j)`` over the m p-values sorted
+    ascending (Benjamini & Hochberg 1995, J. R. Stat. Soc. B 57(1):289–300).
+    """
     q = pd.Series(np.nan, index=p.index, dtype=float)
-    if m == 0:
-        return q
-    order = valid.sort_values()
-    ranks = np.arange(1, m + 1)
-    raw = order.to_numpy(dtype=float) * m / ranks
-    adj = np.minimum.accumulate(raw[::-1])[::-1]
-    q.loc[order.index] = np.minimum(adj, 1.0)
+    valid = p.dropna()
+    if not valid.empty:
+        q.loc[valid.index] = false_discovery_control(valid.to_numpy(dtype=float), method="bh")
     return q
 
 

@@ -6,8 +6,17 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import t
+from ..metrics.rules import (
+    active_orders,
+    hazard_due,
+    hazard_severity,
+    is_serious_incident,
+    repair_timely,
+    urgency_of,
+    valid_complaints,
+)
 from ..metrics.stats import wilson_interval
-from ..periods import as_of_cutoff
+from ..periods import by_as_of
 from ..schema import ENGLISH
 from .base import (
     Context,
@@ -16,8 +25,6 @@ from .base import (
     fmt_share,
     in_window,
     known_by_as_of,
-    not_cancelled,
-    valid_only,
 )
 
 SERIOUS_HAZARD = ("重大", "较大")
@@ -31,22 +38,18 @@ def _english(kind: str, value: str, lang: str) -> str:
 def repair_misses(ctx: Context) -> pd.DataFrame | None:
     """Non-cancelled orders of the analysis window with a boolean ``miss`` column.
 
-    miss = no ``arrived_at`` or ``arrived_at − reported_at`` > the SLA minutes
-    of the order's urgency (params ``sla.repair_arrival_minutes``; missing
-    urgency = 普通). None without work orders or ``arrived_at``.
+    miss = not :func:`~qmlib.metrics.rules.repair_timely` (no ``arrived_at``
+    or ``arrived_at − reported_at`` > the SLA minutes of the order's urgency;
+    missing urgency = 普通). None without work orders or ``arrived_at``.
     """
     wo = ctx.tables.get("work_orders")
     if wo is None or wo.empty or "arrived_at" not in wo.columns:
         return None
-    rows = not_cancelled(in_window("work_orders", wo, ctx.params)).copy()
+    rows = active_orders(in_window("work_orders", wo, ctx.params)).copy()
     if rows.empty:
         return None
-    sla = ctx.params.sla.repair_arrival_minutes
-    urgency = rows["urgency"].astype("string").fillna("普通") if "urgency" in rows else pd.Series("普通", index=rows.index)
-    limit = urgency.map(lambda u: sla.get(str(u), sla.get("普通", 30.0))).astype(float)
-    minutes = (rows["arrived_at"] - rows["reported_at"]).dt.total_seconds() / 60.0
-    timely = minutes.notna() & (minutes <= limit)
-    rows["urgency"] = urgency
+    timely = repair_timely(rows, ctx.params.sla.repair_arrival_minutes)
+    rows["urgency"] = urgency_of(rows)
     rows["miss"] = ~timely.to_numpy(dtype=bool)
     return rows
 
@@ -133,10 +136,10 @@ def open_items(ctx: Context, table: str, closing: str) -> pd.DataFrame | None:
         return None
     rows = known_by_as_of(table, df, ctx.params)
     if table == "work_orders":
-        rows = not_cancelled(rows)
+        rows = active_orders(rows)
     elif table == "complaints":
-        rows = valid_only(rows)
-    done = rows[closing].notna() & (rows[closing] < as_of_cutoff(ctx.params))
+        rows = valid_complaints(rows)
+    done = by_as_of(rows[closing], ctx.params)
     return rows[~done.to_numpy(dtype=bool)]
 
 
@@ -199,23 +202,20 @@ def backlog(ctx: Context) -> list[Finding]:
 def hazard_overdue(ctx: Context) -> list[Finding]:
     """Major and critical hazards (较大/重大) open as of as_of and past their due date.
 
-    Due date = ``due_on``, else found date + ``sla.hazard_due_days[severity]``;
-    overdue when due date < as_of date; days overdue = as_of − due date.
+    Due date = :func:`~qmlib.metrics.rules.hazard_due` (``due_on``, else found
+    date + ``sla.hazard_due_days[severity]``); overdue when due date < as_of
+    date; days overdue = as_of − due date.
     Listed by id, 重大 first, then most overdue. Facts: ``count``, ``critical``.
     """
     rows = open_items(ctx, "hazards", "rectified_at")
     if rows is None or rows.empty:
         return []
-    rows = rows[rows["severity"].isin(SERIOUS_HAZARD).fillna(False).to_numpy(dtype=bool)].copy()
+    rows = rows[hazard_severity(rows).isin(SERIOUS_HAZARD).fillna(False).to_numpy(dtype=bool)].copy()
     if rows.empty:
         return []
-    days = ctx.params.sla.hazard_due_days
-    default_due = rows["found_at"].dt.normalize() + pd.to_timedelta(
-        rows["severity"].map(lambda s: days.get(str(s), 7.0)).astype(float), unit="D"
-    )
-    due = rows["due_on"].where(rows["due_on"].notna(), default_due) if "due_on" in rows else default_due
+    due = hazard_due(rows, ctx.params.sla.hazard_due_days)
     as_of = pd.Timestamp(ctx.params.as_of_date)
-    rows["days_over"] = (as_of - pd.to_datetime(due).dt.normalize()).dt.days
+    rows["days_over"] = (as_of - due).dt.days
     rows = rows[rows["days_over"] > 0]
     if rows.empty:
         return []
@@ -251,7 +251,7 @@ def serious_incident(ctx: Context) -> list[Finding]:
     if df is None or df.empty:
         return []
     rows = in_window("incidents", df, ctx.params)
-    rows = rows[rows["severity"].isin(("较大", "重大")).fillna(False).to_numpy(dtype=bool)]
+    rows = rows[is_serious_incident(rows).to_numpy(dtype=bool)]
     if rows.empty:
         return []
     rows = rows.sort_values(["occurred_at", "incident_id"])
