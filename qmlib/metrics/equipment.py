@@ -28,6 +28,8 @@ from .base import (
     share_estimate,
 )
 from .requirements import computable
+from .rules import FAILURE as FAILURE  # re-exported: the kind values callers select events by
+from .rules import MAINTENANCE as MAINTENANCE
 from .rules import is_failure, is_maintenance, maintenance_on_time
 
 ASSET_TYPE_EN: dict[str, str] = ENGLISH["asset_type"]
