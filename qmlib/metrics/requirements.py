@@ -34,7 +34,8 @@ def removed_metrics(missing: Mapping[str, Iterable[str]]) -> dict[str, dict[str,
     the ``missing_columns`` of ingest_summary). Returns ``{table: {column:
     [metric_id, ...]}}`` with only the columns that remove at least one
     metric, metrics in catalog order; ``satisfaction_index.<dimension>`` is
-    removed by a missing dimension column. A column without a metric that
+    removed by a missing dimension column, and ``equipment_failure_rate``
+    stands for its per-type variants too. A column without a metric that
     needs it (``building``, ``comment``, a column with a default) is not listed.
 
     >>> removed_metrics({"work_orders": ["arrived_at", "building"]})
