@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
