@@ -219,7 +219,8 @@ def test_outputs_written_as_contract_says(tmp_path: Path) -> None:
     out = root / "outputs" / "c001"
     assert (out / "rejects.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     summary = read_csv(out / "ingest_summary.csv")
-    assert list(summary.columns) == ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"]
+    assert list(summary.columns) == ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected",
+                                     "missing_columns", "notes"]
     assert (summary.rows_read == summary.rows_accepted + summary.rows_rejected).all()
     rejects = read_csv(out / "rejects.csv")
     assert list(rejects.columns) == ["table", "source_file", "source_row", "column", "value", "reason"]

@@ -26,6 +26,9 @@ FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "0.0", "f"})
 _TZ_SUFFIX = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? *(?:Z|z|UTC|[+-][0-9]{2}(?::?[0-9]{2})?)$"
 _TZ_END = r"(?:Z|z|UTC|[+-][0-9][0-9]:?[0-9][0-9]|[+-][0-9][0-9])$"
 _FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
+#: The start of a text timestamp that names a day: year-month-day (after normalising
+#: 年/月/日 and slashes to dashes), or eight digits 20250901.
+_COMPLETE_DATE = r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:$|[ T])|[0-9]{8}$)"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 NS_MIN, NS_MAX = pd.Timestamp.min, pd.Timestamp.max  # the range of datetime64[ns]
 
@@ -118,6 +121,12 @@ def parse_datetime(raw: pd.Series, ctx: ParseContext) -> tuple[pd.Series, pd.Ser
         out.loc[serial.index] = _to_ns(serial.dt.round("s"))
     text = strs.astype("string").str.strip()
     text = text[text.notna() & text.ne("")]
+    if len(text):
+        # a timestamp names a day: "2025", "2025-09", "today" and "now" are refused
+        # (pandas would read them as the first of the year or month, or the day of the run)
+        complete = (_normalise_datetime_text(text.str.replace("/", "-", regex=False))
+                    .str.contains(_COMPLETE_DATE, regex=True))
+        text = text[complete.fillna(False).astype(bool)]
     if len(text):
         has_tz = text.str.contains(":", regex=False) & text.str.contains(_TZ_END, regex=True)
         if has_tz.any():
@@ -243,8 +252,9 @@ def parse_column(raw: pd.Series, col: Column, ctx: ParseContext) -> tuple[pd.Ser
     elif low is not None:
         problems.append((values.notna() & (values < low), t("reject.minimum", lang).format(low=_fmt(low))))
     if col.kind == "integer":
-        whole = values.where(values % 1 == 0)
-        return whole.astype("Int64"), problems
+        fits = (values % 1 == 0) & values.between(low if low is not None else -2**53,
+                                                  high if high is not None else 2**53)
+        return values.where(fits).astype("Int64"), problems
     return values, problems
 
 

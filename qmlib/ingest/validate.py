@@ -21,15 +21,25 @@ from .readers import SOURCE_ROW, RawTable
 
 SOURCE_FILE = "_source_file"
 REJECT_COLUMNS = ["table", "source_file", "source_row", "column", "value", "reason"]
-SUMMARY_COLUMNS = ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"]
+SUMMARY_COLUMNS = ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected",
+                   "missing_columns", "notes"]
 
 
 @dataclass
 class TableResult:
+    """The outcome of one table file; ``clean`` is None for a file that was not read."""
+
     table: str
-    clean: pd.DataFrame
+    clean: pd.DataFrame | None
     rejects: pd.DataFrame
     summary: dict[str, object]
+
+    @classmethod
+    def ignored_file(cls, table: str, file_name: str, note: str) -> TableResult:
+        """A summary line for a file named like a table that is not read (e.g. ``.tsv``)."""
+        return cls(table, None, pd.DataFrame(columns=REJECT_COLUMNS), {
+            "table": table, "source_file": file_name, "rows_read": 0, "rows_accepted": 0,
+            "rows_rejected": 0, "missing_columns": "", "notes": note})
 
 
 class _Problems:
@@ -117,6 +127,8 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
         "rows_read": len(frame),
         "rows_accepted": len(clean),
         "rows_rejected": int(rejected.sum()),
+        "missing_columns": ";".join(c.name for c in spec.columns if not c.required and c.name not in frame.columns),
+        "notes": "; ".join(raw.notes),
     }
     return TableResult(spec.name, clean, rejects, summary)
 
