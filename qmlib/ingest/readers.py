@@ -33,6 +33,8 @@ from ..schema import TableSpec
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 SOURCE_ROW = "_source_row"
+#: xlsx rows wider than this are scanned cell by cell for the columns that hold a value.
+WIDE_ROW = 256
 TABLE_SUFFIXES = (".csv", ".xlsx")
 #: Characters that are not text (and that xlsx cannot hold): replaced by a space on ingest.
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -240,7 +242,7 @@ def read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
         frame = _parse_csv(data, text, encoding, path)
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputFileError(str(path), f"is not a valid CSV file ({exc})".strip()) from None
-    return frame, encoding
+    return frame.astype("string"), encoding
 
 
 def _xlsx_cell(value: object) -> object:
@@ -269,13 +271,18 @@ def read_xlsx_cells(path: Path) -> pd.DataFrame:
             raise InputFileError(str(path), "has no sheet", "an .xlsx file saved by Excel or WPS")
         sheet = book.get_sheet_by_index(0)
         rows: list[list[object]] = []
-        width = 0
+        narrow = 0  # the widest row of at most WIDE_ROW cells
+        wide_used: set[int] = set()  # columns with a value, in wider rows
         for row in sheet.iter_rows():
             last = len(row)
-            while last and (row[last - 1] is None or row[last - 1] == ""):
+            while last and _blank(row[last - 1]):
                 last -= 1
-            width = max(width, last)
-            rows.append(row[:last])
+            row = row[:last]
+            if last <= WIDE_ROW:
+                narrow = max(narrow, last)
+            else:
+                wide_used.update(i for i, v in enumerate(row) if not _blank(v))
+            rows.append(row)
         start_row, start_col = sheet.start or (0, 0)
     except InputFileError:
         raise
@@ -284,14 +291,22 @@ def read_xlsx_cells(path: Path) -> pd.DataFrame:
                              "an .xlsx file saved by Excel or WPS") from None
     finally:
         book.close()
+    # columns that hold no value in any row are not kept: memory follows the content
+    keep = sorted(set(range(narrow)) | wide_used)
+    if keep == list(range(len(keep))):
+        body = [[_xlsx_cell(v) for v in r] + [""] * (len(keep) - len(r)) for r in rows]
+    else:
+        body = [[_xlsx_cell(r[i]) if i < len(r) else "" for i in keep] for r in rows]
     # calamine starts at the first used cell: put the rows and columns before it back
-    rows = [[""] * width for _ in range(start_row)] + rows
-    width += start_col
-    body = [[""] * start_col + [_xlsx_cell(v) for v in r] + [""] * (width - start_col - len(r)) for r in rows]
-    if not body or all(v is None or str(v).strip() == "" for v in body[0]):
+    body = [[""] * len(keep) for _ in range(start_row)] + body
+    if not body or all(_blank(v) for v in body[0]):
         raise InputFileError(str(path), "the first sheet is empty (no header row)",
                              "a header row with the column names")
-    return pd.DataFrame(body, columns=range(width), dtype=object)
+    return pd.DataFrame(body, columns=[start_col + i for i in keep], dtype=object)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _norm_header(name: str) -> str:
@@ -339,10 +354,15 @@ def match_headers(columns: list[str], spec: TableSpec, path: Path) -> tuple[dict
     return matched, extras
 
 
+def _empty_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell is empty (None, NaN or only white space)."""
+    return frame.apply(_is_empty_cell) if frame.shape[1] else pd.DataFrame(index=frame.index)
+
+
 def _is_empty_cell(values: pd.Series) -> pd.Series:
     if values.dtype == object:
         return values.map(lambda v: v is None or (isinstance(v, str) and v.strip() == "") or v != v)
-    return values.isna() | values.astype(str).str.strip().eq("")
+    return (values.isna() | values.astype("string").str.strip().eq("")).fillna(True).astype(bool)
 
 
 def _replace_control_chars(frame: pd.DataFrame) -> int:
@@ -350,6 +370,12 @@ def _replace_control_chars(frame: pd.DataFrame) -> int:
     changed = 0
     for col in frame.columns:
         values = frame[col]
+        if values.dtype != object:
+            bad = values.str.contains(CONTROL_CHARS, regex=True).fillna(False).astype(bool)
+            if bad.any():
+                frame.loc[bad, col] = values[bad].str.replace(CONTROL_CHARS, " ", regex=True)
+                changed += int(bad.sum())
+            continue
         is_text = values.map(lambda v: isinstance(v, str))
         if not is_text.any():
             continue
@@ -382,17 +408,14 @@ def read_table_file(path: Path, spec: TableSpec, lang: str = "en") -> RawTable:
         if changed:
             notes.append(t("ingest.note.control_chars", lang).format(n=changed))
     header = ["" if v is None else str(v) for v in cells.iloc[0].tolist()] if len(cells) else []
+    positions = [int(c) for c in cells.columns]  # 0-based column of the sheet
     body = cells.iloc[1:]
-    keep = []
-    dropped = 0
-    for pos, name in enumerate(header):
-        if name.strip() == "" and bool(_is_empty_cell(body.iloc[:, pos]).all()):
-            dropped += 1
-            continue
-        keep.append(pos)
-    if dropped:
+    keep = [i for i, name in enumerate(header)
+            if name.strip() or (len(body) and not bool(_is_empty_cell(body.iloc[:, i]).all()))]
+    dropped = len(header) - len(keep)
+    if dropped and path.suffix.lower() != ".xlsx":
         notes.append(t("ingest.note.empty_columns", lang).format(n=dropped))
-    header = [header[p] for p in keep]
+    header = [header[i] for i in keep]
     body = body.iloc[:, keep]
     matched, extra_pos = match_headers(header, spec, path)
     data: dict[str, pd.Series] = {}
@@ -400,7 +423,7 @@ def read_table_file(path: Path, spec: TableSpec, lang: str = "en") -> RawTable:
         data[canonical] = body.iloc[:, pos]
     extra_names: list[str] = []
     for pos in extra_pos:
-        name = header[pos].strip() or f"column_{keep[pos] + 1}"
+        name = header[pos].strip() or f"column_{positions[keep[pos]] + 1}"
         while name in data or name in extra_names:
             name += "_"
         extra_names.append(name)
@@ -410,7 +433,6 @@ def read_table_file(path: Path, spec: TableSpec, lang: str = "en") -> RawTable:
     if len(out):
         cols = out.drop(columns=[SOURCE_ROW])
         if cols.shape[1]:
-            empty = pd.concat([_is_empty_cell(cols[c]) for c in cols.columns], axis=1).all(axis=1)
-            out = out[~empty]
+            out = out[~_empty_cells(cols).all(axis=1)]
     return RawTable(path=path, frame=out.reset_index(drop=True), extra_columns=extra_names,
                     encoding=encoding, notes=notes)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..labels import t
 from ..schema import TableSpec
-from .parsers import ParseContext, as_text, empty_mask, parse_column
+from .parsers import ParseContext, as_text, empty_mask, instants, parse_column
 from .readers import SOURCE_ROW, RawTable
 
 SOURCE_FILE = "_source_file"
@@ -99,9 +99,17 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
     if spec.name == "asset_events":
         _check_asset_events(frame, parsed, problems, known_assets, lang)
 
+    utc: dict[str, pd.Series | None] = {}
     for earlier, later in spec.order_rules:
         if earlier in parsed and later in parsed:
-            before = parsed[later].notna() & parsed[earlier].notna() & (parsed[later] < parsed[earlier])
+            for name in (earlier, later):
+                if name not in utc:
+                    utc[name] = instants(frame[name], parsed[name], ctx)
+            a, b = parsed[earlier], parsed[later]
+            if utc[earlier] is not None or utc[later] is not None:
+                # an explicit offset: compare instants (wall-clock times mislead across a DST change)
+                a, b = _instants(a, utc[earlier], ctx), _instants(b, utc[later], ctx)
+            before = b.notna() & a.notna() & (b < a)
             problems.add(before, later, t("reject.order", lang).format(
                 later=t(f"col.{later}", lang), earlier=t(f"col.{earlier}", lang)))
 
@@ -131,6 +139,14 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
         "notes": "; ".join(raw.notes),
     }
     return TableResult(spec.name, clean, rejects, summary)
+
+
+def _instants(local: pd.Series, utc: pd.Series | None, ctx: ParseContext) -> pd.Series:
+    """``utc`` when given, else the instants of wall-clock times in the community's zone."""
+    if utc is not None:
+        return utc
+    aware = local.dt.tz_localize(ctx.timezone, ambiguous="NaT", nonexistent="NaT")
+    return aware.dt.tz_convert("UTC").dt.tz_localize(None)
 
 
 def _default_series(default: object, index: pd.Index) -> pd.Series:

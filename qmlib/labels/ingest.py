@@ -29,11 +29,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "reject.unknown_asset": ("设备编号不在设备台账中", "asset_id is not in the asset register"),
     "reject.no_assets": ("缺少设备台账，无法核对设备编号", "no asset register to check asset_id against"),
     "reject.more": ("（另有 {n} 处问题）", " (and {n} more problem(s))"),
-    "reject.timestamp_partial": (
-        "时间不完整或不是具体时间（如 2025、2025-09、today、now），需写明年月日",
-        "not a complete date-time (such as 2025, 2025-09, today or now): give year, month and day",
-    ),
-    "reject.integer_range": ("数值超出范围 {low}–{high}", "value out of range {low}–{high}"),
+    "reject.limit": ("数值超过合理上限 {high}，请核对", "value above the plausible limit of {high}; check it"),
     # notes in ingest_summary.csv (column notes)
     "ingest.note.control_chars": ("{n} 个单元格中的控制字符已替换为空格",
                                   "control characters replaced by spaces in {n} cell(s)"),
