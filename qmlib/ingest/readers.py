@@ -190,7 +190,7 @@ def _check_quotes(text: str, path: Path, width: int) -> list[list[str]]:
         for row in rows:
             for cell in row:
                 if "\n" in cell or "\r" in cell:
-                    inner = cell.splitlines()[1:]
+                    inner = re.split("\r\n|\r|\n", cell)[1:]
                     if any(part.count(",") >= width - 1 for part in inner):
                         raise InputFileError(
                             str(path),
@@ -215,7 +215,7 @@ def _parse_csv(data: bytes, text: str, encoding: str, path: Path) -> pd.DataFram
         width = max((len(r) for r in rows), default=0)
         return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     lines = text.count("\n")
-    width = max((line.count(",") for line in text.splitlines()), default=0) + 1
+    width = max((line.count(",") for line in text.split("\n")), default=0) + 1
     if "\n\n" not in text and "\n\r\n" not in text and "\r" not in text.replace("\r\n", ""):
         try:
             frame = pd.read_csv(io.StringIO(text), dtype=str, header=None, names=range(width),
