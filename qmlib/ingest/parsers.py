@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -111,24 +112,41 @@ def _explicit_offsets(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return has_tz.fillna(False).astype(bool), pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce")
 
 
-def instants(raw: pd.Series, local: pd.Series, ctx: ParseContext) -> pd.Series | None:
-    """The instants (naive UTC) of a parsed timestamp column, or None when no cell gives an offset.
+UTC_PREFIX = "_utc_"
+
+
+def observes_dst(timezone: str, values: list[pd.Series]) -> bool:
+    """True when ``timezone``'s UTC offset changes within the years of ``values``
+    (wall-clock times then do not give durations or order across the change)."""
+    years: set[int] = set()
+    for v in values:
+        v = v.dropna()
+        if len(v):
+            years.update(range(int(v.min().year), int(v.max().year) + 1))
+    if not years or len(years) > 200:
+        return bool(years)
+    zone = ZoneInfo(timezone)
+    return any(zone.utcoffset(dt.datetime(y, 1, 1)) != zone.utcoffset(dt.datetime(y, 7, 1)) for y in years)
+
+
+def instants(raw: pd.Series, local: pd.Series, ctx: ParseContext) -> pd.Series:
+    """The instants (naive UTC) of a parsed timestamp column.
 
     A cell with an explicit offset is converted with that offset; the others are
-    read as wall-clock time in ``ctx.timezone`` (the hour that a daylight-saving
-    change repeats or skips has no instant: NaT). Used to compare two times of
-    a row across a daylight-saving change, where wall-clock times mislead.
+    read as wall-clock time in ``ctx.timezone`` (a time in the hour that a
+    daylight-saving change repeats or skips has no instant: NaT). Used where
+    wall-clock times mislead: comparing and subtracting two times across a
+    daylight-saving change.
     """
+    out = local.dt.tz_localize(ctx.timezone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    out = out.dt.tz_localize(None).astype("datetime64[ns]")
     if raw.dtype == object:
         raw = raw.map(lambda v: v if isinstance(v, str) else None)
     text = raw.astype("string").str.strip()
     has_tz, utc = _explicit_offsets(text)
-    if not has_tz.any():
-        return None
-    out = local.dt.tz_localize(ctx.timezone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
-    out = out.dt.tz_localize(None)
-    utc = utc.dropna()
-    out.loc[utc.index] = utc.dt.tz_localize(None).astype("datetime64[ns]")
+    if has_tz.any():
+        utc = utc.dropna()
+        out.loc[utc.index] = utc.dt.tz_localize(None).astype("datetime64[ns]")
     return out
 
 

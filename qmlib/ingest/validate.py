@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..labels import t
 from ..schema import TableSpec
-from .parsers import ParseContext, as_text, empty_mask, instants, parse_column
+from .parsers import UTC_PREFIX, ParseContext, as_text, empty_mask, instants, observes_dst, parse_column
 from .readers import SOURCE_ROW, RawTable
 
 SOURCE_FILE = "_source_file"
@@ -99,16 +99,17 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
     if spec.name == "asset_events":
         _check_asset_events(frame, parsed, problems, known_assets, lang)
 
-    utc: dict[str, pd.Series | None] = {}
+    timestamps = [c.name for c in spec.columns if c.kind == "timestamp" and c.name in parsed]
+    utc: dict[str, pd.Series] = {}
+    if timestamps and observes_dst(ctx.timezone, [parsed[c] for c in timestamps]):
+        # across a daylight-saving change only instants give order and durations
+        utc = {c: instants(frame[c], parsed[c], ctx) for c in timestamps}
     for earlier, later in spec.order_rules:
         if earlier in parsed and later in parsed:
-            for name in (earlier, later):
-                if name not in utc:
-                    utc[name] = instants(frame[name], parsed[name], ctx)
             a, b = parsed[earlier], parsed[later]
-            if utc[earlier] is not None or utc[later] is not None:
-                # an explicit offset: compare instants (wall-clock times mislead across a DST change)
-                a, b = _instants(a, utc[earlier], ctx), _instants(b, utc[later], ctx)
+            if earlier in utc and later in utc:
+                both = utc[earlier].notna() & utc[later].notna()
+                a, b = a.where(~both, utc[earlier]), b.where(~both, utc[later])
             before = b.notna() & a.notna() & (b < a)
             problems.add(before, later, t("reject.order", lang).format(
                 later=t(f"col.{later}", lang), earlier=t(f"col.{earlier}", lang)))
@@ -124,6 +125,8 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
     clean = pd.DataFrame(parsed, index=frame.index)
     for name in raw.extra_columns:
         clean[name] = as_text(frame[name])
+    for name, values in utc.items():
+        clean[UTC_PREFIX + name] = values
     clean[SOURCE_ROW] = frame[SOURCE_ROW].astype("int64")
     clean[SOURCE_FILE] = pd.Series(source_file, index=frame.index, dtype="string")
     clean = clean[~rejected].reset_index(drop=True)
@@ -139,14 +142,6 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
         "notes": "; ".join(raw.notes),
     }
     return TableResult(spec.name, clean, rejects, summary)
-
-
-def _instants(local: pd.Series, utc: pd.Series | None, ctx: ParseContext) -> pd.Series:
-    """``utc`` when given, else the instants of wall-clock times in the community's zone."""
-    if utc is not None:
-        return utc
-    aware = local.dt.tz_localize(ctx.timezone, ambiguous="NaT", nonexistent="NaT")
-    return aware.dt.tz_convert("UTC").dt.tz_localize(None)
 
 
 def _default_series(default: object, index: pd.Index) -> pd.Series:

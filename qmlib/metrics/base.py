@@ -157,12 +157,25 @@ def seconds_between(start: pd.Series, end: pd.Series) -> pd.Series:
     return (pd.to_datetime(end) - pd.to_datetime(start)).dt.total_seconds().astype("float64")
 
 
+def elapsed_seconds(rows: pd.DataFrame, start: str, end: str) -> pd.Series:
+    """``rows[end] − rows[start]`` in seconds; across a daylight-saving change the instants
+    written by ingest (``_utc_<column>``, present only in zones that change their offset) are
+    used, so a 20-minute arrival counts 20 minutes, not the wall-clock 80."""
+    seconds = seconds_between(rows[start], rows[end])
+    a, b = f"_utc_{start}", f"_utc_{end}"
+    if a in rows.columns and b in rows.columns:
+        exact = seconds_between(rows[a], rows[b])
+        seconds = exact.where(exact.notna(), seconds)
+    return seconds
+
+
 __all__ = [
     "Estimate",
     "MetricMap",
     "Sample",
     "add_estimate",
     "count_estimate",
+    "elapsed_seconds",
     "mean_estimate",
     "observations",
     "percentile_estimate",

@@ -15,9 +15,9 @@ from .base import (
     Estimate,
     MetricMap,
     add_estimate,
+    elapsed_seconds,
     period_rows,
     rate_estimate,
-    seconds_between,
     share_estimate,
 )
 
@@ -51,7 +51,7 @@ def complaint_response_timely_rate(rows: pd.DataFrame, response_hours: float) ->
 
     No ``responded_at`` = not timely. n = valid complaints; Wilson interval.
     """
-    seconds = seconds_between(rows["received_at"], rows["responded_at"])
+    seconds = elapsed_seconds(rows, "received_at", "responded_at")
     return share_estimate(seconds.le(response_hours * 3600.0))
 
 

@@ -18,10 +18,10 @@ from .base import (
     Estimate,
     MetricMap,
     add_estimate,
+    elapsed_seconds,
     mean_estimate,
     period_rows,
     rate_estimate,
-    seconds_between,
     share_estimate,
 )
 
@@ -50,7 +50,7 @@ def equipment_mttr_hours(failures: pd.DataFrame) -> Estimate | None:
 
     n = those failures; t interval.
     """
-    return mean_estimate(seconds_between(failures["occurred_at"], failures["restored_at"]) / 3600.0)
+    return mean_estimate(elapsed_seconds(failures, "occurred_at", "restored_at") / 3600.0)
 
 
 def maintenance_deadline(scheduled_on: pd.Series, tolerance_days: float) -> pd.Series:

@@ -18,10 +18,10 @@ from .base import (
     Estimate,
     MetricMap,
     add_estimate,
+    elapsed_seconds,
     mean_estimate,
     percentile_estimate,
     period_rows,
-    seconds_between,
     share_estimate,
 )
 
@@ -44,7 +44,7 @@ def active_orders(df: pd.DataFrame) -> pd.DataFrame:
 
 def arrival_minutes(rows: pd.DataFrame) -> pd.Series:
     """``(arrived_at − reported_at)`` in minutes; NaN without ``arrived_at``."""
-    return seconds_between(rows["reported_at"], rows["arrived_at"]) / 60.0
+    return elapsed_seconds(rows, "reported_at", "arrived_at") / 60.0
 
 
 def repair_arrival_percentile(rows: pd.DataFrame, q: float) -> Estimate | None:
@@ -67,7 +67,7 @@ def repair_timely_rate(rows: pd.DataFrame, sla_minutes: dict[str, float]) -> Est
     else:
         urgency = pd.Series(DEFAULT_URGENCY, index=rows.index, dtype="string")
     limit_seconds = urgency.map(dict(sla_minutes)).astype("float64") * 60.0
-    seconds = seconds_between(rows["reported_at"], rows["arrived_at"])
+    seconds = elapsed_seconds(rows, "reported_at", "arrived_at")
     return share_estimate((seconds <= limit_seconds).fillna(False))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import t
+from ..metrics.base import elapsed_seconds
 from ..metrics.stats import wilson_interval
 from ..periods import as_of_cutoff
 from ..schema import ENGLISH
@@ -44,7 +45,7 @@ def repair_misses(ctx: Context) -> pd.DataFrame | None:
     sla = ctx.params.sla.repair_arrival_minutes
     urgency = rows["urgency"].astype("string").fillna("普通") if "urgency" in rows else pd.Series("普通", index=rows.index)
     limit = urgency.map(lambda u: sla.get(str(u), sla.get("普通", 30.0))).astype(float)
-    minutes = (rows["arrived_at"] - rows["reported_at"]).dt.total_seconds() / 60.0
+    minutes = elapsed_seconds(rows, "reported_at", "arrived_at") / 60.0
     timely = minutes.notna() & (minutes <= limit)
     rows["urgency"] = urgency
     rows["miss"] = ~timely.to_numpy(dtype=bool)
