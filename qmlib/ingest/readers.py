@@ -284,6 +284,7 @@ def read_xlsx_cells(path: Path) -> pd.DataFrame:
                 wide_used.update(i for i, v in enumerate(row) if not _blank(v))
             rows.append(row)
         start_row, start_col = sheet.start or (0, 0)
+        end_row = (sheet.end or (len(rows) - 1, 0))[0]
     except InputFileError:
         raise
     except Exception as exc:
@@ -297,8 +298,10 @@ def read_xlsx_cells(path: Path) -> pd.DataFrame:
         body = [[_xlsx_cell(v) for v in r] + [""] * (len(keep) - len(r)) for r in rows]
     else:
         body = [[_xlsx_cell(r[i]) if i < len(r) else "" for i in keep] for r in rows]
-    # calamine starts at the first used cell: put the rows and columns before it back
-    body = [[""] * len(keep) for _ in range(start_row)] + body
+    # calamine's range starts at the first used cell: put the columns (and, in versions that
+    # leave them out, the rows) before it back, so that row and column numbers are the sheet's
+    if len(rows) == end_row - start_row + 1 and start_row:
+        body = [[""] * len(keep) for _ in range(start_row)] + body
     if not body or all(_blank(v) for v in body[0]):
         raise InputFileError(str(path), "the first sheet is empty (no header row)",
                              "a header row with the column names")

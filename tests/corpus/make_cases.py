@@ -92,6 +92,10 @@ def main() -> None:
     case("xlsx-16384-columns",
          {"surveys.xlsx": xlsx(SURVEY_ROWS[:6], "A1:XFD6", '<c r="XFD1" t="inlineStr"><is><t>far</t></is></c>')},
          {"accepted": {"surveys": 5}})
+    offset = xlsx([[None, *r] for r in SURVEY_ROWS[:4]] + [[None], [None, None, None, None, None, "备注"]])
+    # the header starts in column B; a value alone in an unnamed column (row 6) is a row: rejected
+    case("xlsx-offset-columns", {"surveys.xlsx": offset}, {"accepted": {"surveys": 3}, "rejected": {"surveys": 1},
+                                                           "extra_columns": {"surveys": ["column_6"]}})
     date_rows = [["问卷编号", "调查日期", "总体满意度"]]
     import datetime as dt
 
