@@ -48,6 +48,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .metrics.base import elapsed_seconds
 from .metrics.complaints import valid_complaints as metric_valid_complaints
 from .metrics.equipment import MAINTENANCE, maintenance_deadline
 from .metrics.hazards import DEFAULT_SEVERITY, due_date
@@ -304,7 +305,8 @@ def valid_complaints(tables: dict[str, pd.DataFrame], params: Params) -> pd.Data
     df = metric_valid_complaints(cp)
     limit = pd.Timedelta(hours=params.sla.complaint_response_hours)
     if "responded_at" in df.columns:
-        timely = ((df["responded_at"] - df["received_at"]) <= limit).fillna(False).astype(bool)
+        seconds = elapsed_seconds(df, "received_at", "responded_at")
+        timely = (seconds <= limit.total_seconds()).fillna(False).astype(bool)
     else:
         timely = pd.Series(False, index=df.index)
     closed = by_as_of(df["closed_at"], params) if "closed_at" in df.columns else pd.Series(False, index=df.index)
