@@ -15,17 +15,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from .privacy import mask_pii
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def escape_formula(value: object) -> object:
-    """``'=1+1'`` → ``"'=1+1"``; non-text values and plain numbers (``-2``) are unchanged.
+    """A text cell made safe to open: phone and ID-card numbers masked
+    (:func:`qmlib.privacy.mask_pii`), then ``'=1+1'`` → ``"'=1+1"``; non-text values and
+    plain numbers (``-2``) are unchanged.
 
-    A cell that is just a signed number cannot run as a formula, so the raw
-    value of a rejected ``-2`` stays ``-2``.
+    Every text cell of every CSV and xlsx file passes here. A cell that is just a
+    signed number cannot run as a formula, so the raw value of a rejected ``-2`` stays ``-2``.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(value):
+    if not isinstance(value, str):
+        return value
+    value = mask_pii(value)
+    if value.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

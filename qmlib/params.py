@@ -8,22 +8,62 @@ naming the file and the key.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 import re
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .catalog import is_known_metric
 from .errors import ParamsError
 from .validation import first_problem
 
 #: libyaml's safe loader when available (about 10x faster), else PyYAML's; both are safe.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-COMMUNITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping in the params file names the same key twice."""
+
+    def __init__(self, key: str, first_line: int, line: int) -> None:
+        self.key, self.first_line, self.line = key, first_line, line
+        super().__init__(f"key {key!r} appears twice (lines {first_line} and {line}); give it once")
+
+
+class SafeLoader(_BaseSafeLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, refusing a mapping that repeats a key (YAML says keys are unique;
+    PyYAML would silently keep the last value)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in seen:
+                    raise DuplicateKeyError(str(key), seen[key], line)
+                seen[key] = line
+            except TypeError:  # unhashable key: the base loader reports it
+                pass
+        return super().construct_mapping(node, deep=deep)
+
+
+#: The whole id (``fullmatch``): ``"x1\n"`` does not match.
+COMMUNITY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+#: Ids that cannot name a community: ``outputs/portfolio/`` holds the company report.
+RESERVED_IDS: frozenset[str] = frozenset({"portfolio"})
 PERIOD_NAMES: tuple[str, ...] = ("baseline", "quality_month", "followup")
 
 URGENCY_KEYS = {"普通": "普通", "normal": "普通", "紧急": "紧急", "urgent": "紧急"}
@@ -43,7 +83,28 @@ def _canonical_keys(value: dict, mapping: dict[str, str], what: str) -> dict[str
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _no_bool(value: object) -> object:
+    """Refuse ``true``/``false`` where a number is expected (pydantic would read them as 1/0)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    return value
+
+
+def _finite_non_negative(key: str, number: float) -> None:
+    if isinstance(number, bool):
+        raise ValueError(f"{key}: expected a number, not true/false")
+    if not math.isfinite(number):
+        raise ValueError(f"{key} must be a finite number")
+    if number < 0:
+        raise ValueError(f"{key} must be ≥ 0")
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) - {"localtime", "Factory", "posixrules"}
 
 
 class Sla(Strict):
@@ -54,7 +115,19 @@ class Sla(Strict):
     hazard_due_days: dict[str, float] = Field(
         default_factory=lambda: {"一般": 7.0, "较大": 3.0, "重大": 1.0}
     )
-    maintenance_tolerance_days: float = 3.0
+    maintenance_tolerance_days: float = Field(default=3.0, ge=0)
+
+    @field_validator("complaint_response_hours")
+    @classmethod
+    def _positive_hours(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError("must be ≥ 0")
+        return value
+
+    @field_validator("complaint_response_hours", "maintenance_tolerance_days", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        return _no_bool(value)
 
     @field_validator("repair_arrival_minutes", mode="before")
     @classmethod
@@ -78,8 +151,7 @@ class Sla(Strict):
     @classmethod
     def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
         for key, number in value.items():
-            if number < 0:
-                raise ValueError(f"{key} must be ≥ 0")
+            _finite_non_negative(key, number)
         return value
 
 
@@ -88,6 +160,11 @@ class Target(Strict):
     kind: Literal["delta", "relative_change", "at_least", "at_most"]
     value: float
     period: Literal["baseline", "quality_month", "followup"] | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        return _no_bool(value)
 
     @field_validator("metric")
     @classmethod
@@ -122,8 +199,34 @@ class Params(Strict):
     @field_validator("community_id")
     @classmethod
     def _id(cls, value: str) -> str:
-        if not COMMUNITY_ID.match(value):
-            raise ValueError("must match [a-z0-9][a-z0-9_-]{0,63}")
+        if not COMMUNITY_ID.fullmatch(value):
+            raise ValueError("must match [a-z0-9][a-z0-9_-]{0,63} (the whole value)")
+        if value in RESERVED_IDS:
+            raise ValueError(f"{value!r} is reserved (outputs/{value}/ holds the company report)")
+        return value
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_after_quality_month(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        """``as_of`` before the end of the quality month would judge open work too early."""
+        quality_month = (info.data.get("periods") or {}).get("quality_month")
+        if value is not None and quality_month is not None and value < quality_month[1]:
+            raise ValueError(f"{value} is before the end of periods.quality_month ({quality_month[1]}): "
+                             "give an as_of on or after the last day of the quality month")
+        return value
+
+    @field_validator("households", "inspection_pass_score", "training_pass_score", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        return _no_bool(value)
+
+    @field_validator("staff", mode="before")
+    @classmethod
+    def _staff_numbers(cls, value: object) -> object:
+        if isinstance(value, dict):
+            for role, count in value.items():
+                if isinstance(count, bool):
+                    raise ValueError(f"headcount of {role}: expected a number, not true/false")
         return value
 
     @field_validator("staff")
@@ -137,10 +240,14 @@ class Params(Strict):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
+        """An IANA zone name (``Asia/Shanghai``); ``localtime`` (the machine's zone) is refused,
+        since a report must not depend on the machine that runs it."""
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from exc
+        if value not in _time_zones():
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai")
         return value
 
     @model_validator(mode="after")
@@ -166,6 +273,8 @@ class Params(Strict):
             if target.period is not None and target.period not in self.periods:
                 raise ValueError(f"targets: period {target.period!r} is not in periods")
         return self
+
+
 
     # ---- derived -------------------------------------------------------
     @property
@@ -212,6 +321,8 @@ def load_params(path: Path | str, community_id: str | None = None) -> Params:
         raise ParamsError(str(path), "(file)", "params file not found")
     try:
         raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=SafeLoader)
+    except DuplicateKeyError as exc:
+        raise ParamsError(str(path), exc.key, str(exc)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ParamsError(str(path), "(file)", f"not valid YAML: {exc}") from None
     params = parse_params(raw, str(path))

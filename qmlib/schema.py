@@ -22,7 +22,10 @@ class Column:
 
     ``kind`` decides how raw text is parsed; ``enum`` maps every accepted
     spelling (Chinese or English, compared case-insensitively) to the
-    canonical Chinese value; ``minimum``/``maximum`` bound numbers;
+    canonical Chinese value; ``minimum``/``maximum`` bound numbers as the
+    contract says, ``limit`` bounds them where the contract gives no maximum
+    (every number, integer and rating column has an upper bound, so no value
+    can overflow a sum or an integer column);
     ``default`` fills an empty optional cell (documented defaults only).
     """
 
@@ -33,6 +36,9 @@ class Column:
     enum: dict[str, str] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    #: A plausibility limit where the contract gives no maximum (hours, counts): a larger
+    #: value is an export or typing error, rejected with its own reason.
+    limit: float | None = None
     default: object | None = None
 
     @property
@@ -142,6 +148,17 @@ SURVEY_DIMENSIONS: tuple[str, ...] = (
     "repairs",
     "facilities",
 )
+
+# Upper bounds of the count and hour columns. The contract gives only "≥ 0"; a
+# value beyond these is a typing or export error (1e20 injuries, 1e308 hours),
+# and accepting it would turn sums and rates into inf. Rejected rows name the
+# range (docs/CONTRACT_ADDITIONS.md).
+#: Hours of one training record: more than a month of round-the-clock training is an error.
+MAX_TRAINING_HOURS = 744.0
+#: Participants of one activity.
+MAX_PARTICIPANTS = 1_000_000.0
+#: People injured in one incident.
+MAX_INJURIES = 10_000.0
 
 C = Column
 
@@ -262,7 +279,7 @@ TABLES: dict[str, TableSpec] = {
             C("role", "text", ("岗位",), required=True),
             C("course", "text", ("课程",), required=True),
             C("trained_on", "date", ("培训日期",), required=True),
-            C("hours", "number", ("学时",), minimum=0, default=0.0),
+            C("hours", "number", ("学时",), minimum=0, limit=MAX_TRAINING_HOURS, default=0.0),
             C("score", "number", ("考核成绩",), minimum=0, maximum=100),
         ),
         anchor="trained_on",
@@ -276,7 +293,7 @@ TABLES: dict[str, TableSpec] = {
             C("category", "enum", ("类别",), required=True, enum=ACTIVITY_CATEGORY),
             C("title", "text", ("名称", "举措"), required=True),
             C("description", "text", ("内容",)),
-            C("participants", "integer", ("参与人数",), minimum=0),
+            C("participants", "integer", ("参与人数",), minimum=0, limit=MAX_PARTICIPANTS),
             C("highlight", "bool", ("是否亮点",)),
         ),
         anchor="held_on",
@@ -289,7 +306,7 @@ TABLES: dict[str, TableSpec] = {
             C("occurred_at", "timestamp", ("发生时间",), required=True),
             C("type", "text", ("事故类型",), required=True),
             C("severity", "enum", ("等级",), enum=INCIDENT_SEVERITY, default="轻微"),
-            C("injuries", "integer", ("受伤人数",), minimum=0),
+            C("injuries", "integer", ("受伤人数",), minimum=0, limit=MAX_INJURIES),
         ),
         anchor="occurred_at",
     ),

@@ -45,6 +45,18 @@ def test_bad_input_case(case: str, tmp_path: Path) -> None:
         assert set(result.rejects.loc[result.rejects.table == table, "column"]) == set(columns)
     for table, n in expected.get("outside_periods", {}).items():
         assert rows_by_period(result.tables, result.params).loc[table, OUTSIDE] == n
+    summary_rows = result.summary.set_index("table")
+    for table, fragments in expected.get("notes", {}).items():
+        for fragment in fragments:
+            assert str(fragment) in str(summary_rows.loc[table, "notes"]), summary_rows.loc[table, "notes"]
+    for table, columns in expected.get("missing_columns", {}).items():
+        assert summary_rows.loc[table, "missing_columns"] == columns
+    for table, columns in expected.get("clean_values", {}).items():
+        for column, values in columns.items():
+            assert result.tables[table][column].tolist() == values
+    for table, columns in expected.get("extra_columns", {}).items():
+        for column in columns:
+            assert column in result.tables[table].columns
     if "longest_comment" in expected:
         assert result.tables["surveys"]["comment"].str.len().max() == expected["longest_comment"]
     if "rejects_csv_escaped" in expected:

@@ -219,7 +219,8 @@ def test_outputs_written_as_contract_says(tmp_path: Path) -> None:
     out = root / "outputs" / "c001"
     assert (out / "rejects.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     summary = read_csv(out / "ingest_summary.csv")
-    assert list(summary.columns) == ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"]
+    assert list(summary.columns) == ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected",
+                                     "missing_columns", "notes"]
     assert (summary.rows_read == summary.rows_accepted + summary.rows_rejected).all()
     rejects = read_csv(out / "rejects.csv")
     assert list(rejects.columns) == ["table", "source_file", "source_row", "column", "value", "reason"]
@@ -332,3 +333,48 @@ def test_bad_params_name_the_key(tmp_path: Path, edit, key: str) -> None:
 def test_community_ids_cannot_escape_folders(tmp_path: Path, bad_id: str) -> None:
     with pytest.raises(QmError, match="not valid"):
         ingest_community(bad_id, tmp_path, tmp_path, tmp_path)
+
+
+def test_dst_arrival_counts_real_minutes() -> None:
+    """Across a daylight-saving change an arrival 20 minutes after the report counts 20, with
+    explicit offsets or as wall-clock time (America/New_York, corpus case dst-offsets)."""
+    from qmlib.metrics.repairs import arrival_minutes
+
+    root = Path(__file__).parent / "corpus" / "dst-offsets"
+    result = ingest_community("dst-offsets", root / "data", root / "params", root / "unused", write=False)
+    orders = result.tables["work_orders"]
+    assert orders["order_id"].tolist() == ["W1", "W2", "W3"]
+    assert arrival_minutes(orders).tolist() == [20.0, 20.0, 20.0]
+    # wall-clock times keep the contract's meaning: local time, the offset dropped
+    assert str(orders.loc[2, "arrived_at"]) == "2025-03-09 03:10:00"
+
+
+def test_dst_wall_clock_times_without_offsets(tmp_path: Path) -> None:
+    from qmlib.metrics.repairs import arrival_minutes
+
+    root = community(tmp_path, {
+        "work_orders.csv": "工单号,报修时间,到场时间,报修类别\nW1,2025-03-09 01:50,2025-03-09 03:10,水电\n"
+                           "W2,2025-09-09 01:50,2025-09-09 03:10,水电\n",
+    })
+    params = root / "params" / "c001.yaml"
+    params.write_text(params.read_text(encoding="utf-8") + "timezone: America/New_York\n", encoding="utf-8")
+    result = run(root)
+    assert arrival_minutes(result.tables["work_orders"]).tolist() == [20.0, 80.0]
+
+
+def test_no_instant_columns_without_daylight_saving(tmp_path: Path) -> None:
+    root = community(tmp_path, {"work_orders.csv": WORK_ORDERS})
+    assert not [c for c in run(root).tables["work_orders"].columns if c.startswith("_utc_")]
+
+
+@pytest.mark.parametrize("case", ["xlsx-huge-used-range", "xlsx-16384-columns"])
+def test_xlsx_time_follows_the_content(case: str) -> None:
+    """A 5-row sheet declaring 16,384 columns (or the whole sheet) reads in well under a second
+    of CPU (openpyxl took 564 s and 128 GiB)."""
+    import time
+
+    root = Path(__file__).parent / "corpus" / case
+    start = time.process_time()
+    result = ingest_community(case, root / "data", root / "params", root / "unused", write=False)
+    assert time.process_time() - start < 2.0
+    assert int(result.summary.set_index("table").loc["surveys", "rows_read"]) == 5

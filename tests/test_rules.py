@@ -172,7 +172,9 @@ def hazards() -> pd.DataFrame:
 
 
 def test_hazard_due_users_agree(make_params: Callable[..., Params]) -> None:
-    params = make_params(as_of="2025-08-20")
+    # as_of may not precede the end of the quality month: short periods ending on 08-20
+    periods = {"baseline": ["2025-08-01", "2025-08-10"], "quality_month": ["2025-08-11", "2025-08-20"]}
+    params = make_params(as_of="2025-08-20", periods=periods)
     hz = hazards()
     hz["severity"] = hz["severity"].astype("string")
     hz.loc[3, "severity"] = pd.NA  # empty severity = 一般

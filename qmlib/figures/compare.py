@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 from ..catalog import METRICS, base_metric
 from ..labels import metric_label, t
 from ..params import Params
+from ..privacy import mask_pii
 from .style import (
     ACCENT,
     MUTED,
@@ -158,7 +159,7 @@ def _dimension_label(suffix: str, base: str, lang: str) -> str:
         label = t(key, lang)
         if label != key:
             return label
-    return suffix
+    return mask_pii(suffix)
 
 
 def dimension_comparison(

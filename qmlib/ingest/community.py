@@ -5,7 +5,10 @@ Writes to ``<out_dir>/<community_id>/``:
 - ``clean/<table>.parquet``: accepted rows, typed (see docs/ARCHITECTURE.md);
 - ``rejects.csv``: table, source_file, source_row, column, value, reason;
 - ``ingest_summary.csv``: table, source_file, rows_read, rows_accepted,
-  rows_rejected (rows_read = rows_accepted + rows_rejected).
+  rows_rejected (rows_read = rows_accepted + rows_rejected), then
+  ``missing_columns`` (the optional canonical columns the file lacks,
+  ``;``-separated) and ``notes`` (cells changed by a documented ingest rule,
+  columns ignored, files named like a table that were not read).
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError, QmError
+from ..labels import t
 from ..outputs import write_csv
-from ..params import COMMUNITY_ID, Params, load_params
+from ..params import COMMUNITY_ID, RESERVED_IDS, Params, load_params
 from ..schema import REQUIRED_TABLES, TABLE_ORDER, TABLES
 from .parsers import ParseContext
-from .readers import find_table_file, read_table_file
+from .readers import read_table_file, scan_folder
 from .validate import REJECT_COLUMNS, SUMMARY_COLUMNS, TableResult, validate_table
 
 CLEAN_DIR = "clean"
@@ -39,10 +43,14 @@ class IngestResult:
 
 
 def check_community_id(community_id: str) -> str:
-    """Refuse ids that do not match the contract (and so could escape a folder)."""
-    if not isinstance(community_id, str) or not COMMUNITY_ID.match(community_id):
+    """Refuse ids that do not match the contract as a whole string (and so could escape a
+    folder), and the reserved id ``portfolio``."""
+    if not isinstance(community_id, str) or not COMMUNITY_ID.fullmatch(community_id):
         raise QmError(f"community id {community_id!r} is not valid: it must match "
                       "[a-z0-9][a-z0-9_-]{0,63} (lower-case letters, digits, _ and -)")
+    if community_id in RESERVED_IDS:
+        raise QmError(f"community id {community_id!r} is reserved (outputs/{community_id}/ holds the "
+                      "company report): choose another id")
     return community_id
 
 
@@ -59,15 +67,21 @@ def read_tables(data_folder: Path, params: Params) -> list[TableResult]:
     ctx = ParseContext(timezone=params.timezone, survey_scale=params.survey_scale, lang=params.language)
     results: list[TableResult] = []
     known_assets: set[str] | None = None
+    scan = scan_folder(data_folder, TABLE_ORDER)
     for name in TABLE_ORDER:
         spec = TABLES[name]
-        path = find_table_file(data_folder, name)
+        path = scan.files.get(name)
+        ignored = [t("ingest.note.ignored_file", params.language).format(table=name) + f" ({p.name})"
+                   for p in scan.ignored.get(name, [])]
         if path is None:
+            for p, note in zip(scan.ignored.get(name, []), ignored, strict=True):
+                results.append(TableResult.ignored_file(name, p.name, note))
             if name in REQUIRED_TABLES:
                 raise InputFileError(str(data_folder / f"{name}.csv"), f"required table {name!r} is missing",
                                      f"{name}.csv or {name}.xlsx in {data_folder}")
             continue
-        raw = read_table_file(path, spec)
+        raw = read_table_file(path, spec, params.language)
+        raw.notes.extend(ignored)
         result = validate_table(raw, spec, ctx, known_assets=known_assets)
         if name == "assets":
             known_assets = set(result.clean["asset_id"].dropna().astype(str))
@@ -84,7 +98,7 @@ def ingest_community(community_id: str, data_dir: Path | str = "data", params_di
         raise InputFileError(str(data_folder), "data folder not found",
                              f"a folder {community_id}/ with the table files")
     results = read_tables(data_folder, params)
-    tables = {r.table: r.clean for r in results}
+    tables = {r.table: r.clean for r in results if r.clean is not None}
     summary = pd.DataFrame([r.summary for r in results], columns=SUMMARY_COLUMNS)
     frames = [r.rejects for r in results if len(r.rejects)]
     rejects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REJECT_COLUMNS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "0.0", "f"})
 _TZ_SUFFIX = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? *(?:Z|z|UTC|[+-][0-9]{2}(?::?[0-9]{2})?)$"
 _TZ_END = r"(?:Z|z|UTC|[+-][0-9][0-9]:?[0-9][0-9]|[+-][0-9][0-9])$"
 _FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
+#: The start of a text timestamp that names a day: year, month and day (2025-09-01,
+#: 2025/9/1, 2025年9月1日), or eight digits 20250901.
+_COMPLETE_DATE = r"^(?:[0-9]{4} *[-/年] *[0-9]{1,2} *[-/月] *[0-9]{1,2}(?:$|[^0-9])|[0-9]{8}$)"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 NS_MIN, NS_MAX = pd.Timestamp.min, pd.Timestamp.max  # the range of datetime64[ns]
 
@@ -96,6 +100,56 @@ def _parse_formats(text: pd.Series, formats: tuple[str, ...], out: pd.Series) ->
     return remaining
 
 
+def _explicit_offsets(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(mask of the cells with an explicit UTC offset, their instants as tz-aware UTC)."""
+    has_tz = text.str.contains(":", regex=False) & text.str.contains(_TZ_END, regex=True)
+    if not has_tz.any():
+        return has_tz.fillna(False).astype(bool), pd.Series(dtype="datetime64[ns, UTC]")
+    aware = text[has_tz]
+    aware = aware[aware.str.contains(_TZ_SUFFIX, regex=True)]
+    has_tz = has_tz & text.index.isin(aware.index)
+    aware = aware.str.replace(r" *UTC$", "Z", regex=True).str.replace(" ", "T", n=1, regex=False)
+    return has_tz.fillna(False).astype(bool), pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce")
+
+
+UTC_PREFIX = "_utc_"
+
+
+def observes_dst(timezone: str, values: list[pd.Series]) -> bool:
+    """True when ``timezone``'s UTC offset changes within the years of ``values``
+    (wall-clock times then do not give durations or order across the change)."""
+    years: set[int] = set()
+    for v in values:
+        v = v.dropna()
+        if len(v):
+            years.update(range(int(v.min().year), int(v.max().year) + 1))
+    if not years or len(years) > 200:
+        return bool(years)
+    zone = ZoneInfo(timezone)
+    return any(zone.utcoffset(dt.datetime(y, 1, 1)) != zone.utcoffset(dt.datetime(y, 7, 1)) for y in years)
+
+
+def instants(raw: pd.Series, local: pd.Series, ctx: ParseContext) -> pd.Series:
+    """The instants (naive UTC) of a parsed timestamp column.
+
+    A cell with an explicit offset is converted with that offset; the others are
+    read as wall-clock time in ``ctx.timezone`` (a time in the hour that a
+    daylight-saving change repeats or skips has no instant: NaT). Used where
+    wall-clock times mislead: comparing and subtracting two times across a
+    daylight-saving change.
+    """
+    out = local.dt.tz_localize(ctx.timezone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    out = out.dt.tz_localize(None).astype("datetime64[ns]")
+    if raw.dtype == object:
+        raw = raw.map(lambda v: v if isinstance(v, str) else None)
+    text = raw.astype("string").str.strip()
+    has_tz, utc = _explicit_offsets(text)
+    if has_tz.any():
+        utc = utc.dropna()
+        out.loc[utc.index] = utc.dt.tz_localize(None).astype("datetime64[ns]")
+    return out
+
+
 def parse_datetime(raw: pd.Series, ctx: ParseContext) -> tuple[pd.Series, pd.Series]:
     """Parse a timestamp column into naive local time; return (values, unparseable mask).
 
@@ -119,14 +173,14 @@ def parse_datetime(raw: pd.Series, ctx: ParseContext) -> tuple[pd.Series, pd.Ser
     text = strs.astype("string").str.strip()
     text = text[text.notna() & text.ne("")]
     if len(text):
-        has_tz = text.str.contains(":", regex=False) & text.str.contains(_TZ_END, regex=True)
+        # a timestamp names a day: "2025", "2025-09", "today" and "now" are refused
+        # (pandas would read them as the first of the year or month, or the day of the run)
+        complete = text.str.contains(_COMPLETE_DATE, regex=True)
+        text = text[complete.fillna(False).astype(bool)]
+    if len(text):
+        has_tz, utc = _explicit_offsets(text)
         if has_tz.any():
-            aware = text[has_tz]
-            aware = aware[aware.str.contains(_TZ_SUFFIX, regex=True)]
-            has_tz = has_tz & text.index.isin(aware.index)
-            aware = aware.str.replace(r" *UTC$", "Z", regex=True).str.replace(" ", "T", n=1, regex=False)
-            parsed = pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce")
-            parsed = parsed.dt.tz_convert(ctx.timezone).dt.tz_localize(None)
+            parsed = utc.dt.tz_convert(ctx.timezone).dt.tz_localize(None)
             parsed = parsed[parsed.between(NS_MIN, NS_MAX)]
             out.loc[parsed.index] = _to_ns(parsed)
         # fast path: ISO-like text (also 2025/9/1 8:30 once slashes are dashes)
@@ -242,9 +296,12 @@ def parse_column(raw: pd.Series, col: Column, ctx: ParseContext) -> tuple[pd.Ser
         problems.append((out_of_range, t("reject.range", lang).format(low=_fmt(low), high=_fmt(high))))
     elif low is not None:
         problems.append((values.notna() & (values < low), t("reject.minimum", lang).format(low=_fmt(low))))
+    if col.limit is not None:
+        problems.append((values.notna() & (values > col.limit), t("reject.limit", lang).format(high=_fmt(col.limit))))
+    upper = min(x for x in (high, col.limit, 2.0**53) if x is not None)
     if col.kind == "integer":
-        whole = values.where(values % 1 == 0)
-        return whole.astype("Int64"), problems
+        fits = (values % 1 == 0) & values.between(low if low is not None else -2.0**53, upper)
+        return values.where(fits).astype("Int64"), problems
     return values, problems
 
 

@@ -16,20 +16,30 @@ import pandas as pd
 
 from ..labels import t
 from ..schema import TableSpec
-from .parsers import ParseContext, as_text, empty_mask, parse_column
+from .parsers import UTC_PREFIX, ParseContext, as_text, empty_mask, instants, observes_dst, parse_column
 from .readers import SOURCE_ROW, RawTable
 
 SOURCE_FILE = "_source_file"
 REJECT_COLUMNS = ["table", "source_file", "source_row", "column", "value", "reason"]
-SUMMARY_COLUMNS = ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"]
+SUMMARY_COLUMNS = ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected",
+                   "missing_columns", "notes"]
 
 
 @dataclass
 class TableResult:
+    """The outcome of one table file; ``clean`` is None for a file that was not read."""
+
     table: str
-    clean: pd.DataFrame
+    clean: pd.DataFrame | None
     rejects: pd.DataFrame
     summary: dict[str, object]
+
+    @classmethod
+    def ignored_file(cls, table: str, file_name: str, note: str) -> TableResult:
+        """A summary line for a file named like a table that is not read (e.g. ``.tsv``)."""
+        return cls(table, None, pd.DataFrame(columns=REJECT_COLUMNS), {
+            "table": table, "source_file": file_name, "rows_read": 0, "rows_accepted": 0,
+            "rows_rejected": 0, "missing_columns": "", "notes": note})
 
 
 class _Problems:
@@ -89,9 +99,18 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
     if spec.name == "asset_events":
         _check_asset_events(frame, parsed, problems, known_assets, lang)
 
+    timestamps = [c.name for c in spec.columns if c.kind == "timestamp" and c.name in parsed]
+    utc: dict[str, pd.Series] = {}
+    if timestamps and observes_dst(ctx.timezone, [parsed[c] for c in timestamps]):
+        # across a daylight-saving change only instants give order and durations
+        utc = {c: instants(frame[c], parsed[c], ctx) for c in timestamps}
     for earlier, later in spec.order_rules:
         if earlier in parsed and later in parsed:
-            before = parsed[later].notna() & parsed[earlier].notna() & (parsed[later] < parsed[earlier])
+            a, b = parsed[earlier], parsed[later]
+            if earlier in utc and later in utc:
+                both = utc[earlier].notna() & utc[later].notna()
+                a, b = a.where(~both, utc[earlier]), b.where(~both, utc[later])
+            before = b.notna() & a.notna() & (b < a)
             problems.add(before, later, t("reject.order", lang).format(
                 later=t(f"col.{later}", lang), earlier=t(f"col.{earlier}", lang)))
 
@@ -106,6 +125,8 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
     clean = pd.DataFrame(parsed, index=frame.index)
     for name in raw.extra_columns:
         clean[name] = as_text(frame[name])
+    for name, values in utc.items():
+        clean[UTC_PREFIX + name] = values
     clean[SOURCE_ROW] = frame[SOURCE_ROW].astype("int64")
     clean[SOURCE_FILE] = pd.Series(source_file, index=frame.index, dtype="string")
     clean = clean[~rejected].reset_index(drop=True)
@@ -117,6 +138,8 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
         "rows_read": len(frame),
         "rows_accepted": len(clean),
         "rows_rejected": int(rejected.sum()),
+        "missing_columns": ";".join(c.name for c in spec.columns if not c.required and c.name not in frame.columns),
+        "notes": "; ".join(raw.notes),
     }
     return TableResult(spec.name, clean, rejects, summary)
 

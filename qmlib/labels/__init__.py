@@ -10,6 +10,7 @@ display text. Sentence templates use ``str.format`` placeholders.
 
 from __future__ import annotations
 
+from ..privacy import mask_pii
 from . import core, figures, findings, ingest, insights, portfolio, report
 
 LABELS: dict[str, tuple[str, str]] = {}
@@ -29,7 +30,8 @@ def t(key: str, lang: str = "zh") -> str:
 
 
 def metric_label(metric_id: str, lang: str = "zh") -> str:
-    """Label of a metric id, including ``<base>.<dimension>`` variants."""
+    """Label of a metric id, including ``<base>.<dimension>`` variants (a dimension from
+    the data is shown with phone and ID-card numbers masked)."""
     if metric_id in (k.removeprefix("metric.") for k in LABELS if k.startswith("metric.")):
         return t(f"metric.{metric_id}", lang)
     base, _, suffix = metric_id.partition(".")
@@ -40,4 +42,5 @@ def metric_label(metric_id: str, lang: str = "zh") -> str:
         key = f"{prefix}.{suffix}"
         if key in LABELS:
             return f"{base_label}·{t(key, lang)}" if lang == "zh" else f"{base_label}: {t(key, lang)}"
+    suffix = mask_pii(suffix)
     return f"{base_label}·{suffix}" if lang == "zh" else f"{base_label}: {suffix}"

@@ -29,6 +29,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "reject.unknown_asset": ("设备编号不在设备台账中", "asset_id is not in the asset register"),
     "reject.no_assets": ("缺少设备台账，无法核对设备编号", "no asset register to check asset_id against"),
     "reject.more": ("（另有 {n} 处问题）", " (and {n} more problem(s))"),
+    "reject.limit": ("数值超过合理上限 {high}，请核对", "value above the plausible limit of {high}; check it"),
+    # notes in ingest_summary.csv (column notes)
+    "ingest.note.control_chars": ("{n} 个单元格中的控制字符已替换为空格",
+                                  "control characters replaced by spaces in {n} cell(s)"),
+    "ingest.note.empty_columns": ("忽略了 {n} 个无表头且无内容的列",
+                                  "ignored {n} column(s) with no header and no values"),
+    "ingest.note.ignored_file": ("未读取此文件：只读取 .csv 和 .xlsx 文件，请另存为 {table}.csv 或 {table}.xlsx",
+                                 "file not read: only .csv and .xlsx files are read; save it as {table}.csv or {table}.xlsx"),
     # column names as a property manager reads them
     "col.reported_at": ("报修时间", "reported_at"),
     "col.dispatched_at": ("派单时间", "dispatched_at"),

@@ -26,6 +26,7 @@ import pandas as pd
 from ..params import Params
 from ..periods import in_period
 from .catalog import MetricKind
+from .rules import elapsed_seconds, seconds_between
 from .stats import clip_interval, t_interval, wilson_interval
 
 
@@ -160,17 +161,13 @@ def add_estimate(out: MetricMap, metric_id: str, period: str, estimate: Estimate
         out.setdefault(metric_id, {})[period] = estimate
 
 
-def seconds_between(start: pd.Series, end: pd.Series) -> pd.Series:
-    """``end − start`` in seconds as float (NaN where either is missing)."""
-    return (pd.to_datetime(end) - pd.to_datetime(start)).dt.total_seconds().astype("float64")
-
-
 __all__ = [
     "Estimate",
     "MetricMap",
     "Sample",
     "add_estimate",
     "count_estimate",
+    "elapsed_seconds",
     "mean_estimate",
     "observations",
     "percentile_estimate",

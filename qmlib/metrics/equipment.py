@@ -21,10 +21,10 @@ from .base import (
     Estimate,
     MetricMap,
     add_estimate,
+    elapsed_seconds,
     mean_estimate,
     period_rows,
     rate_estimate,
-    seconds_between,
     share_estimate,
 )
 from .requirements import computable
@@ -55,7 +55,7 @@ def equipment_mttr_hours(failures: pd.DataFrame) -> Estimate | None:
 
     n = those failures; t interval clipped at 0.
     """
-    hours = seconds_between(failures["occurred_at"], failures["restored_at"]) / 3600.0
+    hours = elapsed_seconds(failures, "occurred_at", "restored_at") / 3600.0
     return mean_estimate(hours, metric_def("equipment_mttr_hours").value_range)
 
 

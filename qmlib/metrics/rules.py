@@ -19,6 +19,26 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+# ---- durations -----------------------------------------------------------------
+
+
+def seconds_between(start: pd.Series, end: pd.Series) -> pd.Series:
+    """``end − start`` in seconds as float (NaN where either is missing)."""
+    return (pd.to_datetime(end) - pd.to_datetime(start)).dt.total_seconds().astype("float64")
+
+
+def elapsed_seconds(rows: pd.DataFrame, start: str, end: str) -> pd.Series:
+    """``rows[end] − rows[start]`` in seconds; across a daylight-saving change the instants
+    written by ingest (``_utc_<column>``, present only in zones that change their offset) are
+    used, so a 20-minute arrival counts 20 minutes, not the wall-clock 80."""
+    seconds = seconds_between(rows[start], rows[end])
+    a, b = f"_utc_{start}", f"_utc_{end}"
+    if a in rows.columns and b in rows.columns:
+        exact = seconds_between(rows[a], rows[b])
+        seconds = exact.where(exact.notna(), seconds)
+    return seconds
+
+
 # ---- work orders ---------------------------------------------------------------
 
 #: ``status`` values (stripped, case-folded) that mark a cancelled order (contract section 2).
@@ -54,8 +74,7 @@ def arrival_minutes(df: pd.DataFrame) -> pd.Series:
     """``(arrived_at − reported_at)`` in minutes (float); NaN without ``arrived_at``."""
     if "arrived_at" not in df.columns:
         return pd.Series(float("nan"), index=df.index, dtype="float64")
-    seconds = (pd.to_datetime(df["arrived_at"]) - pd.to_datetime(df["reported_at"])).dt.total_seconds()
-    return seconds.astype("float64") / 60.0
+    return elapsed_seconds(df, "reported_at", "arrived_at") / 60.0
 
 
 def sla_minutes(df: pd.DataFrame, sla: Mapping[str, float]) -> pd.Series:
@@ -72,8 +91,8 @@ def repair_timely(df: pd.DataFrame, sla: Mapping[str, float]) -> pd.Series:
     """
     if "arrived_at" not in df.columns:
         return pd.Series(False, index=df.index, dtype=bool)
-    seconds = (pd.to_datetime(df["arrived_at"]) - pd.to_datetime(df["reported_at"])).dt.total_seconds()
-    return (seconds.astype("float64") <= sla_minutes(df, sla) * 60.0).fillna(False).astype(bool)
+    seconds = elapsed_seconds(df, "reported_at", "arrived_at")
+    return (seconds <= sla_minutes(df, sla) * 60.0).fillna(False).astype(bool)
 
 
 # ---- complaints ----------------------------------------------------------------
@@ -98,8 +117,8 @@ def response_timely(df: pd.DataFrame, response_hours: float) -> pd.Series:
     """
     if "responded_at" not in df.columns:
         return pd.Series(False, index=df.index, dtype=bool)
-    seconds = (pd.to_datetime(df["responded_at"]) - pd.to_datetime(df["received_at"])).dt.total_seconds()
-    return (seconds.astype("float64") <= response_hours * 3600.0).fillna(False).astype(bool)
+    seconds = elapsed_seconds(df, "received_at", "responded_at")
+    return (seconds <= response_hours * 3600.0).fillna(False).astype(bool)
 
 
 # ---- hazards -------------------------------------------------------------------

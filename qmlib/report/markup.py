@@ -18,6 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..privacy import mask_pii
 from .fmt import is_missing
 
 Cell = Any  # str/number (escaped) or Markup (already safe)
@@ -26,21 +27,19 @@ _ID_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
 def esc(value: object) -> Markup:
-    """Escaped text of ``value``; missing values become an empty string."""
+    """Escaped text of ``value``, phone and ID-card numbers masked (every string that
+    reaches the HTML passes here, so a number in a label or a params name is masked too);
+    missing values become an empty string."""
     if isinstance(value, Markup):
         return value
     if is_missing(value):
         return Markup("")
-    return escape(str(value))
+    return escape(mask_pii(str(value)))
 
 
 def resident_text(value: object) -> Markup:
-    """Free text from the data: phone/ID numbers masked, then escaped."""
-    if is_missing(value):
-        return Markup("")
-    from ..privacy import mask_pii
-
-    return escape(mask_pii(str(value)))
+    """Free text from the data: phone/ID numbers masked, then escaped (the same as :func:`esc`)."""
+    return esc(value)
 
 
 def tag(name: str, content: object = "", /, **attrs: object) -> Markup:
@@ -50,7 +49,7 @@ def tag(name: str, content: object = "", /, **attrs: object) -> Markup:
         if value is None or value is False:
             continue
         attr = key.rstrip("_").replace("_", "-")
-        parts.append(attr if value is True else f'{attr}="{escape(str(value))}"')
+        parts.append(attr if value is True else f'{attr}="{escape(mask_pii(str(value)))}"')
     return Markup(f"<{' '.join(parts)}>{esc(content)}</{name}>")
 
 
@@ -61,7 +60,7 @@ def join(items: Iterable[object], sep: str = "") -> Markup:
 
 def anchor_id(value: str) -> str:
     """Check that ``value`` is a safe HTML id (letters, digits, ``-``, ``_``)."""
-    if not _ID_OK.match(value):
+    if not _ID_OK.fullmatch(value):
         raise ValueError(f"not a safe id: {value!r}")
     return value
 

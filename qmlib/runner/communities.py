@@ -1,20 +1,20 @@
 """Which communities and which notebooks a ``qm run`` covers.
 
-A community id must match ``[a-z0-9][a-z0-9_-]{0,63}`` (contract section 1);
-ids are checked before any path is built from them, so ``../x`` never reaches
-the filesystem.
+A community id must match ``[a-z0-9][a-z0-9_-]{0,63}`` as a whole string
+(contract section 1: ``"x1\n"`` does not match) and may not be the reserved
+``portfolio``; ids are checked before any path is built from them, so ``../x``
+never reaches the filesystem.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import qmlib
 from qmlib.errors import QmError
+from qmlib.params import COMMUNITY_ID, RESERVED_IDS
 
-COMMUNITY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 ID_RULE = "[a-z0-9][a-z0-9_-]{0,63}"
 #: Pipeline notebooks are ``NN_name.ipynb``, run in sorted order.
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -27,12 +27,15 @@ class SelectionError(QmError):
 
 
 def is_valid_id(community_id: str) -> bool:
-    """``True`` when ``community_id`` follows contract section 1."""
-    return COMMUNITY_ID.fullmatch(community_id) is not None
+    """``True`` when ``community_id`` follows contract section 1 (and is not reserved)."""
+    return COMMUNITY_ID.fullmatch(community_id) is not None and community_id not in RESERVED_IDS
 
 
 def check_id(community_id: str) -> str:
     """Return ``community_id`` or raise :class:`SelectionError` naming the rule."""
+    if community_id in RESERVED_IDS:
+        raise SelectionError(f"invalid community id {community_id!r}: it is reserved "
+                             f"(outputs/{community_id}/ holds the company report)")
     if not is_valid_id(community_id):
         raise SelectionError(f"invalid community id {community_id!r}: it must match {ID_RULE}")
     return community_id
@@ -74,6 +77,8 @@ def discover(data_dir: Path, params_dir: Path) -> Selection:
             continue
         if is_valid_id(name):
             selection.ids.append(name)
+        elif name in RESERVED_IDS:
+            selection.warnings.append(f"ignoring {name!r}: a reserved name, not a community id")
         else:
             selection.warnings.append(f"ignoring {name!r}: not a valid community id ({ID_RULE})")
     if not selection.ids:

@@ -17,6 +17,7 @@ import yaml
 
 from qmlib.outputs import atomic_write_bytes
 
+from ..privacy import mask_pii
 from .communities import is_valid_id
 from .fingerprint import read_fingerprint
 
@@ -45,7 +46,7 @@ def _display_name(params_dir: Path | None, community_id: str) -> str:
     except Exception:
         return ""
     name = data.get("name") if isinstance(data, dict) else None
-    return str(name) if name is not None else ""
+    return mask_pii(str(name)) if name is not None else ""
 
 
 def _link(href: str, text: str) -> str:

@@ -76,7 +76,7 @@ def generate_community(
     """
     if size not in SIZES:
         raise ValueError(f"size must be one of {', '.join(SIZES)}")
-    if not COMMUNITY_ID.match(community_id):
+    if not COMMUNITY_ID.fullmatch(community_id):
         raise ValueError(f"community id {community_id!r} must match [a-z0-9][a-z0-9_-]{{0,63}}")
     out_dir = Path(out_dir)
     truth_dir = Path(truth_dir) if truth_dir is not None else out_dir / "truth"
