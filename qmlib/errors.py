@@ -1,4 +1,11 @@
-"""Errors that are shown to users as one clear message (no traceback)."""
+"""Every error class of qmlib, in one module.
+
+:class:`QmError` and its subclasses are user errors: the command line and the
+runner show ``str(error)`` alone (no traceback unless ``--debug``). Errors
+raised inside a notebook reach the runner only as a class name (papermill's
+``ename``); :func:`is_user_error` answers from this module's classes, so a
+user error must be defined here.
+"""
 
 from __future__ import annotations
 
@@ -32,3 +39,43 @@ class ParamsError(QmError):
         self.key = key
         self.problem = problem
         super().__init__(f"{path}: {key}: {problem}")
+
+
+class PlaybookError(QmError):
+    """A playbook file that does not follow the schema; names the file and the key."""
+
+    def __init__(self, path: str, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = path, key, problem
+        super().__init__(f"{path}: {key}: {problem}")
+
+
+class StageOutputError(QmError):
+    """A stage's outputs are missing or unreadable and the stage cannot be run to make them."""
+
+
+class SelectionError(QmError):
+    """The command names no runnable community (a usage error: exit code 2)."""
+
+
+class OutputsLockedError(QmError):
+    """Another ``qm run`` holds the outputs folder (exit code 2: nothing was run)."""
+
+
+class SchedulerError(QmError):
+    """The Dask scheduler cannot be reached (exit code 2: nothing was run)."""
+
+
+def user_error_names() -> frozenset[str]:
+    """Class names of :class:`QmError` and all its subclasses (defined in this module)."""
+    names: set[str] = set()
+    stack: list[type] = [QmError]
+    while stack:
+        cls = stack.pop()
+        names.add(cls.__name__)
+        stack.extend(cls.__subclasses__())
+    return frozenset(names)
+
+
+def is_user_error(ename: str) -> bool:
+    """``True`` when ``ename`` (an exception's class name) is a :class:`QmError`."""
+    return ename in user_error_names()

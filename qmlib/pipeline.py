@@ -14,16 +14,9 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import figures as qf
-from . import report
-from .control_charts import signals as control_signals
-from .figures.cache import ChartCache, inputs_key
-from .ingest import ingest_community
-from .insights import find_insights, write_insights
-from .metrics import compute_all, write_metric_outputs
+from . import report, stages
 from .outputs import atomic_write_bytes
-from .plan import build_plan, write_plan
 from .report.charts import draw_key_charts
-from .shortcomings import find_shortcomings, write_shortcomings
 
 
 def notebook_only_figures(tables: dict, results, params, lang: str) -> list:
@@ -43,38 +36,32 @@ def notebook_only_figures(tables: dict, results, params, lang: str) -> list:
 
 def run_inprocess(community_id: str, data_dir: Path | str, params_dir: Path | str,
                   out_dir: Path | str) -> Path:
-    """Run every stage for one community; return the path of its report.html."""
+    """Run every stage for one community; return the path of its report.html.
+
+    Each stage reads what the one before it wrote (:mod:`qmlib.stages`), as
+    the notebooks do.
+    """
     qf.setup_fonts()
-    ingest = ingest_community(community_id, data_dir, params_dir, out_dir)
-    params, tables, lang = ingest.params, ingest.tables, ingest.params.language
-    folder = Path(out_dir) / community_id
-    results = compute_all(tables, params)
-    write_metric_outputs(results, folder)
-    cache = ChartCache(folder, inputs_key(folder, Path(params_dir) / f"{community_id}.yaml", lang))
-    draw_key_charts(tables, results, params, lang, cache)
-    for fig in notebook_only_figures(tables, results, params, lang):
-        if fig is not None:
-            qf.to_png(fig, quantize=False)
-    signals = control_signals(tables, params)
-    shortcomings = find_shortcomings(tables, results, params, ingest_summary=ingest.summary,
-                                     rejects=ingest.rejects, signals=signals, lang=lang)
-    write_shortcomings(shortcomings, folder)
-    insights = find_insights(tables, results, params, shortcomings, lang)
-    write_insights(insights, folder)
-    plan = build_plan(shortcomings, results, params, lang=lang)
-    write_plan(plan, folder, lang)
-    inputs = report.ReportInputs(
-        params=params, tables=tables, lang=lang, metrics=results.metrics, changes=results.changes,
-        targets=results.targets, shortcomings=shortcomings, plan=plan,
-        ingest_summary=ingest.summary, rejects=ingest.rejects,
-    )
-    charts = report.key_charts(tables, results, params, lang, cache=cache)
+    community = stages.Community(community_id, data_dir, params_dir, out_dir)
+    params, lang = community.params, community.lang
+    outputs = {}
+    for stage in stages.STAGES:
+        outputs[stage.name] = stage.run(community)
+        if stage.name == "metrics":  # notebook 02 draws the charts (04 embeds the report's)
+            tables = stages.load_ingest(community).tables
+            draw_key_charts(tables, outputs["metrics"], params, lang, stages.chart_cache(community))
+            for fig in notebook_only_figures(tables, outputs["metrics"], params, lang):
+                if fig is not None:
+                    qf.to_png(fig, quantize=False)
+    metrics = stages.load_metrics(community)
+    inputs = stages.report_inputs(community, metrics=metrics)
+    charts = report.key_charts(inputs.tables, metrics, params, lang, cache=stages.chart_cache(community))
     body = Markup("").join([
         report.cover(inputs), report.summary(inputs), report.targets_section(inputs),
         report.activities_section(inputs), report.results_section(inputs, charts),
         report.shortcomings_section(inputs), report.plan_section(inputs), report.appendix_section(inputs),
     ])
     html = Markup('<!DOCTYPE html><html lang="{}"><meta charset="utf-8"><body>{}</body></html>').format(lang, body)
-    path = folder / "report.html"
+    path = community.layout.report_html
     atomic_write_bytes(path, str(html).encode("utf-8"))
     return path

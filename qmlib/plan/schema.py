@@ -13,21 +13,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..catalog import is_known_metric
-from ..errors import QmError
+from ..errors import PlaybookError
 from ..shortcomings import KINDS
 from ..validation import first_problem
 
 PDCA_STAGES: tuple[str, ...] = ("Plan", "Do", "Check", "Act")
 DEFAULT_PLAYBOOK = Path(__file__).parent.parent / "playbook.yaml"
 PLACEHOLDERS = frozenset({"subject", "metric", "kpi", "target"})
-
-
-class PlaybookError(QmError):
-    """A playbook file that does not follow the schema; names the file and the key."""
-
-    def __init__(self, path: str, key: str, problem: str) -> None:
-        self.path, self.key, self.problem = path, key, problem
-        super().__init__(f"{path}: {key}: {problem}")
 
 
 # ---- playbook schema ---------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import qmlib
-from qmlib.errors import QmError
+from qmlib.errors import SelectionError
 from qmlib.params import COMMUNITY_ID, RESERVED_IDS
 
 ID_RULE = "[a-z0-9][a-z0-9_-]{0,63}"
@@ -20,10 +20,6 @@ ID_RULE = "[a-z0-9][a-z0-9_-]{0,63}"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 #: The notebook whose executed copy becomes report.html.
 REPORT_NOTEBOOK = "04_plan.ipynb"
-
-
-class SelectionError(QmError):
-    """The command names no runnable community (a usage error: exit code 2)."""
 
 
 def is_valid_id(community_id: str) -> bool:

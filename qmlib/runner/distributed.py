@@ -18,14 +18,10 @@ from typing import Any
 from distributed import Client, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from qmlib.errors import QmError
+from qmlib.errors import SchedulerError
 
 from . import engine
 from .execute import CommunityResult, failed_result, run_community
-
-
-class SchedulerError(QmError):
-    """The Dask scheduler cannot be reached (exit code 2: nothing was run)."""
 
 
 class WarmKernelCleanup(WorkerPlugin):

@@ -16,13 +16,10 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
-from qmlib.errors import QmError
+from qmlib.errors import OutputsLockedError
 
 LOCK_FILE = ".qm.lock"
 
-
-class OutputsLockedError(QmError):
-    """Another ``qm run`` holds the outputs folder (exit code 2: nothing was run)."""
 
 
 @contextlib.contextmanager
