@@ -15,7 +15,6 @@ User errors are printed as one line; ``--debug`` adds the traceback.
 from __future__ import annotations
 
 import errno
-import importlib
 import logging
 import sys
 import traceback
@@ -40,6 +39,7 @@ app = typer.Typer(
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+log = logging.getLogger(__name__)
 
 
 class EngineName(StrEnum):
@@ -51,6 +51,7 @@ class EngineName(StrEnum):
 
 def _fail(exc: BaseException, debug: bool, code: int) -> typer.Exit:
     """Print ``exc`` as one line (plus the traceback with ``--debug``); return the Exit to raise."""
+    log.debug("qm failed", exc_info=exc)  # the log file keeps the traceback
     if debug:
         err.print(escape("".join(traceback.format_exception(exc))))
     message = str(exc) if isinstance(exc, QmError) else f"{type(exc).__name__}: {exc}"
@@ -83,7 +84,7 @@ def run(
         "outputs"
     ),
     notebooks_dir: Annotated[
-        Path | None, typer.Option(help="Pipeline notebooks (default: the repository's notebooks/).")
+        Path | None, typer.Option(help="Pipeline notebooks (default: the ones installed with qmlib).")
     ] = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Parallel workers (default: CPU cores).")
@@ -101,13 +102,16 @@ def run(
     ] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show the progress bar.")] = True,
     debug: Annotated[bool, typer.Option(help="Show tracebacks and papermill's log.")] = False,
+    log_file: Annotated[
+        Path | None, typer.Option(help="Append a detailed log (every community, every notebook) to this file.")
+    ] = None,
 ) -> None:
     """Run the pipeline for communities: qm run c001 c002, or qm run --all."""
+    from qmlib.portfolio import build_portfolio
+    from qmlib.report import render_report
     from qmlib.runner.batch import BatchInterrupted, run_batch
     from qmlib.runner.communities import check_notebooks, default_notebooks_dir, select
 
-    if debug:
-        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
         selection = select(list(ids or []), all_, data_dir, params_dir)
         for warning in selection.warnings:
@@ -128,6 +132,9 @@ def run(
             progress=progress and err.is_terminal,
             console=err,
             debug=debug,
+            renderer=render_report,
+            after_batch=build_portfolio,
+            log_file=log_file.resolve() if log_file else None,
         )
     except BatchInterrupted as exc:
         err.print(f"[yellow]{escape(exc.message)}[/]", soft_wrap=True)
@@ -167,14 +174,10 @@ def synth(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Generate synthetic communities with planted effects (for demos and benchmarks)."""
+    from qmlib.synth import generate
+
     try:
-        try:
-            module = importlib.import_module("qmlib.synth")
-        except ModuleNotFoundError as exc:
-            if exc.name != "qmlib.synth":
-                raise
-            raise QmError("qm synth is not available: qmlib.synth is not installed") from None
-        module.generate(communities, Path(out_dir), seed)
+        generate(communities, Path(out_dir), seed)
     except Exception as exc:
         raise _fail(exc, debug, 1) from None
     out.print(f"wrote {communities} synthetic communities to {escape(str(out_dir))}")

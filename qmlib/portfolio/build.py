@@ -8,7 +8,7 @@ import papermill as pm
 
 from .rollup import PORTFOLIO_DIR
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "portfolio.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "portfolio.ipynb"  # package data
 
 
 def build_portfolio(out_dir: Path | str, params_dir: Path | str = "params", lang: str = "zh",

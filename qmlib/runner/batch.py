@@ -9,7 +9,6 @@ Dask cluster with ``--scheduler``. Every executor runs
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import multiprocessing
 import multiprocessing.util
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from papermill.exceptions import PapermillExecutionError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -40,13 +40,18 @@ from qmlib.errors import QmError
 
 from . import engine as warm_engine
 from .communities import default_notebooks_dir, list_notebooks
-from .execute import CommunityResult, error_message, failed_result, run_community
+from .execute import CommunityResult, Renderer, error_message, failed_result, run_community
 from .index import write_index
 from .lock import outputs_lock
+from .logs import configure_logging
 from .record import RUN_JSON, RunRecord
 from .staging import clean_stale
 
 OnResult = Callable[[CommunityResult], None]
+#: ``after_batch(out_dir, params_dir)``: run once after the communities (the portfolio report).
+AfterBatch = Callable[[Path, Path], object]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,11 +81,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _quiet_papermill(debug: bool) -> None:
-    logging.getLogger("papermill").setLevel(logging.DEBUG if debug else logging.ERROR)
-
-
-def _init_worker(debug: bool) -> None:
+def _init_worker(debug: bool, log_file: Path | None = None) -> None:
     """Process-pool worker set-up: Ctrl-C is the parent's business; kernels die with the worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -90,7 +91,7 @@ def _init_worker(debug: bool) -> None:
 
     signal.signal(signal.SIGTERM, on_term)
     multiprocessing.util.Finalize(None, warm_engine.shutdown_all, exitpriority=10)
-    _quiet_papermill(debug)
+    configure_logging(debug, log_file)
 
 
 def _raise_interrupt_on_sigterm() -> Any:
@@ -109,13 +110,14 @@ def _run_serial(ids: list[str], kwargs: dict[str, Any], on_result: OnResult) -> 
         on_result(run_community(cid, **kwargs))
 
 
-def _run_pool(ids: list[str], kwargs: dict[str, Any], jobs: int, on_result: OnResult, debug: bool) -> None:
+def _run_pool(ids: list[str], kwargs: dict[str, Any], jobs: int, on_result: OnResult, debug: bool,
+              log_file: Path | None = None) -> None:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["qmlib.runner.execute"])
     executor = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(debug,)
+        max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(debug, log_file)
     )
     futures: dict[Future[CommunityResult], str] = {}
     try:
@@ -191,34 +193,26 @@ class _Display:
             self.progress.update(self.task, advance=1, tally=self._tally())
 
 
-def _call_portfolio(out_dir: Path, params_dir: Path, record: RunRecord, console: Console,
-                    spinner: bool) -> None:
-    """The portfolio hook: ``qmlib.portfolio.build_portfolio(out_dir, params_dir)``."""
+def _call_after_batch(after_batch: AfterBatch, out_dir: Path, params_dir: Path, record: RunRecord,
+                      console: Console, spinner: bool) -> None:
+    """Run the after-batch hook (the portfolio report); a failure is recorded, never raised."""
     status = console.status("building the portfolio report…") if spinner else contextlib.nullcontext()
     try:
-        try:
-            module = importlib.import_module("qmlib.portfolio")
-        except ModuleNotFoundError as exc:
-            if exc.name == "qmlib.portfolio":
-                return
-            raise
-        build = getattr(module, "build_portfolio", None)
-        if build is None:
-            return
         with status:
-            build(out_dir, params_dir)
+            after_batch(out_dir, params_dir)
+    except PapermillExecutionError as exc:  # a cell of the portfolio notebook failed: its error
+        message = error_message(exc.ename, exc.evalue)
+    except QmError as exc:
+        message = str(exc)
     except Exception as exc:
-        if hasattr(exc, "ename"):  # a notebook failed (PapermillExecutionError): its error, not the traceback
-            message = error_message(exc.ename, getattr(exc, "evalue", ""))
-        else:
-            message = str(exc) if isinstance(exc, QmError) else f"{type(exc).__name__}: {exc}"
-        message = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
-        record.set_portfolio("failed", message)
-        console.print(
-            f"[yellow]![/] portfolio report failed: {escape(message)}", highlight=False, soft_wrap=True
-        )
+        log.debug("portfolio report failed", exc_info=True)
+        message = f"{type(exc).__name__}: {exc}"
+    else:
+        record.set_portfolio("ok")
         return
-    record.set_portfolio("ok")
+    message = message.strip().splitlines()[0] if message.strip() else "failed"
+    record.set_portfolio("failed", message)
+    console.print(f"[yellow]![/] portfolio report failed: {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def _show(path: Path) -> str:
@@ -264,8 +258,17 @@ def run_batch(
     progress: bool = True,
     console: Console | None = None,
     debug: bool = False,
+    renderer: Renderer | None = None,
+    after_batch: AfterBatch | None = None,
+    log_file: Path | None = None,
 ) -> BatchOutcome:
     """Run ``ids`` under the outputs lock; keep run.json current; write index.html.
+
+    ``renderer`` turns each executed report notebook into report.html
+    (default :func:`qmlib.report.render_report`); ``after_batch`` runs once
+    after the communities (``qm run`` passes
+    :func:`qmlib.portfolio.build_portfolio`); ``log_file`` also receives the
+    pool workers' log records.
 
     Raises :class:`~qmlib.runner.lock.OutputsLockedError` when another run
     holds ``out_dir`` and :class:`BatchInterrupted` on Ctrl-C (after
@@ -284,6 +287,8 @@ def run_batch(
         "force": force,
         "cell_timeout": cell_timeout,
     }
+    if renderer is not None:
+        kwargs["renderer"] = renderer
     options = {
         "data_dir": str(data_dir),
         "params_dir": str(params_dir),
@@ -295,8 +300,9 @@ def run_batch(
         "scheduler": scheduler,
         "force": force,
     }
-    _quiet_papermill(debug)
+    configure_logging(debug, log_file)
     t0 = time.monotonic()
+    log.info("qm run: %d communities, jobs=%s, engine=%s, out_dir=%s", len(ids), options["jobs"], engine, out_dir)
     with outputs_lock(out_dir):
         for line in clean_stale(out_dir):
             console.print(f"[dim]{escape(line)}[/]", highlight=False, soft_wrap=True)
@@ -317,7 +323,7 @@ def run_batch(
                 elif jobs == 1:
                     _run_serial(ids, kwargs, on_result)
                 else:
-                    _run_pool(ids, kwargs, jobs, on_result, debug)
+                    _run_pool(ids, kwargs, jobs, on_result, debug, log_file)
         except KeyboardInterrupt:
             record.finish("interrupted")
             clean_stale(out_dir)
@@ -332,8 +338,9 @@ def run_batch(
                 signal.signal(signal.SIGTERM, previous_term)
         record.finish("finished")
         index = write_index(out_dir, record.data)
-        _call_portfolio(out_dir, params_dir, record, console, progress)
-        index = write_index(out_dir, record.data)  # again, now with the portfolio's link
+        if after_batch is not None:
+            _call_after_batch(after_batch, out_dir, params_dir, record, console, progress)
+            index = write_index(out_dir, record.data)  # again, now with the portfolio's link
     failed = any(r.status == "failed" for r in record.results.values())
     return BatchOutcome(
         results=dict(record.results),

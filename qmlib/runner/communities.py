@@ -109,8 +109,13 @@ def select(ids: list[str], run_all: bool, data_dir: Path, params_dir: Path) -> S
 
 
 def default_notebooks_dir() -> Path:
-    """The repository's ``notebooks/`` folder (beside the ``qmlib`` package)."""
-    return Path(qmlib.__file__).resolve().parents[1] / "notebooks"
+    """The pipeline notebooks shipped in the package, ``qmlib/notebooks/``.
+
+    They are package data, so an installed wheel runs without the repository;
+    the repository's top-level ``notebooks/`` (the copy analysts open in
+    JupyterLab) is kept identical to them by ``tests/test_packaging.py``.
+    """
+    return Path(qmlib.__file__).resolve().parent / "notebooks"
 
 
 def list_notebooks(notebooks_dir: Path) -> list[Path]:

@@ -10,14 +10,14 @@ process pool, Dask). It never raises for a problem of the community itself
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
-import re
 import shutil
 import socket
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,16 +26,28 @@ import papermill as pm
 from papermill.engines import papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-import qmlib
-from qmlib.errors import QmError
+from qmlib.errors import QmError, is_user_error
+from qmlib.params import load_params
+from qmlib.report import render_report
 
 from . import engine as warm_engine
 from .communities import REPORT_NOTEBOOK, check_id, default_notebooks_dir, list_notebooks
-from .fingerprint import compute_fingerprint, qmlib_source_hash, read_fingerprint, write_fingerprint
-from .render import render_report, report_language
-from .staging import staging_root, swap_into_place
+from .fingerprint import (
+    FINGERPRINT_FILE,
+    compute_fingerprint,
+    qmlib_source_hash,
+    read_fingerprint,
+    write_fingerprint,
+)
+from .staging import FAILED_DIR, discard_failed, keep_failed, staging_root, swap_into_place
+
+log = logging.getLogger(__name__)
+
+#: ``renderer(executed_notebook, report_html, lang)`` writes report.html.
+Renderer = Callable[[Path, Path, str], object]
 
 Status = Literal["ok", "failed", "skipped"]
+Outputs = Literal["new", "unchanged", "previous", "none"]
 ENGINES = ("qm_warm", "nbclient")
 
 papermill_engines.register("qm_warm", warm_engine.WarmKernelEngine)
@@ -62,9 +74,16 @@ class CommunityResult:
     """Python traceback, only for errors of the runner itself (not for cell errors)."""
     fingerprint: str | None = None
     executed_notebook: str | None = None
-    """Path of the failed executed notebook, relative to the outputs folder."""
+    """Path of the failed executed notebook, relative to the outputs folder
+    (``.failed/<id>/notebooks/<nb>``: a failed run never replaces ``<id>/``)."""
     report: str | None = None
-    """``<id>/report.html`` when it exists."""
+    """``<id>/report.html`` when it exists (after a failure: the previous run's report)."""
+    outputs: Outputs | None = None
+    """What ``<id>/`` holds after this run: ``"new"`` (this run's outputs), ``"unchanged"``
+    (skipped: the outputs of the same inputs), ``"previous"`` (this run failed; the outputs
+    of the last successful run are kept), ``"none"`` (this run failed, no earlier outputs)."""
+    previous_finished_at: str | None = None
+    """With ``outputs == "previous"``: when those previous outputs were written."""
     worker: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -97,43 +116,10 @@ def _show(path: Path) -> str:
         return str(path)
 
 
-@cache
-def _qm_error_names() -> frozenset[str]:
-    """Names of QmError and its subclasses, found in the qmlib sources.
-
-    A notebook's error reaches us only as ``ename`` (the class name), so the
-    hierarchy is read from ``class X(Base)`` lines of every qmlib module
-    (without importing them), plus the subclasses already imported.
-    """
-    names = {"QmError"}
-    stack = [QmError]
-    while stack:
-        for sub in stack.pop().__subclasses__():
-            names.add(sub.__name__)
-            stack.append(sub)
-    pattern = re.compile(r"^class\s+(\w+)\s*\(([^)]*)\)", re.MULTILINE)
-    edges: list[tuple[str, set[str]]] = []
-    for path in Path(qmlib.__file__).resolve().parent.rglob("*.py"):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        for name, bases in pattern.findall(text):
-            edges.append((name, {b.strip().rsplit(".", 1)[-1] for b in bases.split(",")}))
-    changed = True
-    while changed:
-        changed = False
-        for name, bases in edges:
-            if name not in names and bases & names:
-                names.add(name)
-                changed = True
-    return frozenset(names)
-
-
 def error_message(ename: str, evalue: str) -> str:
     """A user error (QmError) shows its message alone; anything else ``Type: message``."""
     evalue = (evalue or "").strip()
-    if ename in _qm_error_names():
+    if is_user_error(ename):
         return evalue or ename
     return f"{ename}: {evalue}" if evalue else ename
 
@@ -185,6 +171,7 @@ def _execute_notebooks(
     for nb in notebooks:
         output = work / "notebooks" / nb.name
         relative = f"{community_id}/notebooks/{nb.name}"
+        log.debug("%s: executing %s", community_id, nb.name)
         try:
             pm.execute_notebook(
                 str(nb),
@@ -219,6 +206,29 @@ def _execute_notebooks(
             ) from None
 
 
+def report_language(params_file: Path, community_id: str) -> str:
+    """The params' ``language`` (read with :func:`qmlib.params.load_params`); ``zh`` if unreadable."""
+    try:
+        return load_params(params_file, community_id).language
+    except QmError:
+        return "zh"
+
+
+def _previous_outputs(final: Path) -> dict[str, Any]:
+    """The ``outputs`` fields of a failed run: the previous outputs kept in ``final``, if any."""
+    if not final.is_dir():
+        return {"outputs": "none"}
+    stamp = final / FINGERPRINT_FILE
+    written = stamp if stamp.is_file() else final
+    when = dt.datetime.fromtimestamp(written.stat().st_mtime).astimezone().isoformat(timespec="seconds")
+    report = final / "report.html"
+    return {
+        "outputs": "previous",
+        "previous_finished_at": when,
+        "report": f"{final.name}/report.html" if report.is_file() else None,
+    }
+
+
 def run_community(
     community_id: str,
     data_dir: Path | str,
@@ -229,6 +239,7 @@ def run_community(
     engine: str = "qm_warm",
     force: bool = False,
     cell_timeout: float | None = None,
+    renderer: Renderer = render_report,
 ) -> CommunityResult:
     """Run the pipeline for one community and swap its outputs into ``out_dir/<id>``.
 
@@ -238,16 +249,20 @@ def run_community(
     order into ``out_dir/.tmp-<id>-<pid>/<id>/`` (that staging root is the
     notebooks' ``out_dir`` parameter; the kernel's working directory is
     ``notebooks_dir``); render ``report.html`` from the executed 04_plan
-    notebook; write the fingerprint (success only); swap the staging folder
-    into ``out_dir/<id>``. A failed community's folder is swapped in too
-    (with its failed notebook, without a fingerprint).
+    notebook with ``renderer``; write the fingerprint; swap the staging folder
+    into ``out_dir/<id>``.
+
+    Only a complete, successful run replaces ``out_dir/<id>``. A failed run
+    (a failing cell, a full disk, ...) leaves the previous outputs in place
+    and moves its own folder to ``out_dir/.failed/<id>/`` for audit; the
+    result says so (``outputs``: ``"previous"`` or ``"none"``).
     """
     t0 = time.monotonic()
     started = _now()
     worker = f"{socket.gethostname()}:{os.getpid()}"
 
     def result(status: Status, **fields: Any) -> CommunityResult:
-        return CommunityResult(
+        res = CommunityResult(
             community_id=community_id,
             status=status,
             duration_s=round(time.monotonic() - t0, 3),
@@ -256,6 +271,8 @@ def run_community(
             worker=worker,
             **fields,
         )
+        log.info("%s", res.describe())
+        return res
 
     try:
         check_id(community_id)
@@ -265,6 +282,7 @@ def run_community(
     nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir()
     data = data_dir / community_id
     params = params_dir / f"{community_id}.yaml"
+    final = out_dir / community_id
     problem = None
     if not params.is_file() and not data.is_dir():
         problem = f"no params file {_show(params)} and no data folder {_show(data)}/"
@@ -273,30 +291,31 @@ def run_community(
     elif not data.is_dir():
         problem = f"no data folder {_show(data)}/ (the params file {_show(params)} exists)"
     if problem:
-        return result("failed", error_type="MissingInput", error=problem)
+        return result("failed", error_type="MissingInput", error=problem, **_previous_outputs(final))
 
     notebooks = list_notebooks(nb_dir)
     try:
         fingerprint = compute_fingerprint(data, params, notebooks)
     except OSError as exc:
-        return result("failed", error_type=type(exc).__name__, error=f"cannot read the inputs: {exc}")
-    final = out_dir / community_id
+        return result("failed", error_type=type(exc).__name__, error=f"cannot read the inputs: {exc}",
+                      **_previous_outputs(final))
     if not force and read_fingerprint(final) == fingerprint:
         report = final / "report.html"
         return result(
             "skipped",
             fingerprint=fingerprint,
             report=f"{community_id}/report.html" if report.exists() else None,
+            outputs="unchanged",
         )
 
     root = staging_root(out_dir, community_id)
+    log.info("%s: running in %s", community_id, root)
     try:
         if root.exists():
             shutil.rmtree(root)
         work = root / community_id
-        (work / "notebooks").mkdir(parents=True)
-        failure: dict[str, Any] | None = None
         try:
+            (work / "notebooks").mkdir(parents=True)
             _execute_notebooks(
                 community_id,
                 notebooks,
@@ -315,7 +334,7 @@ def run_community(
             if any(nb.name == REPORT_NOTEBOOK for nb in notebooks):
                 executed = work / "notebooks" / REPORT_NOTEBOOK
                 try:
-                    render_report(executed, work / "report.html", report_language(params))
+                    renderer(executed, work / "report.html", report_language(params, community_id))
                 except Exception as exc:
                     raise _Failure(
                         notebook="report",
@@ -324,22 +343,21 @@ def run_community(
                         traceback=None if isinstance(exc, QmError) else traceback.format_exc(),
                     ) from None
             write_fingerprint(work, fingerprint)
-        except _Failure as exc:
-            failure = exc.fields
-        try:
             swap_into_place(work, final)
-        except OSError as exc:
-            return result(
-                "failed",
-                error_type=type(exc).__name__,
-                error=f"cannot move the outputs into {_show(final)}: {exc}",
-                **({k: v for k, v in (failure or {}).items() if k in ("notebook", "cell_index")}),
-            )
-        if failure is not None:
-            return result("failed", **failure)
+        except _Failure as exc:
+            return _failed(result, exc.fields, work, final, community_id)
+        except OSError as exc:  # a full disk, a read-only folder, ...: the previous outputs stay
+            return _failed(result, {
+                "error_type": type(exc).__name__,
+                "error": f"cannot write the outputs of {community_id}: {exc}",
+                "traceback": traceback.format_exc(),
+            }, work, final, community_id)
+        log.info("%s: outputs swapped into %s", community_id, final)
+        discard_failed(out_dir, community_id)
         report = final / "report.html"
         return result(
-            "ok", fingerprint=fingerprint, report=f"{community_id}/report.html" if report.exists() else None
+            "ok", fingerprint=fingerprint, report=f"{community_id}/report.html" if report.exists() else None,
+            outputs="new",
         )
     except Exception as exc:  # a bug of the runner or a filesystem problem: report it, go on
         return result(
@@ -347,9 +365,25 @@ def run_community(
             error_type=type(exc).__name__,
             error=f"{type(exc).__name__}: {exc}",
             traceback=traceback.format_exc(),
+            **_previous_outputs(final),
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _failed(result: Callable[..., CommunityResult], fields: dict[str, Any], work: Path, final: Path,
+            community_id: str) -> CommunityResult:
+    """A failed result; the failed run's folder goes to ``.failed/<id>/``, ``final`` is untouched."""
+    kept = None
+    try:
+        kept = keep_failed(work, final.parent, community_id)
+    except OSError as exc:  # keeping the audit copy is best effort
+        log.warning("%s: cannot keep the failed run's folder: %s", community_id, exc)
+    executed = fields.get("executed_notebook")
+    if executed:
+        relative = f"{FAILED_DIR}/{community_id}/" + executed.split("/", 1)[1]
+        fields = {**fields, "executed_notebook": relative if kept else None}
+    return result("failed", **fields, **_previous_outputs(final))
 
 
 def failed_result(community_id: str, error: str, error_type: str = "RunnerError") -> CommunityResult:

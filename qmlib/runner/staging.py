@@ -14,6 +14,11 @@ replaces ``outputs/<id>``:
 
 A run that is killed leaves only ``.tmp-*`` folders, which the next run
 deletes; ``outputs/<id>`` is never half-written.
+
+Only a successful run is swapped in. A failed run's folder (its executed
+notebooks, for audit) is moved to ``outputs/.failed/<id>/`` instead
+(:func:`keep_failed`), so ``outputs/<id>`` keeps the last good outputs; the
+next successful run removes ``.failed/<id>/`` (:func:`discard_failed`).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathlib import Path
 
 STAGING_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
+FAILED_DIR = ".failed"
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -79,6 +85,21 @@ def swap_into_place(new: Path, final: Path) -> None:
         os.rename(old, final)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def keep_failed(work: Path, out_dir: Path, community_id: str) -> Path:
+    """Move a failed run's folder ``work`` to ``out_dir/.failed/<id>`` (replacing an older one)."""
+    target = out_dir / FAILED_DIR / community_id
+    if target.exists():
+        shutil.rmtree(target)
+    target.parent.mkdir(exist_ok=True)
+    os.rename(work, target)
+    return target
+
+
+def discard_failed(out_dir: Path, community_id: str) -> None:
+    """Remove ``out_dir/.failed/<id>`` (after a successful run)."""
+    shutil.rmtree(out_dir / FAILED_DIR / community_id, ignore_errors=True)
 
 
 def clean_stale(out_dir: Path) -> list[str]:
