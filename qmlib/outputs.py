@@ -52,22 +52,42 @@ def _umask() -> int:
     return mask
 
 
+def fsync_dir(folder: Path) -> None:
+    """Flush ``folder``'s entries (a rename into it) to disk; a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # pragma: no cover - Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some filesystems refuse fsync on a folder
+        pass
+    finally:
+        os.close(fd)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place.
 
-    Readers never see a half-written file. The file gets the permissions an
-    ordinary ``open()`` would give it (0666 less the umask), not mkstemp's 0600.
+    Readers never see a half-written file, and after a power cut the file is
+    either the old one or the new one: the data is ``fsync``-ed before the
+    rename and the folder after it. The file gets the permissions an ordinary
+    ``open()`` would give it (0666 less the umask), not mkstemp's 0600.
     """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    fsync_dir(path.parent)
 
 
 def write_csv(df: pd.DataFrame, path: Path | str, columns: list[str] | None = None) -> Path:

@@ -23,9 +23,14 @@ runner = CliRunner()
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fallback report renderer, no real portfolio, a fixed qmlib source hash."""
-    monkeypatch.setattr(render, "external_renderer", lambda: None)
-    monkeypatch.setitem(sys.modules, "qmlib.portfolio", types.ModuleType("qmlib.portfolio"))
+    """Fallback report renderer, no real portfolio, a fixed qmlib source hash.
+
+    ``qm run`` passes ``qmlib.report.render_report`` and
+    ``qmlib.portfolio.build_portfolio`` to the runner; replacing the two
+    attributes replaces what it passes.
+    """
+    monkeypatch.setattr("qmlib.report.render_report", render.basic_render)
+    monkeypatch.setattr("qmlib.portfolio.build_portfolio", lambda out_dir, params_dir: None)
     monkeypatch.setattr(fingerprint, "qmlib_source_hash", lambda: "pinned")
 
 
@@ -169,3 +174,16 @@ def test_disk_full_is_a_clear_error(site: Path, monkeypatch: pytest.MonkeyPatch)
     assert result.exit_code == 2
     assert "No space left on device" in result.output and "disk is full" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_log_file_records_each_community(site: Path) -> None:
+    (site / "data" / "c2" / "fail.txt").write_text("boom", encoding="utf-8")
+    result = qm_run("--all", "--log-file", "qm.log")
+    assert result.exit_code == 1
+    log = (site / "qm.log").read_text(encoding="utf-8")
+    assert "qmlib.runner.batch INFO: qm run: 2 communities" in log
+    assert "qmlib.runner.execute DEBUG: c1: executing 01_ingest.ipynb" in log
+    assert "qmlib.runner.execute INFO: c1 ok" in log
+    assert "qmlib.runner.execute INFO: c2 failed in 02_metrics.ipynb cell 5" in log
+    assert "DEBUG" not in result.output  # the terminal shows no log without --debug

@@ -30,3 +30,51 @@ def test_write_csv_escapes_text_but_not_numbers(tmp_path: Path) -> None:
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines == ["text,value,n", "'=1+1,-1.5,-3", "ok,0.30000000000000004,2", ",,"]
     assert oct(os.stat(path).st_mode & 0o777) != oct(0o600)  # an ordinary file, not mkstemp's 0600
+
+
+def test_atomic_write_fsyncs_the_file_before_the_rename_and_the_folder_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stat
+
+    from qmlib import outputs
+
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        mode = os.fstat(fd).st_mode
+        events.append("fsync-dir" if stat.S_ISDIR(mode) else "fsync-file")
+        real_fsync(fd)
+
+    def replace(src: str, dst: object) -> None:
+        events.append("rename")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(outputs.os, "fsync", fsync)
+    monkeypatch.setattr(outputs.os, "replace", replace)
+    target = tmp_path / "sub" / "a.bin"
+    outputs.atomic_write_bytes(target, b"payload")
+    assert events == ["fsync-file", "rename", "fsync-dir"]
+    assert target.read_bytes() == b"payload"
+    assert [p.name for p in target.parent.iterdir()] == ["a.bin"]  # no temporary file left
+
+
+def test_atomic_write_leaves_the_old_file_when_the_write_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from qmlib import outputs
+
+    target = tmp_path / "a.csv"
+    target.write_bytes(b"old")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs.os, "fsync", full)
+    with pytest.raises(OSError, match="No space left"):
+        outputs.atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]

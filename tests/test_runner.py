@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 import nbformat
@@ -27,30 +26,21 @@ import pytest
 
 from qmlib.errors import QmError
 from qmlib.runner import engine as warm_engine
-from qmlib.runner import fingerprint, render, staging
+from qmlib.runner import fingerprint, staging
 from qmlib.runner.batch import run_batch
 from qmlib.runner.communities import SelectionError, select
 from qmlib.runner.execute import error_message, run_community
 from qmlib.runner.fingerprint import compute_fingerprint, read_fingerprint
 from qmlib.runner.lock import OutputsLockedError, outputs_lock
+from qmlib.runner.render import basic_render
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "runner" / "notebooks"
 
 
-@pytest.fixture(autouse=True)
-def basic_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Render report.html with the nbconvert fallback (independent of qmlib.report)."""
-    monkeypatch.setattr(render, "external_renderer", lambda: None)
-
-
-@pytest.fixture(autouse=True)
-def portfolio_calls(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """A stand-in for qmlib.portfolio that records its calls (the real one needs real outputs)."""
-    calls: list[Path] = []
-    fake = types.ModuleType("qmlib.portfolio")
-    fake.build_portfolio = lambda out_dir, params_dir: calls.append(out_dir)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "qmlib.portfolio", fake)
-    return calls
+@pytest.fixture
+def portfolio_calls() -> list[Path]:
+    """Calls of the after-batch hook :func:`batch` passes (the real portfolio needs real outputs)."""
+    return []
 
 
 @pytest.fixture(autouse=True)
@@ -92,8 +82,19 @@ def kwargs(site: Path, **extra: object) -> dict:
     }
 
 
-def batch(site: Path, ids: list[str], **extra: object):
-    return run_batch(ids, progress=False, **kwargs(site, **extra))
+def batch(site: Path, ids: list[str], after_batch=None, **extra: object):
+    """run_batch with the nbconvert fallback renderer and a recording after-batch hook."""
+    calls: list[Path] = []
+    outcome = run_batch(ids, progress=False, renderer=basic_render,
+                        after_batch=after_batch or (lambda out_dir, params_dir: calls.append(out_dir)),
+                        **kwargs(site, **extra))
+    outcome.hook_calls = calls  # type: ignore[attr-defined]
+    return outcome
+
+
+def run_one(cid: str, site: Path, **extra: object):
+    """run_community with the nbconvert fallback renderer (independent of qmlib.report)."""
+    return run_community(cid, renderer=basic_render, **kwargs(site, **extra))
 
 
 def kernel_lines(site: Path, cid: str) -> list[list[str]]:
@@ -109,7 +110,7 @@ def test_warm_engine_reuses_one_kernel_with_a_clean_namespace(site: Path) -> Non
     add_community(site, "c1")
     add_community(site, "c2")
     for cid in ("c1", "c2"):
-        result = run_community(cid, **kwargs(site, force=True))
+        result = run_one(cid, site, force=True)
         assert result.status == "ok", result.describe()
     lines = kernel_lines(site, "c1") + kernel_lines(site, "c2")
     assert [line[0] for line in lines] == ["01", "02", "03", "04"] * 2
@@ -181,18 +182,19 @@ def test_dead_kernel_is_replaced(tmp_path: Path) -> None:
 def test_cell_timeout_fails_the_community_and_replaces_the_busy_kernel(site: Path) -> None:
     add_community(site, "c1", hang="")
     add_community(site, "c2")
-    hung = run_community("c1", **kwargs(site, cell_timeout=1))
+    hung = run_one("c1", site, cell_timeout=1)
     assert hung.status == "failed" and hung.error_type == "CellTimeoutError"
     assert (hung.notebook, hung.cell_index) == ("01_ingest.ipynb", 4)
-    assert hung.executed_notebook == "c1/notebooks/01_ingest.ipynb"
-    assert run_community("c2", **kwargs(site)).status == "ok"
+    assert hung.executed_notebook == ".failed/c1/notebooks/01_ingest.ipynb"
+    assert hung.outputs == "none" and not (site / "outputs" / "c1").exists()
+    assert run_one("c2", site).status == "ok"
 
 
 # --- failures, run.json, index ----------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_failing_community_is_recorded_and_the_others_finish(site: Path, portfolio_calls: list[Path]) -> None:
+def test_failing_community_is_recorded_and_the_others_finish(site: Path) -> None:
     add_community(site, "c1")
     add_community(site, "c2", fail_txt="boom <here>")
     add_community(site, "c3", qmfail_txt="must be > 0")
@@ -208,14 +210,15 @@ def test_failing_community_is_recorded_and_the_others_finish(site: Path, portfol
     assert c["c2"]["notebook"] == "02_metrics.ipynb"
     assert c["c2"]["cell_index"] == 5  # markdown, parameters, injected parameters, 3 code cells
     assert c["c2"]["error"] == "RuntimeError: boom <here>"
-    assert c["c2"]["executed_notebook"] == "c2/notebooks/02_metrics.ipynb"
+    assert c["c2"]["executed_notebook"] == ".failed/c2/notebooks/02_metrics.ipynb"
+    assert (c["c1"]["outputs"], c["c2"]["outputs"], c["c4"]["outputs"]) == ("new", "none", "none")
     assert c["c3"]["error"] == "params/x.yaml: households: must be > 0"  # a QmError: its message alone
     assert "no data folder" in c["c4"]["error"]
-    # the failed notebook is kept, without a fingerprint; later notebooks did not run
+    # the failed notebook is kept under .failed/ (never as c2/); later notebooks did not run
     out = site / "outputs"
-    assert (out / "c2" / "notebooks" / "02_metrics.ipynb").exists()
-    assert not (out / "c2" / "notebooks" / "03_shortcomings.ipynb").exists()
-    assert read_fingerprint(out / "c2") is None and read_fingerprint(out / "c1") is not None
+    assert (out / ".failed" / "c2" / "notebooks" / "02_metrics.ipynb").exists()
+    assert not (out / ".failed" / "c2" / "notebooks" / "03_shortcomings.ipynb").exists()
+    assert not (out / "c2").exists() and read_fingerprint(out / "c1") is not None
     assert not (out / "c4").exists()
     assert "c2 (02_metrics.ipynb cell 5)" in outcome.summary and "run.json" in outcome.summary
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -223,19 +226,16 @@ def test_failing_community_is_recorded_and_the_others_finish(site: Path, portfol
     assert "&lt;i&gt;c1&lt;/i&gt; 花园" in index and "boom &lt;here&gt;" in index
     assert "<i>" not in index
     assert (out / "c1" / "report.html").read_text(encoding="utf-8").count("Plan for c1") == 1
-    assert portfolio_calls == [out]
+    assert outcome.hook_calls == [out]
 
 
 @pytest.mark.slow
-def test_portfolio_failure_is_reported_without_changing_statuses(
-    site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_portfolio_failure_is_reported_without_changing_statuses(site: Path) -> None:
     def broken(out_dir: Path, params_dir: Path) -> None:
         raise QmError("no metrics to pool")
 
-    monkeypatch.setattr(sys.modules["qmlib.portfolio"], "build_portfolio", broken)
     add_community(site, "c1")
-    outcome = batch(site, ["c1"])
+    outcome = batch(site, ["c1"], after_batch=broken)
     assert outcome.exit_code == 0
     run = json.loads((site / "outputs" / "run.json").read_text(encoding="utf-8"))
     assert run["portfolio"] == {"status": "failed", "error": "no metrics to pool"}
@@ -256,7 +256,7 @@ def test_error_message_shows_qm_errors_plainly() -> None:
 @pytest.mark.slow
 def test_unchanged_community_is_skipped_and_changes_rerun(site: Path, pinned_source_hash: list[str]) -> None:
     add_community(site, "c1")
-    status = lambda **kw: run_community("c1", **kwargs(site, **kw)).status  # noqa: E731
+    status = lambda **kw: run_one("c1", site, **kw).status  # noqa: E731
     assert status() == "ok"
     fp = read_fingerprint(site / "outputs" / "c1")
     assert status() == "skipped"
@@ -296,7 +296,7 @@ def test_fingerprint_covers_data_params_and_notebooks(site: Path) -> None:
 @pytest.mark.slow
 def test_killed_run_leaves_previous_outputs_untouched(site: Path) -> None:
     add_community(site, "c1")
-    assert run_community("c1", **kwargs(site)).status == "ok"
+    assert run_one("c1", site).status == "ok"
     out = site / "outputs"
     before = {p.relative_to(out): p.read_bytes() for p in (out / "c1").rglob("*") if p.is_file()}
     (site / "data" / "c1" / "hang").write_text("", encoding="utf-8")
@@ -325,6 +325,67 @@ def test_killed_run_leaves_previous_outputs_untouched(site: Path) -> None:
     (site / "data" / "c1" / "hang").unlink()
     outcome = batch(site, ["c1"])  # removes the stale staging folder; inputs equal the kept outputs'
     assert outcome.exit_code == 0 and outcome.results["c1"].status == "skipped"
+    assert not list(out.glob(".tmp-*"))
+
+
+@pytest.mark.slow
+def test_failed_rerun_keeps_the_previous_outputs(site: Path) -> None:
+    """Issue 10 item 2: only a complete, successful run replaces outputs/<id>."""
+    add_community(site, "c1")
+    add_community(site, "c2")
+    assert batch(site, ["c1", "c2"]).exit_code == 0
+    out = site / "outputs"
+    before = {p.relative_to(out): p.read_bytes() for p in (out / "c1").rglob("*") if p.is_file()}
+    assert (out / "c1" / "report.html").is_file()
+    (site / "data" / "c1" / "fail.txt").write_text("broken export", encoding="utf-8")
+    outcome = batch(site, ["c1", "c2"])
+    assert outcome.exit_code == 1
+    after = {p.relative_to(out): p.read_bytes() for p in (out / "c1").rglob("*") if p.is_file()}
+    assert after == before  # report.html, fingerprint and all: the last good outputs
+    entry = json.loads((out / "run.json").read_text(encoding="utf-8"))["communities"]["c1"]
+    assert entry["status"] == "failed" and entry["outputs"] == "previous"
+    assert entry["previous_finished_at"] and entry["report"] == "c1/report.html"
+    assert entry["executed_notebook"] == ".failed/c1/notebooks/02_metrics.ipynb"
+    assert (out / entry["executed_notebook"]).is_file()
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["communities"]["c2"]["outputs"] == "unchanged"
+    # fixed inputs: the next success replaces the outputs and drops the failed run's folder
+    (site / "data" / "c1" / "fail.txt").unlink()
+    (site / "data" / "c1" / "more.csv").write_text("a\n1\n", encoding="utf-8")
+    outcome = batch(site, ["c1"])
+    assert outcome.results["c1"].status == "ok" and outcome.results["c1"].outputs == "new"
+    assert not (out / ".failed" / "c1").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["report", "fingerprint", "swap"])
+def test_full_disk_on_force_keeps_the_previous_outputs(
+    site: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """A write that fails with ENOSPC (report, fingerprint, the swap itself) on --force."""
+    import errno
+
+    from qmlib.runner import execute
+
+    add_community(site, "c1")
+    assert run_one("c1", site).status == "ok"
+    out = site / "outputs"
+    before = {p.relative_to(out): p.read_bytes() for p in (out / "c1").rglob("*") if p.is_file()}
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    renderer = basic_render
+    if where == "report":
+        renderer = full  # type: ignore[assignment]
+    elif where == "fingerprint":
+        monkeypatch.setattr(execute, "write_fingerprint", full)
+    else:
+        monkeypatch.setattr(execute, "swap_into_place", full)
+    result = run_community("c1", renderer=renderer, **kwargs(site, force=True))
+    assert result.status == "failed" and "No space left on device" in (result.error or "")
+    assert result.outputs == "previous" and result.report == "c1/report.html"
+    after = {p.relative_to(out): p.read_bytes() for p in (out / "c1").rglob("*") if p.is_file()}
+    assert after == before
     assert not list(out.glob(".tmp-*"))
 
 

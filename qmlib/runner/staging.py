@@ -31,6 +31,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from qmlib.outputs import fsync_dir
+
 STAGING_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
 FAILED_DIR = ".failed"
@@ -63,16 +65,32 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+def fsync_tree(folder: Path) -> None:
+    """``fsync`` every file and folder under ``folder`` (so a power cut after the swap loses nothing)."""
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(root))
+
+
 def swap_into_place(new: Path, final: Path) -> None:
     """Make the folder ``new`` become ``final``, replacing what was there.
 
     ``new`` and ``final`` must be on the same filesystem. Afterwards ``new``
-    no longer exists and the previous ``final`` is deleted.
+    no longer exists and the previous ``final`` is deleted. Everything in
+    ``new`` is flushed to disk before the swap, and the parent folder after it.
     """
+    fsync_tree(new)
     if not final.exists() and not final.is_symlink():
         os.rename(new, final)
+        fsync_dir(final.parent)
         return
     if _exchange(new, final):
+        fsync_dir(final.parent)
         shutil.rmtree(new, ignore_errors=True)  # now holds the previous outputs
         return
     old = final.parent / f"{OLD_PREFIX}{final.name}-{os.getpid()}"
@@ -84,6 +102,7 @@ def swap_into_place(new: Path, final: Path) -> None:
     except BaseException:
         os.rename(old, final)
         raise
+    fsync_dir(final.parent)
     shutil.rmtree(old, ignore_errors=True)
 
 

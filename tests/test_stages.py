@@ -1,0 +1,124 @@
+"""Stage outputs as the interface: one layout, typed frames read back exactly, missing stages run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from qmlib import pipeline, stages
+from qmlib.errors import StageOutputError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def community(out: Path, cid: str = "demo01") -> stages.Community:
+    return stages.Community(cid, ROOT / "data", ROOT / "params", out)
+
+
+def test_layout_names_every_file_of_a_community(tmp_path: Path) -> None:
+    layout = community(tmp_path).layout
+    assert layout.folder == tmp_path / "demo01"
+    assert layout.csv("metrics") == tmp_path / "demo01" / "metrics.csv"
+    assert layout.frame("shortcomings") == tmp_path / "demo01" / "stage" / "shortcomings.parquet"
+    assert layout.clean_dir == tmp_path / "demo01" / "clean"
+    assert layout.report_html == tmp_path / "demo01" / "report.html"
+    assert layout.plan_xlsx == tmp_path / "demo01" / "plan.xlsx"
+
+
+def test_registry_lists_the_stages_in_run_order() -> None:
+    assert [s.name for s in stages.STAGES] == ["ingest", "metrics", "shortcomings", "plan"]
+    assert stages.stage("metrics").frames == ("metrics", "changes", "targets", "signals")
+    with pytest.raises(KeyError, match="no stage 'nope'"):
+        stages.stage("nope")
+
+
+@pytest.mark.parametrize("bad", ["../x", "x1\n", "X1", ""])
+def test_community_ids_must_match_as_a_whole(bad: str, tmp_path: Path) -> None:
+    with pytest.raises(StageOutputError, match="is not valid"):
+        stages.Community(bad, tmp_path, tmp_path, tmp_path)
+
+
+def test_frames_keep_nullable_types_and_missing_versus_empty_text(tmp_path: Path) -> None:
+    frame = pd.DataFrame({
+        "n": pd.array([1, None, 3], dtype="Int64"),
+        "ok": pd.array([True, None, False], dtype="boolean"),
+        "id": pd.array(["a", None, ""], dtype="string"),
+        "x": pd.array([0.1, None, 1e300], dtype="Float64"),
+        "text": ["", None, "<b>x</b>"],
+        "when": pd.to_datetime(["2025-09-01 08:00", None, "2025-09-30 00:00"]),
+    })
+    path = stages.write_frame(frame, tmp_path / "stage" / "f.parquet")
+    back = stages.read_frame(path)
+    pd.testing.assert_frame_equal(back, frame)
+    assert back["text"].iloc[0] == "" and pd.isna(back["text"].iloc[1])  # a CSV makes both NaN
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in ("a", "b")})
+    pd.testing.assert_frame_equal(stages.read_frame(stages.write_frame(empty, tmp_path / "e.parquet")), empty)
+
+
+def test_an_unreadable_frame_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "stage" / "metrics.parquet"
+    path.parent.mkdir()
+    path.write_bytes(b"not parquet")
+    with pytest.raises(StageOutputError, match=r"metrics\.parquet: cannot read this stage output"):
+        stages.read_frame(path)
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> stages.Community:
+    """demo01 through every stage in one process (qmlib.pipeline, as bench/batch.py runs it)."""
+    out = tmp_path_factory.mktemp("out")
+    report = pipeline.run_inprocess("demo01", ROOT / "data", ROOT / "params", out)
+    assert report == out / "demo01" / "report.html" and report.is_file()
+    return community(out)
+
+
+@pytest.mark.slow
+def test_each_stage_reads_back_exactly_what_it_computed(ran: stages.Community) -> None:
+    from qmlib.control_charts import signals
+    from qmlib.ingest import ingest_community
+    from qmlib.metrics import compute_all
+    from qmlib.plan import build_plan
+    from qmlib.shortcomings import find_shortcomings
+
+    fresh = ingest_community("demo01", ROOT / "data", ROOT / "params", write=False)
+    ingest = stages.load_ingest(ran)
+    pd.testing.assert_frame_equal(ingest.summary, fresh.summary)
+    pd.testing.assert_frame_equal(ingest.rejects, fresh.rejects)
+    results = compute_all(fresh.tables, fresh.params)
+    loaded = stages.load_metrics(ran)
+    for name in ("metrics", "changes", "targets"):
+        pd.testing.assert_frame_equal(getattr(loaded, name), getattr(results, name))
+    pd.testing.assert_frame_equal(loaded.signals, signals(fresh.tables, fresh.params))
+    found = find_shortcomings(fresh.tables, results, fresh.params, ingest_summary=fresh.summary,
+                              rejects=fresh.rejects, signals=loaded.signals)
+    assert len(found) > 0
+    pd.testing.assert_frame_equal(stages.load_shortcomings(ran), found)
+    pd.testing.assert_frame_equal(stages.load_plan(ran), build_plan(found, results, fresh.params))
+    # the contract CSVs sit beside the frames
+    for name in ("ingest_summary", "rejects", "metrics", "changes", "targets", "shortcomings", "plan"):
+        assert ran.layout.csv(name).is_file(), name
+    assert all(s.complete(ran) for s in stages.STAGES)
+
+
+@pytest.mark.slow
+def test_a_later_stage_runs_the_missing_earlier_ones(tmp_path: Path) -> None:
+    c = community(tmp_path, "demo02")
+    plan = stages.load_plan(c)  # nothing ran yet: ingest, metrics, shortcomings, plan run now
+    assert len(plan) > 0
+    assert all(s.complete(c) for s in stages.STAGES)
+    assert (c.layout.clean_dir / "work_orders.parquet").is_file()
+
+
+@pytest.mark.slow
+def test_the_plan_stage_uses_the_shortcomings_frame_as_written(tmp_path: Path) -> None:
+    """Stage 4 reads stage 3's output; it never finds the shortcomings again."""
+    c = community(tmp_path, "demo03")
+    shortcomings = stages.run_shortcomings(c)
+    assert len(shortcomings) > 1
+    kept = shortcomings.iloc[:1]
+    stages.write_frame(kept, c.layout.frame("shortcomings"))
+    plan = stages.run_plan(c)
+    linked = set(plan["shortcoming_id"].dropna()) - {""}
+    assert linked == set(kept["shortcoming_id"])
