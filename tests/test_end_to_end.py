@@ -2,7 +2,9 @@
 
 The real notebooks run under papermill (warm kernels), nbconvert renders the
 reports. A second batch is killed with SIGKILL mid-run and resumed: its
-outputs must equal those of the uninterrupted batch.
+outputs must equal those of the uninterrupted batch. A batch interrupted with
+Ctrl-C (SIGINT to the whole process group, as a terminal sends it) exits 130
+without a traceback. A rerun that fails keeps the previous outputs.
 """
 
 from __future__ import annotations
@@ -39,6 +41,18 @@ pytestmark = pytest.mark.slow
 def qm(*args: str, cwd: Path, **popen: object) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "qmlib", *args], cwd=cwd, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def wait_for(pattern: str, folder: Path, proc: subprocess.Popen, timeout: float = 600) -> Path:
+    """Poll until a path matching ``pattern`` exists under ``folder`` (the run's state), then return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = sorted(folder.glob(pattern))
+        if found:
+            return found[0]
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"{pattern} never appeared"
+        time.sleep(0.1)
 
 
 def workspace(tmp: Path) -> Path:
@@ -100,12 +114,8 @@ def test_killed_batch_resumes_to_identical_outputs(uninterrupted: Path, tmp_path
     out = site / "outputs"
     proc = qm("run", "--all", "--jobs", "1", "--no-progress", cwd=site)
     try:
-        deadline = time.monotonic() + 600
-        while not (out / "demo01" / "report.html").exists():
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-        time.sleep(2)  # demo02 is now under way in its staging folder
+        wait_for("demo01/report.html", out, proc)
+        wait_for(".tmp-demo02-*/demo02/notebooks/01_ingest.ipynb", out, proc)  # demo02 under way, staged
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -122,3 +132,55 @@ def test_killed_batch_resumes_to_identical_outputs(uninterrupted: Path, tmp_path
         for name in CONTRACT_CSV:
             assert (out / cid / name).read_bytes() == (uninterrupted / cid / name).read_bytes(), (cid, name)
         assert (out / cid / "report.html").is_file()
+
+
+@pytest.mark.parametrize("moment", [".tmp-demo01-*/demo01/notebooks/02_metrics.ipynb",
+                                    "portfolio/portfolio.ipynb"])
+def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path, moment: str) -> None:
+    """Issue 10 item 12: SIGINT to qm and its kernels (a terminal's Ctrl-C) mid-notebook or mid-portfolio."""
+    site = workspace(tmp_path)
+    proc = qm("run", "--all", "--jobs", "2", "--no-progress", cwd=site)
+    try:
+        wait_for(moment, site / "outputs", proc)
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    for noise in ("Traceback", "Task exception was never retrieved", "DeadKernelError", "KeyboardInterrupt"):
+        assert noise not in stdout + stderr, stdout + stderr
+    run = json.loads((site / "outputs" / "run.json").read_text(encoding="utf-8"))
+    if moment.startswith("portfolio"):  # the communities had finished; the portfolio was cut short
+        assert proc.returncode in (0, 130), stderr
+    else:
+        assert proc.returncode == 130, stderr
+        assert "interrupted" in stderr and run["status"] == "interrupted"
+    assert not list((site / "outputs").glob(".tmp-*"))
+
+
+def test_a_failed_rerun_keeps_the_last_good_report(uninterrupted: Path, tmp_path: Path) -> None:
+    """Issue 10 item 2: one vertical tab in a category of demo01, rerun: demo01's report stays."""
+    site = workspace(tmp_path)
+    shutil.copytree(uninterrupted, site / "outputs")
+    before = (site / "outputs" / "demo01" / "report.html").read_bytes()
+    path = site / "data" / "demo01" / "work_orders.csv"
+    raw = path.read_bytes()
+    encoding = "utf-8" if "水电维修".encode() in raw else "gb18030"
+    category = "水电维修".encode(encoding)
+    assert category in raw
+    path.write_bytes(raw.replace(category, "水电\x0b维修".encode(encoding)))  # every row: it reaches plan.xlsx
+    proc = qm("run", "--all", "--jobs", "1", "--no-progress", cwd=site)
+    _, stderr = proc.communicate(timeout=900)
+    run = json.loads((site / "outputs" / "run.json").read_text(encoding="utf-8"))
+    entry = run["communities"]["demo01"]
+    assert run["communities"]["demo02"]["status"] == "skipped"
+    report = site / "outputs" / "demo01" / "report.html"
+    assert report.is_file()  # either way, demo01 has a report
+    if entry["status"] == "failed":  # the previous run's outputs, said so in run.json
+        assert proc.returncode == 1
+        assert entry["outputs"] == "previous" and entry["report"] == "demo01/report.html"
+        assert report.read_bytes() == before
+        assert (site / "outputs" / entry["executed_notebook"]).is_file()
+    else:  # control characters handled on ingest: a new, complete report
+        assert proc.returncode == 0 and entry["outputs"] == "new", stderr
