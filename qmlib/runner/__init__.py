@@ -4,7 +4,8 @@ Modules: ``communities`` (ids, discovery, notebooks), ``engine`` (the
 ``qm_warm`` papermill engine), ``execute`` (one community), ``batch`` (pool,
 progress, run.json, index), ``fingerprint``, ``staging`` (atomic swap),
 ``lock``, ``render`` (report.html), ``record`` (run.json), ``index``
-(index.html), ``distributed`` (Dask).
+(index.html), ``distributed`` (Dask), ``logs`` (logging set-up for
+``--debug`` and ``--log-file``).
 """
 
 # papermill must be imported before qmlib.runner.engine: importing papermill

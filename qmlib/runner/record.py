@@ -19,11 +19,20 @@ Schema (``"schema": "qm-run/1"``)::
                  "notebook", "cell_index", "execution_count",   # where it failed (else null)
                  "error_type", "error", "traceback",             # what failed (else null)
                  "fingerprint", "executed_notebook", "report",  # paths relative to out_dir
+                 "outputs": "new" | "unchanged" | "previous" | "none",
+                 "previous_finished_at": null | "...",
                  "worker": "host:pid"},
         ...
       },
       "portfolio": null | {"status": "ok" | "failed", "error": null | "..."}
     }
+
+``outputs`` says what ``<id>/`` holds after the run: this run's outputs
+(``new``), the unchanged outputs of a skipped community (``unchanged``), or,
+after a failure, the outputs of the last successful run (``previous``, written
+at ``previous_finished_at``; ``report`` then links that run's report) or none
+(``none``). A failed run never replaces ``<id>/``: its executed notebooks are
+in ``.failed/<id>/notebooks/`` (``executed_notebook``).
 
 ``pending`` communities have only ``community_id`` and ``status``;
 ``not_run`` marks those an interrupt stopped before they ran. The file is
