@@ -68,6 +68,11 @@ def test_wheel_in_a_fresh_venv_runs_a_demo_community(tmp_path: Path) -> None:
                            capture_output=True, text=True, cwd=tmp_path).stdout.strip()
     assert Path(where).is_relative_to(venv), where  # the wheel's qmlib, not the repository's
 
+    # nbconvert's own templates ("lab", which qm_report extends) are data files of the nbconvert
+    # installed beside the base interpreter; a --system-site-packages venv looks for Jupyter data
+    # only under its own prefix, so point it at the base one (a venv with nbconvert installed in it
+    # has them under its own prefix).
+    env["JUPYTER_PATH"] = str(Path(sys.base_prefix) / "share" / "jupyter")
     work = tmp_path / "work"  # no notebooks/ folder anywhere near: they come from the package
     (work / "data").mkdir(parents=True)
     (work / "params").mkdir()
