@@ -20,6 +20,7 @@ changes.csv                metrics         contract section 5
 targets.csv                metrics         contract section 5
 figures/*.png, .key        metrics         the report's charts (:mod:`qmlib.figures.cache`)
 shortcomings.csv           shortcomings    contract section 5
+insights.csv               insights        contract section 5 (notebook 03 runs this stage too)
 plan.csv, plan.xlsx        plan            contract section 5
 report.html                report          rendered from the executed 04_plan notebook
 notebooks/*.ipynb          runner          executed notebooks (audit)
@@ -245,6 +246,30 @@ def load_shortcomings(c: Community) -> pd.DataFrame:
     return read_frame(c.layout.frame("shortcomings"))
 
 
+# ---- stage 3b: insights ----------------------------------------------------------
+
+
+def run_insights(c: Community, ingest: Any = None, metrics: MetricFrames | None = None,
+                 shortcomings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Clean tables, metrics and shortcomings → insights.csv (what explains the figures)."""
+    from .insights import find_insights, write_insights
+
+    ingest = ingest if ingest is not None else load_ingest(c)
+    metrics = metrics if metrics is not None else load_metrics(c)
+    shortcomings = shortcomings if shortcomings is not None else load_shortcomings(c)
+    found = find_insights(ingest.tables, metrics, c.params, shortcomings, c.lang)
+    write_insights(found, c.layout.folder)
+    write_frame(found, c.layout.frame("insights"))
+    return found
+
+
+def load_insights(c: Community) -> pd.DataFrame:
+    """The insights stage's frame (running the stage when it is missing)."""
+    if not _have(c, ("insights",)):
+        return run_insights(c)
+    return read_frame(c.layout.frame("insights"))
+
+
 # ---- stage 4: plan (and the report's inputs) -----------------------------------
 
 
@@ -309,12 +334,12 @@ class Stage:
         return _have(c, self.frames)
 
 
-#: The stages in run order. A new stage goes here, with its run/load functions above
-#: (the insights stage goes between ``shortcomings`` and ``plan``).
+#: The stages in run order. A new stage goes here, with its run/load functions above.
 STAGES: tuple[Stage, ...] = (
     Stage("ingest", run_ingest, load_ingest, INGEST_FRAMES),
     Stage("metrics", run_metrics, load_metrics, METRIC_FRAMES),
     Stage("shortcomings", run_shortcomings, load_shortcomings, ("shortcomings",)),
+    Stage("insights", run_insights, load_insights, ("insights",)),
     Stage("plan", run_plan, load_plan, ("plan",)),
 )
 
@@ -343,6 +368,7 @@ __all__ = [
     "Stage",
     "chart_cache",
     "load_ingest",
+    "load_insights",
     "load_metrics",
     "load_plan",
     "load_shortcomings",
@@ -350,6 +376,7 @@ __all__ = [
     "report_inputs",
     "run_all",
     "run_ingest",
+    "run_insights",
     "run_metrics",
     "run_plan",
     "run_shortcomings",

@@ -28,7 +28,7 @@ def test_layout_names_every_file_of_a_community(tmp_path: Path) -> None:
 
 
 def test_registry_lists_the_stages_in_run_order() -> None:
-    assert [s.name for s in stages.STAGES] == ["ingest", "metrics", "shortcomings", "plan"]
+    assert [s.name for s in stages.STAGES] == ["ingest", "metrics", "shortcomings", "insights", "plan"]
     assert stages.stage("metrics").frames == ("metrics", "changes", "targets", "signals")
     with pytest.raises(KeyError, match="no stage 'nope'"):
         stages.stage("nope")
@@ -95,9 +95,14 @@ def test_each_stage_reads_back_exactly_what_it_computed(ran: stages.Community) -
                               rejects=fresh.rejects, signals=loaded.signals)
     assert len(found) > 0
     pd.testing.assert_frame_equal(stages.load_shortcomings(ran), found)
+    from qmlib.insights import find_insights
+
+    pd.testing.assert_frame_equal(stages.load_insights(ran), find_insights(fresh.tables, results, fresh.params,
+                                                                           found, fresh.params.language))
     pd.testing.assert_frame_equal(stages.load_plan(ran), build_plan(found, results, fresh.params))
     # the contract CSVs sit beside the frames
-    for name in ("ingest_summary", "rejects", "metrics", "changes", "targets", "shortcomings", "plan"):
+    for name in ("ingest_summary", "rejects", "metrics", "changes", "targets", "shortcomings", "insights",
+                 "plan"):
         assert ran.layout.csv(name).is_file(), name
     assert all(s.complete(ran) for s in stages.STAGES)
 
