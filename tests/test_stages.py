@@ -112,7 +112,7 @@ def test_a_later_stage_runs_the_missing_earlier_ones(tmp_path: Path) -> None:
     c = community(tmp_path, "demo02")
     plan = stages.load_plan(c)  # nothing ran yet: ingest, metrics, shortcomings, plan run now
     assert len(plan) > 0
-    assert all(s.complete(c) for s in stages.STAGES)
+    assert {s.name for s in stages.STAGES if s.complete(c)} == {"ingest", "metrics", "shortcomings", "plan"}
     assert (c.layout.clean_dir / "work_orders.parquet").is_file()
 
 
