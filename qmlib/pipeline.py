@@ -19,6 +19,7 @@ from .control_charts import signals as control_signals
 from .figures.cache import ChartCache, inputs_key
 from .ingest import ingest_community
 from .insights import find_insights, write_insights
+from .insights.links import read_insights
 from .metrics import compute_all, write_metric_outputs
 from .outputs import atomic_write_bytes
 from .plan import build_plan, write_plan
@@ -61,12 +62,13 @@ def run_inprocess(community_id: str, data_dir: Path | str, params_dir: Path | st
     write_shortcomings(shortcomings, folder)
     insights = find_insights(tables, results, params, shortcomings, lang)
     write_insights(insights, folder)
-    plan = build_plan(shortcomings, results, params, lang=lang)
+    insights = read_insights(folder)  # the report reads what the stage wrote, as notebook 04 does
+    plan = build_plan(shortcomings, results, params, lang=lang, insights=insights)
     write_plan(plan, folder, lang)
     inputs = report.ReportInputs(
         params=params, tables=tables, lang=lang, metrics=results.metrics, changes=results.changes,
         targets=results.targets, shortcomings=shortcomings, plan=plan,
-        ingest_summary=ingest.summary, rejects=ingest.rejects,
+        ingest_summary=ingest.summary, rejects=ingest.rejects, insights=insights,
     )
     charts = report.key_charts(tables, results, params, lang, cache=cache)
     body = Markup("").join([

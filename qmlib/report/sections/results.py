@@ -11,6 +11,7 @@ from ...catalog import METRICS, metric_def
 from ...labels import metric_label, t
 from ..markup import Chart, figure_html, h3, html_table, join, para, section, tag
 from .common import ReportInputs, change_cell, index_rows, known_metric, period_name, value_cell
+from .insights import results_drivers
 
 
 def _comparison_table(r: ReportInputs, metric_ids: list[str], grouped: bool) -> Markup:
@@ -66,6 +67,7 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     if zero:
         items = t("report.list_sep", lang).join(metric_label(m, lang) for m in zero)
         parts.append(para(t("report.results.zero_rows", lang).format(items=items), "qm-note"))
+    parts.append(results_drivers(r))  # what drove each headline change; caveats (insights.csv)
     figures = [figure_html(c) for c in charts if c.figure is not None or c.png is not None]
     if figures:
         parts.append(h3(t("report.results.charts", lang)))
