@@ -175,7 +175,13 @@ LABELS.update({
     ),
     "insight.report.direction.good": ("改善", "improved"),
     "insight.report.direction.bad": ("变差", "worsened"),
-    "insight.report.good_cases": ("典型案例（做得好的）", "Typical cases: what went well"),
+    "insight.report.good_cases": ("典型案例（质量月的改善）", "Typical cases: quality-month gains"),
+    "insight.report.small": (
+        "以下指标在个别时期样本少于{min_n}个，数值和变化波动大，仅供参考：{items}。",
+        "These figures rest on fewer than {min_n} observations in a period, so their values and changes are "
+        "indicative only: {items}.",
+    ),
+    "insight.report.small_item": ("{metric}（{period}，n={n}）", "{metric} ({period}, n={n})"),
     "insight.report.bad_cases": ("典型案例（问题）", "Typical cases: problems"),
     "insight.report.drivers": ("变化从何而来", "What drove the changes"),
     "insight.report.change_head": ("{metric}，{period}{change}（{p}）", "{metric}, {period}: {change} ({p})"),

@@ -26,7 +26,7 @@ from ...insights.links import Story, cause_phrase, causes_of, stories
 from ...labels import metric_label, t
 from ..fmt import fmt_change, fmt_p, is_missing
 from ..markup import badge, bullet_list, h3, join, para, resident_text, tag
-from .common import ReportInputs, label_or, period_in_text, records
+from .common import ReportInputs, as_bool, label_or, period_in_text, records
 
 SEVERITY_KIND = {"high": "high", "medium": "medium", "low": "low"}
 
@@ -142,14 +142,14 @@ def results_drivers(r: ReportInputs, per_change: int = 2) -> Markup:
     caveats = _rows(r, "caveat")
     if not drivers and not caveats:
         return Markup("")
-    changes = _change_rows(r)
+    # headline changes: the significant ones (a change within the noise is not decomposed in the report)
+    changes = {k: c for k, c in _change_rows(r).items() if as_bool(c.get("significant")) is True}
     by_change: dict[tuple[str, str], list[dict]] = {}
     for row in drivers:
         key = (str(row.get("metric_id")), str(row.get("period")))
         if key in changes and len(by_change.setdefault(key, [])) < per_change:
             by_change[key].append(row)
-    for key in [k for k in changes if k[0] in SURVEY_METRICS and str(changes[k].get("significant")).lower()
-                in ("true", "1")]:
+    for key in [k for k in changes if k[0] in SURVEY_METRICS]:
         by_change.setdefault(key, [])
     limits: dict[tuple[str, str], list[dict]] = {}
     used: set[str] = set()
@@ -181,8 +181,25 @@ def results_drivers(r: ReportInputs, per_change: int = 2) -> Markup:
     rest = [cv for cv in caveats if str(cv.get("insight_id")) not in used]
     if rest:
         parts.append(h3(t("insight.report.caveats", lang)))
-        parts.append(bullet_list([_evidence(cv, lang) for cv in rest], class_="qm-insights qm-note"))
+        parts.append(bullet_list(_caveat_items(rest, lang), class_="qm-insights qm-note"))
     return join(parts)
+
+
+def _caveat_items(rows: list[dict], lang: str, max_small: int = 3) -> list[Markup]:
+    """Caveat sentences; more than ``max_small`` tiny-sample caveats become one line."""
+    small = [cv for cv in rows if str(cv.get("dimension")) == "sample"]
+    if len(small) <= max_small:
+        return [_evidence(cv, lang) for cv in rows]
+    items = [_evidence(cv, lang) for cv in rows if str(cv.get("dimension")) != "sample"]
+    listed = t("insight.word.list_sep", lang).join(
+        t("insight.report.small_item", lang).format(
+            metric=metric_label(str(cv.get("metric_id")), lang),
+            period=period_in_text(str(cv.get("period")), lang),
+            n="" if is_missing(cv.get("n")) else int(cv["n"]))
+        for cv in small)
+    min_n = next((int(float(cv["reference"])) for cv in small if not is_missing(cv.get("reference"))), "")
+    items.append(resident_text(t("insight.report.small", lang).format(min_n=min_n, items=listed)))
+    return items
 
 
 # ---- §四 shortcomings ------------------------------------------------------------------

@@ -59,6 +59,7 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     dims = _metric_order({m for m in known if "." in m})
     parts = [para(t("report.results.intro", lang)), para(t("report.results.legend", lang), "qm-legend")]
     parts.append(_comparison_table(r, base, grouped=True))
+    parts.append(results_drivers(r))  # what drove each headline change; caveats (insights.csv)
     zero = _all_zero(r.metrics, dims)
     shown = [m for m in dims if m not in zero]
     if shown:
@@ -67,7 +68,6 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     if zero:
         items = t("report.list_sep", lang).join(metric_label(m, lang) for m in zero)
         parts.append(para(t("report.results.zero_rows", lang).format(items=items), "qm-note"))
-    parts.append(results_drivers(r))  # what drove each headline change; caveats (insights.csv)
     figures = [figure_html(c) for c in charts if c.figure is not None or c.png is not None]
     if figures:
         parts.append(h3(t("report.results.charts", lang)))
