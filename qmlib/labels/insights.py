@@ -88,8 +88,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "{count} comments like “{example}” ({theme}): {trail}.",
     ),
     "insight.ev.initiative": (
-        "{title}（{sessions}场，{participants}人次，{dates}）之后，{metric}由基线期{base}变为{period}{value}（{change}，{p}）；这是同期变化的关联，不能证明因果。",
-        "After {title} ({sessions} sessions, {participants} participants, {dates}), {metric} went from {base} in the baseline to {value} in the {period} ({change}, {p}); this is an association over the same period, not proof of cause.",
+        "{title}（{sessions}，{participants}人次，{dates}）之后，{metric}由基线期{base}变为{period}{value}（{change}，{p}）；这是同期变化的关联，不能证明因果。",
+        "After {title} ({sessions}, {participants} participants, {dates}), {metric} went from {base} in the baseline to {value} in the {period} ({change}, {p}); this is an association over the same period, not proof of cause.",
     ),
     "insight.ev.caveat_coverage": (
         "{period}问卷{n}份，覆盖{coverage}的住户（{households}户）；要在95%置信度下达到±{margin}的误差，需要约{needed}份（{needed_share}），对比结论需谨慎。",
@@ -149,6 +149,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "insight.word.value_n": ("{value}（n={n}）", "{value} (n={n})"),
     "insight.word.count_n": ("{period}{n}条", "{n} in the {period}"),
     "insight.word.pp": ("个百分点", " pp"),
+    "insight.word.sessions": ("{n}场", "{n} sessions"),
+    "insight.word.sessions_one": ("{n}场", "one session"),
     "insight.word.list_sep": ("、", ", "),
     "insight.word.clause_sep": ("；", "; "),
     "insight.word.no_p": ("无检验", "no test"),
@@ -167,6 +169,7 @@ LABELS.update({
         "{subject} accounts for {share} of the {period} change in {metric}",
     ),
     "insight.report.cause": ("原因分析", "Root cause"),
+    "insight.report.heard": ("业主反映", "Residents say"),
     "insight.report.initiatives": ("举措与成效的关联", "Initiatives and the results of their domain"),
     "insight.report.initiatives_note": (
         "下列变化与举措同期发生，p值检验的是指标变化本身；这是关联，不能证明举措带来了变化。",

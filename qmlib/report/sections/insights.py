@@ -211,35 +211,43 @@ def _effect_line(row: dict, lang: str) -> Markup:
         tag("span", row.get("shortcoming_id"), class_="qm-id"), Markup(" "),
         badge(label_or(f"finding.severity.{sev}", sev, lang), SEVERITY_KIND.get(sev, "neutral")), Markup(" "),
         tag("span", label_or(f"finding.category.{row.get('category')}", row.get("category"), lang),
-            class_="qm-sub"), Markup(" "),
+            class_="qm-story-cat"), Markup(" "),
         resident_text(row.get("evidence")),
     ])
 
 
-def _story_html(story: Story, lang: str) -> Markup:
+def _under(label_key: str, row: dict, lang: str) -> Markup:
+    return tag("p", tag("span", t(label_key, lang), class_="qm-cause-label") + Markup(" ") + _evidence(row, lang),
+               class_="qm-cause")
+
+
+def _story_html(story: Story, voices: list[dict], lang: str) -> Markup:
     effects = join(tag("p", _effect_line(e, lang), class_="qm-effect") for e in story.effects)
-    if not story.causes:
+    metrics = {str(e.get("metric_id")) for e in story.effects}
+    heard = [v for v in voices if str(v.get("metric_id")) in metrics][:1]
+    if not story.causes and not heard:
         return tag("div", effects, class_="qm-story")
-    causes = join(
-        tag("p", tag("span", t("insight.report.cause", lang), class_="qm-cause-label") + Markup(" ")
-            + _evidence(c, lang), class_="qm-cause")
-        for c in story.causes
-    )
-    return tag("div", effects + causes, class_="qm-story qm-story--caused")
+    under = join(_under("insight.report.cause", c, lang) for c in story.causes)
+    under += join(_under("insight.report.heard", v, lang) for v in heard)
+    return tag("div", effects + under, class_="qm-story qm-story--caused" if story.causes else "qm-story")
 
 
 def shortcoming_stories(r: ReportInputs) -> Markup:
-    """The shortcomings as root-cause stories: problems that share a cause together, the cause under them."""
+    """The shortcomings as root-cause stories: problems that share a cause together, the cause under
+    them, and the residents' comments about the same metric."""
     lang = r.lang or "zh"
     told = stories(r.shortcomings, r.insights)
-    return tag("div", join(_story_html(s, lang) for s in told), class_="qm-stories")
+    voices = _rows(r, "voice", direction="bad")
+    return tag("div", join(_story_html(s, voices, lang) for s in told), class_="qm-stories")
 
 
 def bad_cases(r: ReportInputs, limit: int = 5) -> Markup:
     """Bad typical cases that no story above told."""
     lang = r.lang or "zh"
     told = {str(c.get("insight_id")) for row in records(r.shortcomings) for c in causes_of(row, r.insights)}
-    rows = [c for c in _rows(r, "case", direction="bad") if str(c.get("insight_id")) not in told]
+    subjects = {str(row.get("subject")) for row in records(r.shortcomings)}  # a problem listed above already
+    rows = [c for c in _rows(r, "case", direction="bad")
+            if str(c.get("insight_id")) not in told and str(c.get("subject")) not in subjects]
     if not rows:
         return Markup("")
     return h3(t("insight.report.bad_cases", lang)) + bullet_list(
