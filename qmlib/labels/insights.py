@@ -189,6 +189,10 @@ LABELS.update({
     "insight.report.drivers": ("变化从何而来", "What drove the changes"),
     "insight.report.change_head": ("{metric}，{period}{change}（{p}）", "{metric}, {period}: {change} ({p})"),
     "insight.report.caveats": ("解读提示", "Caveats"),
+    "insight.report.no_driver": (
+        "变化遍及各楼栋：没有哪个楼栋能单独解释其大部分（Adtributor）。",
+        "A broad change across buildings: no single building accounts for most of it (Adtributor).",
+    ),
     "insight.report.voice": ("业主之声", "Residents' voice"),
     "insight.report.voice_intro": (
         "问卷和投诉中的{n}条文字意见，按主题和相近表述归组（结巴分词加相似度分组），列出条数最多的主题及各期条数；引用的原话已隐去个人信息。",

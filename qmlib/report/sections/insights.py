@@ -172,6 +172,8 @@ def results_drivers(r: ReportInputs, per_change: int = 2) -> Markup:
             metric=metric_label(key[0], lang), period=period_in_text(key[1], lang),
             change=fmt_change(key[0], c.get("change"), lang), p=fmt_p(c.get("p_value"), lang))
         body = [tag("li", _evidence(d, lang), class_="qm-driver") for d in by_change[key]]
+        if not body:  # a significant survey change was decomposed by building; nothing stands out
+            body.append(tag("li", t("insight.report.no_driver", lang), class_="qm-driver"))
         body += [tag("li", _evidence(cv, lang), class_="qm-caveat") for cv in limits.get(key, [])]
         items.append(tag("li", tag("strong", head) + tag("ul", join(body))))
     parts: list[Markup] = []

@@ -46,6 +46,6 @@ def shortcomings_section(r: ReportInputs) -> Markup:
 def _with_insights(r: ReportInputs, count: int) -> Markup:
     """Root-cause stories (cause under effect), bad cases, residents' voice (insights.csv)."""
     lang = r.lang or "zh"
-    intro = para(t("report.shortcomings.intro", lang).format(count=count) + " "
-                 + t("insight.report.stories_intro", lang))
-    return intro + shortcoming_stories(r) + bad_cases(r) + residents_voice(r)
+    intro = para(t("report.shortcomings.intro", lang).format(count=count))
+    note = para(t("insight.report.stories_intro", lang), "qm-note")
+    return intro + note + shortcoming_stories(r) + bad_cases(r) + residents_voice(r)
