@@ -74,7 +74,8 @@ def causes_of(shortcoming: dict | str, insights: pd.DataFrame | None, limit: int
     Only insights that point the bad way are causes (a bad case, an
     outstanding share of the bad outcomes, a change driver that moved the
     metric the wrong way); a change driver (Adtributor) explains a
-    shortcoming of its own period only. Order: :data:`CAUSE_ORDER`, then
+    shortcoming of its own period only, and only with a share of the
+    change in (0, 1] (above 1 the rest of the change went the other way). Order: :data:`CAUSE_ORDER`, then
     score; each subject once (its best insight).
     """
     if insights is None or insights.empty or "explains" not in insights.columns:
@@ -90,6 +91,9 @@ def causes_of(shortcoming: dict | str, insights: pd.DataFrame | None, limit: int
             continue
         if key[1] == "adtributor" and (not s_period or str(row.get("period")) != s_period):
             continue
+        share = row.get("share_of_change")
+        if key[1] == "adtributor" and (is_missing(share) or not 0 < float(share) <= 1):
+            continue  # more than the whole change: other parts moved the other way; not "the" cause
         score = 0.0 if is_missing(row.get("score")) else float(row["score"])
         hits.append(((order[key], -score), row))
     hits.sort(key=lambda h: h[0])

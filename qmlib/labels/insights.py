@@ -108,8 +108,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "{metric} rests on only {n} observations in the {period} (fewer than {min_n}); its value and change are indicative only.",
     ),
     "insight.ev.caveat_missing_days": (
-        "{table}在{period}有{count}天没有任何记录（{dates}），而该期日均{mean}条；这些天的数据可能未导出。",
-        "{table} has no rows on {count} days of the {period} ({dates}) against {mean} a day on average; those days may be missing from the export.",
+        "{table}在{period}有{count}没有任何记录（{dates}），而该期日均{mean}条；这些天的数据可能未导出。",
+        "{table}: no rows on {count} of the {period} ({dates}), against {mean} a day on average; "
+        "those days may be missing from the export.",
     ),
     "insight.ev.caveat_missing_table": (
         "未提供{table}，相关指标缺失（不是零）。",
@@ -150,6 +151,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "insight.word.count_n": ("{period}{n}条", "{n} in the {period}"),
     "insight.word.pp": ("个百分点", " pp"),
     "insight.word.sessions": ("{n}场", "{n} sessions"),
+    "insight.word.days": ("{n}天", "{n} days"),
+    "insight.word.days_one": ("{n}天", "one day"),
     "insight.word.sessions_one": ("{n}场", "one session"),
     "insight.word.list_sep": ("、", ", "),
     "insight.word.clause_sep": ("；", "; "),
