@@ -274,13 +274,15 @@ def load_insights(c: Community) -> pd.DataFrame:
 
 
 def run_plan(c: Community, shortcomings: pd.DataFrame | None = None,
-             metrics: MetricFrames | None = None) -> pd.DataFrame:
-    """Shortcomings and metrics → plan.csv and plan.xlsx (PDCA actions, then routine mechanisms)."""
+             metrics: MetricFrames | None = None, insights: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Shortcomings, metrics and insights → plan.csv and plan.xlsx (PDCA actions aimed at the
+    causes the insights name, then routine mechanisms)."""
     from .plan import build_plan, write_plan
 
     metrics = metrics if metrics is not None else load_metrics(c)
     shortcomings = shortcomings if shortcomings is not None else load_shortcomings(c)
-    plan = build_plan(shortcomings, metrics, c.params, lang=c.lang)
+    insights = insights if insights is not None else load_insights(c)
+    plan = build_plan(shortcomings, metrics, c.params, lang=c.lang, insights=insights)
     write_plan(plan, c.layout.folder, c.lang)
     write_frame(plan, c.layout.frame("plan"))
     return plan
@@ -294,7 +296,8 @@ def load_plan(c: Community) -> pd.DataFrame:
 
 
 def report_inputs(c: Community, ingest: Any = None, metrics: MetricFrames | None = None,
-                  shortcomings: pd.DataFrame | None = None, plan: pd.DataFrame | None = None) -> Any:
+                  shortcomings: pd.DataFrame | None = None, plan: pd.DataFrame | None = None,
+                  insights: pd.DataFrame | None = None) -> Any:
     """:class:`qmlib.report.ReportInputs` from the stages' outputs (loaded unless given)."""
     from .report import ReportInputs
 
@@ -302,11 +305,12 @@ def report_inputs(c: Community, ingest: Any = None, metrics: MetricFrames | None
     metrics = metrics if metrics is not None else load_metrics(c)
     shortcomings = shortcomings if shortcomings is not None else load_shortcomings(c)
     plan = plan if plan is not None else load_plan(c)
+    insights = insights if insights is not None else load_insights(c)
     return ReportInputs(
         params=c.params, tables=ingest.tables, lang=c.lang,
         metrics=metrics.metrics, changes=metrics.changes, targets=metrics.targets,
         shortcomings=shortcomings, plan=plan,
-        ingest_summary=ingest.summary, rejects=ingest.rejects,
+        ingest_summary=ingest.summary, rejects=ingest.rejects, insights=insights,
     )
 
 

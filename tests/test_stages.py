@@ -97,9 +97,9 @@ def test_each_stage_reads_back_exactly_what_it_computed(ran: stages.Community) -
     pd.testing.assert_frame_equal(stages.load_shortcomings(ran), found)
     from qmlib.insights import find_insights
 
-    pd.testing.assert_frame_equal(stages.load_insights(ran), find_insights(fresh.tables, results, fresh.params,
-                                                                           found, fresh.params.language))
-    pd.testing.assert_frame_equal(stages.load_plan(ran), build_plan(found, results, fresh.params))
+    insights = find_insights(fresh.tables, results, fresh.params, found, fresh.params.language)
+    pd.testing.assert_frame_equal(stages.load_insights(ran), insights)
+    pd.testing.assert_frame_equal(stages.load_plan(ran), build_plan(found, results, fresh.params, insights=insights))
     # the contract CSVs sit beside the frames
     for name in ("ingest_summary", "rejects", "metrics", "changes", "targets", "shortcomings", "insights",
                  "plan"):
@@ -110,9 +110,9 @@ def test_each_stage_reads_back_exactly_what_it_computed(ran: stages.Community) -
 @pytest.mark.slow
 def test_a_later_stage_runs_the_missing_earlier_ones(tmp_path: Path) -> None:
     c = community(tmp_path, "demo02")
-    plan = stages.load_plan(c)  # nothing ran yet: ingest, metrics, shortcomings, plan run now
+    plan = stages.load_plan(c)  # nothing ran yet: ingest, metrics, shortcomings, insights, plan run now
     assert len(plan) > 0
-    assert {s.name for s in stages.STAGES if s.complete(c)} == {"ingest", "metrics", "shortcomings", "plan"}
+    assert {s.name for s in stages.STAGES if s.complete(c)} == {"ingest", "metrics", "shortcomings", "insights", "plan"}
     assert (c.layout.clean_dir / "work_orders.parquet").is_file()
 
 

@@ -182,7 +182,9 @@ def missing_days(ctx: InsightContext) -> list[Insight]:
                 continue
             dates = ctx.join([d.strftime("%m-%d") for d in empty[:8]]) + ("…" if len(empty) > 8 else "")
             evidence = ctx.text("insight.ev.caveat_missing_days", table=ctx.text(f"table.{table}"),
-                                period=ctx.period(period), count=len(empty), dates=dates, mean=f"{mean:.1f}")
+                                period=ctx.period(period), dates=dates, mean=f"{mean:.1f}",
+                                count=ctx.text("insight.word.days_one" if len(empty) == 1 else "insight.word.days",
+                                               n=len(empty)))
             out.append(Insight(kind="caveat", evidence=evidence, period=period, dimension="missing_days",
                                subject=table, value=float(len(empty)), reference=mean, n=len(empty),
                                method="poisson_zero_day", score=0.5 + 0.4 * min(1.0, len(empty) / 7)))

@@ -89,7 +89,8 @@ def initiatives(ctx: InsightContext, found: list[Insight] | None = None) -> list
         participants = pd.to_numeric(grp["participants"], errors="coerce").sum() if "participants" in grp else 0
         dates = ctx.join(sorted({pd.Timestamp(d).strftime("%m-%d") for d in grp["held_on"]}))
         evidence = ctx.text(
-            "insight.ev.initiative", title=title, sessions=len(grp), participants=int(participants),
+            "insight.ev.initiative", title=title,
+            sessions=ctx.text("insight.word.sessions_one" if len(grp) == 1 else "insight.word.sessions", n=len(grp)), participants=int(participants),
             dates=dates, metric=ctx.metric(metric_id),
             base=fmt_value(metric_id, as_float(row["baseline_value"])),
             value=fmt_value(metric_id, as_float(row["value"])), period=ctx.period(str(held)),

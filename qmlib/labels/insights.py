@@ -75,6 +75,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{subject}的{metric}：{trail}（{change}，{p}）",
         "{metric} for {subject}: {trail} ({change}, {p})",
     ),
+    "insight.ev.case_good_not_held": (
+        "{subject}的{metric}：{trail}（{change}，{p}），但质量月成效在巩固期未能保持",
+        "{metric} for {subject}: {trail} ({change}, {p}), but the quality-month gain did not hold in the follow-up",
+    ),
     "insight.ev.voice": (
         "{count}条意见与“{example}”相近（{theme}）：{trail}；关联指标：{metric}。",
         "{count} comments like “{example}” ({theme}): {trail}; related metric: {metric}.",
@@ -84,8 +88,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "{count} comments like “{example}” ({theme}): {trail}.",
     ),
     "insight.ev.initiative": (
-        "{title}（{sessions}场，{participants}人次，{dates}）之后，{metric}由基线期{base}变为{period}{value}（{change}，{p}）；这是同期变化的关联，不能证明因果。",
-        "After {title} ({sessions} sessions, {participants} participants, {dates}), {metric} went from {base} in the baseline to {value} in the {period} ({change}, {p}); this is an association over the same period, not proof of cause.",
+        "{title}（{sessions}，{participants}人次，{dates}）之后，{metric}由基线期{base}变为{period}{value}（{change}，{p}）；这是同期变化的关联，不能证明因果。",
+        "After {title} ({sessions}, {participants} participants, {dates}), {metric} went from {base} in the baseline to {value} in the {period} ({change}, {p}); this is an association over the same period, not proof of cause.",
     ),
     "insight.ev.caveat_coverage": (
         "{period}问卷{n}份，覆盖{coverage}的住户（{households}户）；要在95%置信度下达到±{margin}的误差，需要约{needed}份（{needed_share}），对比结论需谨慎。",
@@ -104,8 +108,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "{metric} rests on only {n} observations in the {period} (fewer than {min_n}); its value and change are indicative only.",
     ),
     "insight.ev.caveat_missing_days": (
-        "{table}在{period}有{count}天没有任何记录（{dates}），而该期日均{mean}条；这些天的数据可能未导出。",
-        "{table} has no rows on {count} days of the {period} ({dates}) against {mean} a day on average; those days may be missing from the export.",
+        "{table}在{period}有{count}没有任何记录（{dates}），而该期日均{mean}条；这些天的数据可能未导出。",
+        "{table}: no rows on {count} of the {period} ({dates}), against {mean} a day on average; "
+        "those days may be missing from the export.",
     ),
     "insight.ev.caveat_missing_table": (
         "未提供{table}，相关指标缺失（不是零）。",
@@ -145,7 +150,70 @@ LABELS: dict[str, tuple[str, str]] = {
     "insight.word.value_n": ("{value}（n={n}）", "{value} (n={n})"),
     "insight.word.count_n": ("{period}{n}条", "{n} in the {period}"),
     "insight.word.pp": ("个百分点", " pp"),
+    "insight.word.sessions": ("{n}场", "{n} sessions"),
+    "insight.word.days": ("{n}天", "{n} days"),
+    "insight.word.days_one": ("{n}天", "one day"),
+    "insight.word.sessions_one": ("{n}场", "one session"),
     "insight.word.list_sep": ("、", ", "),
     "insight.word.clause_sep": ("；", "; "),
     "insight.word.no_p": ("无检验", "no test"),
 }
+
+# ---- report blocks built from insights.csv (qmlib/report/sections/insights.py) ----------------------
+LABELS.update({
+    "insight.report.risks": ("本期需优先关注的{n}项风险：", "The {n} risks to act on first: "),
+    "insight.report.risk_item": ("（{i}）{text}", "({i}) {text}"),
+    "insight.report.risk_cause": ("，主因是{cause}", ", mainly because {cause}"),
+    "insight.report.risk_also": ("，同一原因还导致{ids}", ", and the same cause is behind {ids}"),
+    "insight.report.effect_name": ("{id}（{category}：{subject}）", "{id} ({category}: {subject})"),
+    "insight.report.cause_level": ("{subject}占{outcome}的{share}", "{subject} accounts for {share} of {outcome}"),
+    "insight.report.cause_change": (
+        "{subject}可解释{metric}{period}变化的{share}",
+        "{subject} accounts for {share} of the {period} change in {metric}",
+    ),
+    "insight.report.cause": ("原因分析", "Root cause"),
+    "insight.report.heard": ("业主反映", "Residents say"),
+    "insight.report.initiatives": ("举措与成效的关联", "Initiatives and the results of their domain"),
+    "insight.report.initiatives_note": (
+        "下列变化与举措同期发生，p值检验的是指标变化本身；这是关联，不能证明举措带来了变化。",
+        "Each change below happened in the same period as the initiative; the p-value tests the change itself. "
+        "This is an association, not proof that the initiative caused it.",
+    ),
+    "insight.report.direction.good": ("改善", "improved"),
+    "insight.report.direction.bad": ("变差", "worsened"),
+    "insight.report.good_cases": ("典型案例（质量月的改善）", "Typical cases: quality-month gains"),
+    "insight.report.small": (
+        "以下指标在个别时期样本少于{min_n}个，数值和变化波动大，仅供参考：{items}。",
+        "These figures rest on fewer than {min_n} observations in a period, so their values and changes are "
+        "indicative only: {items}.",
+    ),
+    "insight.report.small_item": ("{metric}（{period}，n={n}）", "{metric} ({period}, n={n})"),
+    "insight.report.bad_cases": ("典型案例（问题）", "Typical cases: problems"),
+    "insight.report.drivers": ("变化从何而来", "What drove the changes"),
+    "insight.report.change_head": ("{metric}，{period}{change}（{p}）", "{metric}, {period}: {change} ({p})"),
+    "insight.report.caveats": ("解读提示", "Caveats"),
+    "insight.report.no_driver": (
+        "变化遍及各楼栋：没有哪个楼栋能单独解释其大部分（Adtributor）。",
+        "A broad change across buildings: no single building accounts for most of it (Adtributor).",
+    ),
+    "insight.report.voice": ("业主之声", "Residents' voice"),
+    "insight.report.voice_intro": (
+        "问卷和投诉中的{n}条文字意见，按主题和相近表述归组（结巴分词加相似度分组），列出条数最多的主题及各期条数；引用的原话已隐去个人信息。",
+        "The {n} written comments in surveys and complaints, grouped by theme and near-identical wording "
+        "(jieba segmentation and similarity grouping); the largest themes with their count per period. "
+        "Quoted comments have personal details masked.",
+    ),
+    "insight.report.stories_intro": (
+        "同一原因导致的问题合并为一条，原因列在问题之下。",
+        "Problems with the same cause are told together, with the cause under them.",
+    ),
+})
+LABELS.update({
+    "plan.focus": ("（重点针对主因：{cause}）", " (focus on the main cause: {cause})"),
+})
+LABELS.update({
+    "plan.act_on_cause": (
+        "针对主因（{cause}）制定专项整改，分解到责任岗位并制定月度推进计划",
+        "Act on the main cause ({cause}) with a dedicated fix, assigned to the roles responsible, with a monthly plan",
+    ),
+})

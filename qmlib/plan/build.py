@@ -109,6 +109,19 @@ def _row(
     }
 
 
+def _focus(finding: Mapping[str, Any], insights: pd.DataFrame | None, lang: str) -> str:
+    """The cause an insight names for ``finding`` ("设备“DT-11-1”占设备故障的50%"), or ""."""
+    from ..insights.links import cause_phrase, causes_of
+
+    causes = causes_of(dict(finding), insights, limit=1)
+    if not causes:
+        return ""
+    subject = str(causes[0].get("subject") or "")
+    if subject and subject in str(finding.get("subject") or ""):
+        return ""  # the finding is already about that subject (its actions name it)
+    return cause_phrase(causes[0], lang)
+
+
 def _as_playbook(playbook: Playbook | Path | str | None) -> Playbook:
     if isinstance(playbook, Playbook):
         return playbook
@@ -148,6 +161,7 @@ def build_plan(
     lang: str | None = None,
     *,
     include_routine: bool = True,
+    insights: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The improvement plan: columns :data:`PLAN_COLUMNS` then :data:`PLAN_EXTRA_COLUMNS`.
 
@@ -155,7 +169,10 @@ def build_plan(
     (or shortcomings.csv read back); ``results`` the metric results (for
     current values); ``playbook`` a :class:`Playbook`, a YAML path, or None for
     the packaged one; ``lang`` defaults to ``params.language``. Rules: module
-    docstring.
+    docstring. ``insights`` (insights.csv): when an insight explains a
+    shortcoming (its ``explains`` column; :func:`qmlib.insights.links.causes_of`),
+    the actions for it name the cause (the slow category, the failing
+    elevator), not only the pooled metric.
     """
     pb = _as_playbook(playbook)
     lang = lang or params.language
@@ -166,8 +183,15 @@ def build_plan(
         sc = sc.sort_values("rank", kind="stable")
     for finding in sc.to_dict("records"):
         finding = {k: (None if is_missing(v) else v) for k, v in finding.items()}
-        for act in pb.actions_for(str(finding.get("kind") or "default")):
-            rows.append(_row(act, finding, metrics, params, pb, lang))
+        focus = _focus(finding, insights, lang)
+        for i, act in enumerate(pb.actions_for(str(finding.get("kind") or "default"))):
+            row = _row(act, finding, metrics, params, pb, lang)
+            if focus and i == 0 and finding.get("kind") == "target_missed":
+                # the playbook's first action asks to analyse the cause; the insight has found it
+                row["action"] = mask_pii(t("plan.act_on_cause", lang).format(cause=focus))
+            elif focus and i == 0:
+                row["action"] = mask_pii(row["action"] + t("plan.focus", lang).format(cause=focus))
+            rows.append(row)
     if include_routine:
         rows.extend(_row(act, None, metrics, params, pb, lang) for act in pb.routine_mechanisms)
     return _frame(rows)

@@ -29,6 +29,16 @@ rows):
 ``slow_repair_category``    ``{category, factor}``: arrival times of that category × ``factor``.
 ``dominant_complaint``      ``{category, share}``: that complaint category's expected share.
 ``bad_rows``                ``{}``: plant ~0.5–1 % invalid rows (recorded in the truth file).
+``frequent_comment``        ``{text, count}``: ``count`` survey responses (any period) carry the
+                            comment ``text`` (truth: ``observed_count``, ``by_period``).
+``initiative_effect``       ``{category, title, dimension, change}``: the initiative ``title`` is held
+                            twice early in the quality month and the survey ``dimension`` is
+                            ``change`` points higher then (half of it in the follow-up); truth:
+                            ``metric_id``, ``sessions_by_period``, ``observed_dimension_index``.
+
+``frequent_comment`` and ``initiative_effect`` are planted from community 4 on
+(:func:`default_effects`), so the shipped demos 1–3 are unchanged; like every
+effect they are absent from clean communities (every tenth).
 
 A clean community (``effects={}``) also has good service levels: satisfaction index
 80 in every period, no orders/complaints left open for good, every hazard rectified,

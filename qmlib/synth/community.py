@@ -16,6 +16,8 @@ from .vocab import (
     EFFECT_DEFAULTS,
     HOUR_WEIGHTS,
     PERIOD_NAMES,
+    PLANTED_COMMENTS,
+    PLANTED_INITIATIVES,
     SIZES,
     TZ,
 )
@@ -107,6 +109,18 @@ def default_effects(index: int) -> dict[str, dict]:
         "slow_repair_category": {"category": slow, "factor": 3.0},
         "dominant_complaint": {"category": dominant, "share": 0.45},
         "bad_rows": {},
+        **_insight_effects(index),
+    }
+
+
+def _insight_effects(index: int) -> dict[str, dict]:
+    """Causes for the insights stage to find (communities 4, 5, …; the shipped demos 1–3 keep theirs):
+    a comment many residents write and an initiative whose domain improves."""
+    if index < 4:
+        return {}
+    return {
+        "frequent_comment": {"text": PLANTED_COMMENTS[index % len(PLANTED_COMMENTS)], "count": 40},
+        "initiative_effect": {**PLANTED_INITIATIVES[index % len(PLANTED_INITIATIVES)], "change": 12.0},
     }
 
 

@@ -103,6 +103,20 @@ DIMENSION_OFFSETS = {
 }
 
 
+def _initiative_lift(c: Community, df: pd.DataFrame) -> np.ndarray | None:
+    """Points added to the planted initiative's survey dimension: ``change`` in the quality
+    month (when the initiative is held), half of it in the follow-up; None without the effect."""
+    eff = c.effect("initiative_effect")
+    if eff is None:
+        return None
+    lift = np.zeros(len(df))
+    for period, share in (("quality_month", 1.0), ("followup", 0.5)):
+        lo, hi = c.bounds(period)
+        inside = ((df["surveyed_at"] >= lo) & (df["surveyed_at"] < hi)).to_numpy()
+        lift[inside] = float(eff["change"]) * share
+    return lift
+
+
 def surveys_table(c: Community) -> pd.DataFrame:
     """Survey responses: per-period level, a low building, correlated dimension scores."""
     rng = c.rng
@@ -120,11 +134,17 @@ def surveys_table(c: Community) -> pd.DataFrame:
     mean = np.round(df["_level"].to_numpy() + gap, 6)
     groups = df["surveyed_at"].dt.strftime("%Y%m").astype(int).to_numpy() * 2 + (gap != 0)
     df["overall"], latent = _draw_overall(rng, mean, groups, c.scale)
+    lift = _initiative_lift(c, df)
     for dim in SURVEY_DIMENSIONS:
         offset = DIMENSION_OFFSETS[dim] if not c.clean else DIMENSION_OFFSETS[dim] / 3
-        scores = _draw_scores(rng, np.round(mean + offset, 6), latent, c.scale)
+        extra = lift if lift is not None and dim == c.effect("initiative_effect")["dimension"] else 0.0
+        scores = _draw_scores(rng, np.round(mean + offset + extra, 6), latent, c.scale)
         df[dim] = np.where(rng.random(n) < 0.02, np.nan, scores)
     df["comment"] = np.where(rng.random(n) < 0.3, rng.choice(SURVEY_COMMENTS, n), None)
+    frequent = c.effect("frequent_comment")
+    if frequent is not None:  # a comment many residents write, in every period
+        rows = rng.choice(n, size=min(int(frequent["count"]), n), replace=False)
+        df.loc[np.sort(rows), "comment"] = frequent["text"]
     prefix = "WJ" if c.variant % 3 != 1 else "2025"
     df.insert(0, "response_id", make_ids(prefix, n, width=5 if prefix == "WJ" else 6))
     return df.drop(columns="_level")

@@ -343,6 +343,12 @@ def _activities(c: Community) -> pd.DataFrame:
                          "description": f"{c.name}{title}" if rng.random() < 0.7 else None,
                          "participants": int(rng.integers(8, 260)) if rng.random() < 0.9 else None,
                          "highlight": bool(p == "quality_month" and rng.random() < 0.3)})
+    planted = c.effect("initiative_effect")
+    if planted is not None:  # held twice in the quality month, before most of its surveys
+        for t in random_dates(rng, 2, c.bounds("quality_month")[0], 10):
+            rows.append({"held_on": t, "category": planted["category"], "title": planted["title"],
+                         "description": f"{c.name}{planted['title']}",
+                         "participants": int(rng.integers(80, 260)), "highlight": True})
     df = pd.DataFrame(rows).sort_values("held_on", kind="stable", ignore_index=True)
     df["held_on"] = df["held_on"].astype("datetime64[us]")
     df["participants"] = df["participants"].astype("Int64")

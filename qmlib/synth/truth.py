@@ -146,6 +146,26 @@ def _effects_truth(c: Community, v: dict[str, pd.DataFrame], ids: dict, observed
         out["dominant_complaint"] = {**e["dominant_complaint"],
                                      "observed_share": _round(shares.get(e["dominant_complaint"]["category"], 0.0)),
                                      "observed_top": str(shares.index[0])}
+    if "frequent_comment" in e:
+        s = v["surveys"]
+        mine = s["comment"].eq(e["frequent_comment"]["text"])
+        out["frequent_comment"] = {
+            **e["frequent_comment"], "observed_count": int(mine.sum()),
+            "by_period": {p: int((mine & _in_period(c, s["surveyed_at"], p)).sum()) for p in c.periods},
+        }
+    if "initiative_effect" in e:
+        eff = e["initiative_effect"]
+        act = v["activities"]
+        held = act[act["title"].eq(eff["title"]) & act["category"].eq(eff["category"])]
+        s = v["surveys"]
+        dim = to_index(s[eff["dimension"]].dropna(), c.scale)
+        at = s.loc[dim.index, "surveyed_at"]
+        means = {p: _round(dim[_in_period(c, at, p)].mean()) for p in c.periods}
+        out["initiative_effect"] = {
+            **eff, "metric_id": f"satisfaction_index.{eff['dimension']}",
+            "sessions_by_period": {p: int(_in_period(c, held["held_on"], p).sum()) for p in c.periods},
+            "observed_dimension_index": means,
+        }
     return out
 
 

@@ -104,7 +104,20 @@ EFFECT_DEFAULTS: dict[str, dict] = {
     "slow_repair_category": {"category": "水电维修", "factor": 3.0},
     "dominant_complaint": {"category": "停车管理", "share": 0.45},
     "bad_rows": {},
+    "frequent_comment": {"text": "地下车库渗水严重，希望尽快处理", "count": 40},
+    "initiative_effect": {"category": "安全秩序", "title": "夜间巡逻加强月", "dimension": "security",
+                          "change": 12.0},
 }
+#: Planted comments and initiatives of ``frequent_comment`` / ``initiative_effect``
+#: (community index ≥ 4, so the shipped demos 1–3 stay as they are).
+PLANTED_COMMENTS = ("地下车库渗水严重，希望尽快处理", "楼道灯坏了很久没人修", "单元门禁刷卡总是失灵",
+                    "小区门口垃圾堆放太久")
+PLANTED_INITIATIVES = (
+    {"category": "安全秩序", "title": "夜间巡逻加强月", "dimension": "security"},
+    {"category": "环境卫生", "title": "垃圾分类宣传周", "dimension": "cleaning"},
+    {"category": "客户服务", "title": "管家上门走访", "dimension": "customer_service"},
+    {"category": "设施设备", "title": "楼道照明全面检修", "dimension": "facilities"},
+)
 #: Satisfaction index of a community without a ``satisfaction`` effect.
 CLEAN_SATISFACTION = 80.0
 

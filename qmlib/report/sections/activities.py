@@ -11,6 +11,7 @@ from ...schema import ACTIVITY_CATEGORY
 from ..fmt import DASH, fmt_date, fmt_int, is_missing
 from ..markup import badge, h3, html_table, join, para, resident_text, section, tag
 from .common import ReportInputs
+from .insights import activities_insights
 
 _ACTIVITY_EN = {zh: en for en, zh in ACTIVITY_CATEGORY.items() if en != zh.lower()}
 
@@ -95,6 +96,7 @@ def activities_section(r: ReportInputs) -> Markup:
                     class_="qm-highlight",
                 ))
             parts.append(tag("div", join(cards), class_="qm-highlights"))
+        parts.append(activities_insights(r))  # initiative effects and good cases (insights.csv)
         parts.append(h3(t("report.activities.all", lang)))
         list_rows = []
         for _, a in acts.iterrows():

@@ -36,7 +36,8 @@ class ReportInputs:
     columns of contract section 5 (extra columns are ignored). ``routines``
     is the routine-mechanism table of :func:`qmlib.plan.routine_mechanisms`
     (a DataFrame, or a list of sentences). ``ingest_summary``/``rejects`` as
-    written by the ingest stage.
+    written by the ingest stage. ``insights``: insights.csv (the report's
+    drivers, root causes, cases, residents' voice and caveats).
     """
 
     params: Params
@@ -51,6 +52,8 @@ class ReportInputs:
     rejects: pd.DataFrame | None = None
     lang: str | None = None
     generated_on: dt.date | None = None
+    #: insights.csv of the insights stage (:func:`qmlib.insights.links.read_insights`); empty: none shown
+    insights: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.lang is None:

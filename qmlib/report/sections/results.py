@@ -11,6 +11,7 @@ from ...catalog import METRICS, metric_def
 from ...labels import metric_label, t
 from ..markup import Chart, figure_html, h3, html_table, join, para, section, tag
 from .common import ReportInputs, change_cell, index_rows, known_metric, period_name, value_cell
+from .insights import results_drivers
 
 
 def _comparison_table(r: ReportInputs, metric_ids: list[str], grouped: bool) -> Markup:
@@ -58,6 +59,7 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     dims = _metric_order({m for m in known if "." in m})
     parts = [para(t("report.results.intro", lang)), para(t("report.results.legend", lang), "qm-legend")]
     parts.append(_comparison_table(r, base, grouped=True))
+    parts.append(results_drivers(r))  # what drove each headline change; caveats (insights.csv)
     zero = _all_zero(r.metrics, dims)
     shown = [m for m in dims if m not in zero]
     if shown:

@@ -8,6 +8,7 @@ from ...labels import metric_label, t
 from ..fmt import DASH, is_missing
 from ..markup import badge, html_table, para, resident_text, section, tag
 from .common import ReportInputs, known_metric, label_or, records
+from .insights import bad_cases, has_insights, residents_voice, shortcoming_stories
 
 SEVERITY_BADGE = {"high": "high", "medium": "medium", "low": "low"}
 
@@ -18,7 +19,10 @@ def shortcomings_section(r: ReportInputs) -> Markup:
     title = t("report.sec.shortcomings", lang)
     rows = records(r.shortcomings)
     if not rows:
-        return section("sec-shortcomings", title, para(t("report.shortcomings.none", lang), "qm-note"))
+        none = para(t("report.shortcomings.none", lang), "qm-note")
+        return section("sec-shortcomings", title, none + residents_voice(r))
+    if has_insights(r):
+        return section("sec-shortcomings", title, _with_insights(r, len(rows)))
     header = [
         t("report.shortcomings.col.rank", lang), t("finding.col.severity", lang), t("finding.col.category", lang),
         t("finding.col.metric", lang), t("finding.col.evidence", lang),
@@ -37,3 +41,11 @@ def shortcomings_section(r: ReportInputs) -> Markup:
     intro = para(t("report.shortcomings.intro", lang).format(count=len(rows)))
     table = html_table(header, body, nowrap=(0, 1, 2), class_="qm-table--findings")
     return section("sec-shortcomings", title, intro + table)
+
+
+def _with_insights(r: ReportInputs, count: int) -> Markup:
+    """Root-cause stories (cause under effect), bad cases, residents' voice (insights.csv)."""
+    lang = r.lang or "zh"
+    intro = para(t("report.shortcomings.intro", lang).format(count=count))
+    note = para(t("insight.report.stories_intro", lang), "qm-note")
+    return intro + note + shortcoming_stories(r) + bad_cases(r) + residents_voice(r)

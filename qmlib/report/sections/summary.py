@@ -166,6 +166,13 @@ def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
     return heading + tag("div", join(cards), class_="qm-kpis")
 
 
+def _risks(r: ReportInputs) -> Markup:
+    """The top three risks by name (root-cause stories of insights.csv), in the first paragraph."""
+    from .insights import top_risks
+
+    return top_risks(r)
+
+
 def summary(r: ReportInputs) -> Markup:
     """工作摘要: lead sentence, key-metric cards and key results."""
     p, lang = r.params, r.lang or "zh"
@@ -174,5 +181,5 @@ def summary(r: ReportInputs) -> Markup:
     lead = t("report.summary.lead", lang).format(
         name=p.name, start=qs.isoformat(), end=qe.isoformat(), base_start=bs.isoformat(), base_end=be.isoformat()
     )
-    body = para(lead, class_="qm-lead") + key_cards(r) + bullet_list(key_points(r), class_="qm-keypoints")
+    body = para(join([esc(lead), _risks(r)], sep=" "), class_="qm-lead") + key_cards(r) + bullet_list(key_points(r), class_="qm-keypoints")
     return section("sec-summary", t("report.sec.summary", lang), tag("div", body, class_="qm-summary"), major=False)
