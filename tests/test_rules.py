@@ -378,7 +378,7 @@ def test_insights_breakdowns_add_up_to_the_metrics(
     """Every breakdown of every dimension sums to the metric's own numerator and denominator
     (shares), n and total (means) or value (rates, counts), period by period; a metric is broken
     down exactly when it is computable."""
-    params = make_params(sla={"maintenance_tolerance_days": 2.5}, as_of="2025-08-20")
+    params = make_params(sla={"maintenance_tolerance_days": 2.5})
     t = tables()
     estimates = compute_all(t, params).estimates
     bd = Breakdowns(t, params)
