@@ -55,9 +55,13 @@ def end_of_day(date: dt.date | pd.Timestamp) -> pd.Timestamp:
 
 
 def anchor_times(table: str, df: pd.DataFrame) -> pd.Series:
-    """The anchor time of every row (maintenance events: ``scheduled_on``)."""
+    """The anchor time of every row (maintenance events, :func:`qmlib.metrics.rules.is_maintenance`:
+    ``scheduled_on``)."""
     if table == "asset_events":
-        maint = df["kind"].eq("维保")
+        # imported here: qmlib.metrics imports this module
+        from .metrics.rules import is_maintenance
+
+        maint = is_maintenance(df)
         return df["occurred_at"].where(~maint, df["scheduled_on"])
     return df[ANCHORS[table]]
 

@@ -18,6 +18,7 @@ import pytest
 from helpers import cast
 
 from qmlib import control_charts as cc
+from qmlib.insights.measures import Breakdowns
 from qmlib.metrics import compute_all, rules
 from qmlib.metrics import events as ev
 from qmlib.metrics.requirements import computable, removed_metrics
@@ -346,3 +347,59 @@ def test_removed_metrics_agrees_with_what_compute_leaves_out(make_params: Callab
             expected = set(removed_metrics({name: [col.name]}).get(name, {}).get(col.name, []))
             assert full - got == expected, (name, col.name)
             assert all(not computable(m, fewer) for m in expected)
+
+
+# ---------------------------------------------------------------- insights breakdowns
+def test_insights_timely_by_value_is_rules_repair_timely_summed(make_params: Callable[..., Params]) -> None:
+    """The drivers' per-urgency timely counts are :func:`rules.repair_timely` summed by urgency."""
+    params = make_params()
+    wo = orders()
+    parts = Breakdowns({"work_orders": wo}, params).window("repair_timely_rate", "urgency").set_index("element")
+    active = rules.active_orders(wo)
+    timely = rules.repair_timely(active, params.sla.repair_arrival_minutes)
+    by_value = timely.groupby(active["urgency"].astype(object).fillna("")).agg(["sum", "size"])
+    assert parts["num"].to_dict() == by_value["sum"].astype(float).to_dict()
+    assert parts["den"].to_dict() == by_value["size"].astype(float).to_dict()
+    # by hand: 普通 W1 W10 of W1 W2 W9 W10; 紧急 W6 of W6 W7; no urgency (= 普通 for the SLA) W8 of W8
+    assert parts["num"].to_dict() == {"": 1.0, "普通": 2.0, "紧急": 1.0}
+    assert parts["den"].to_dict() == {"": 1.0, "普通": 4.0, "紧急": 2.0}
+
+
+@pytest.mark.parametrize("tables", [
+    pytest.param(lambda: {"work_orders": orders()}, id="orders"),
+    pytest.param(lambda: {"complaints": complaints()}, id="complaints"),
+    pytest.param(lambda: {"hazards": hazards()}, id="hazards"),
+    pytest.param(lambda: {"asset_events": maintenance()}, id="maintenance"),
+    pytest.param(full_tables, id="full"),
+])
+def test_insights_breakdowns_add_up_to_the_metrics(
+    tables: Callable[[], dict[str, pd.DataFrame]], make_params: Callable[..., Params]
+) -> None:
+    """Every breakdown of every dimension sums to the metric's own numerator and denominator
+    (shares), n and total (means) or value (rates, counts), period by period; a metric is broken
+    down exactly when it is computable."""
+    params = make_params(sla={"maintenance_tolerance_days": 2.5})
+    t = tables()
+    estimates = compute_all(t, params).estimates
+    bd = Breakdowns(t, params)
+    checked = 0
+    for m in bd.all():
+        prep = bd.prepared(m.metric_id)
+        assert (prep is not None) == computable(m.metric_id, t), m.metric_id
+        if prep is None:
+            continue
+        for period in params.period_names:
+            est = estimates.get(m.metric_id, {}).get(period)
+            for dim in m.dims:
+                parts = bd.parts(m.metric_id, dim, period)
+                if m.kind == "share":
+                    got = (parts["num"].sum(), parts["den"].sum())
+                    assert got == ((est.sample.numerator, est.sample.denominator) if est else (0, 0)), m.metric_id
+                elif m.kind == "mean":
+                    assert parts["den"].sum() == (est.n if est else 0), m.metric_id
+                    if est:
+                        assert parts["num"].sum() == pytest.approx(est.value * est.n), m.metric_id
+                else:
+                    assert parts["value"].fillna(0.0).sum() == pytest.approx(est.value if est else 0.0), m.metric_id
+                checked += 1
+    assert checked > 0

@@ -26,6 +26,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..catalog import metric_def
+from ..metrics.rules import is_failure
 from ..metrics.stats import welch_t_pvalue
 from ..periods import assign_periods
 from .base import Insight, InsightContext, fmt_change, fmt_p, fmt_pct
@@ -106,7 +107,7 @@ def _building_clauses(ctx: InsightContext, building: str) -> tuple[list[str], fl
 def _failure_span(ctx: InsightContext, asset_id: str) -> tuple[str, str]:
     ev = ctx.tables.get("asset_events")
     fails = ev[(ev["asset_id"].astype(str) == asset_id).to_numpy(dtype=bool)
-               & ev["kind"].astype("string").eq("故障").fillna(False).to_numpy(dtype=bool)]
+               & is_failure(ev).to_numpy(dtype=bool)]
     t = pd.to_datetime(fails["occurred_at"])
     t = t[assign_periods(t, ctx.params).notna().to_numpy(dtype=bool)]
     if t.empty:

@@ -19,7 +19,7 @@
   rows has Poisson probability ``e^−λ`` < 0.7%, so the day is more likely
   missing from the export than quiet.
 - ``missing_table`` / ``missing_columns``: a table not supplied, or
-  optional columns that metrics or breakdowns need (:data:`METRIC_COLUMNS`)
+  optional columns that metrics or breakdowns need (:func:`metric_columns`)
   missing from a supplied table.
 """
 
@@ -30,24 +30,30 @@ import math
 import pandas as pd
 from scipy import stats
 
-from ..catalog import metric_def
+from ..catalog import METRICS, metric_def
 from ..periods import ANCHORS, anchor_times, assign_periods, bounds
 from ..schema import TABLES
 from .base import Insight, InsightContext, fmt_p, fmt_pct
 from .voice import tag_of, tokens
 
 BASELINE = "baseline"
-#: optional columns that metrics or breakdowns need, by table
-METRIC_COLUMNS: dict[str, tuple[str, ...]] = {
+#: optional columns no metric needs that the breakdowns group by or the cases join on, by table
+BREAKDOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "surveys": ("building",),
-    "work_orders": ("arrived_at", "completed_at", "reworked", "rating", "building"),
-    "complaints": ("responded_at", "closed_at", "channel"),
+    "work_orders": ("building",),
+    "complaints": ("channel",),
     "assets": ("location",),
-    "asset_events": ("scheduled_on", "occurred_at", "restored_at"),
-    "hazards": ("rectified_at",),
     "inspections": ("inspector",),
-    "training": ("score",),
 }
+
+
+def metric_columns(table: str) -> tuple[str, ...]:
+    """Optional columns of ``table`` that a metric needs (the catalog's ``needs``, the table
+    :func:`qmlib.metrics.requirements.computable` reads) or a breakdown needs
+    (:data:`BREAKDOWN_COLUMNS`), in the schema's column order."""
+    needed = {c for d in METRICS.values() if d.table == table for c in d.needs}
+    needed |= set(BREAKDOWN_COLUMNS.get(table, ()))
+    return tuple(c.name for c in TABLES[table].columns if c.name in needed)
 #: names of a survey column that records how the survey was collected
 CHANNEL_COLUMNS = ("channel", "method", "mode", "渠道", "方式", "调查方式", "收集方式", "调查渠道", "来源")
 
@@ -200,7 +206,7 @@ def missing_data(ctx: InsightContext) -> list[Insight]:
                                                                 table=ctx.text(f"table.{name}")),
                                dimension="missing_table", subject=name, method="schema", score=0.45))
             continue
-        missing = [c for c in METRIC_COLUMNS.get(name, ()) if c not in df.columns]
+        missing = [c for c in metric_columns(name) if c not in df.columns]
         if missing:
             out.append(Insight(kind="caveat", evidence=ctx.text("insight.ev.caveat_missing_columns",
                                                                 table=ctx.text(f"table.{name}"),

@@ -3,16 +3,23 @@
 A :class:`Measure` says which rows a metric is computed from (e.g. the
 non-cancelled work orders, the valid complaints, the failures), which
 dimensions those rows carry (category, urgency, building, asset, ...), and
-how the metric is computed on a subset of them. The computation is always
-the metric's own function in :mod:`qmlib.metrics` (one home for every rule:
-cancelled, valid, timely, due, on time); this module never re-implements a
-rule, it only calls those functions on the rows of one dimension value.
+how each row counts towards the metric. Every rule (cancelled, valid,
+timely, due, on time, satisfied, passed) is the row-level function of
+:mod:`qmlib.metrics.rules` that the metric functions themselves call, and a
+metric is broken down only when :func:`qmlib.metrics.requirements.computable`
+says the export gives it; this module never re-implements a rule or a
+requirement.
 
-:func:`components` turns an :class:`~qmlib.metrics.base.Estimate` into the
-additive parts Adtributor needs: ``(numerator, denominator)`` for shares
-(successes, trials) and means (sum, n), ``(value, None)`` for per-exposure
-rates and counts, whose values computed on disjoint subsets with the
-community's full exposure add up to the pooled value.
+Rules are applied once to all rows of a measure; a breakdown by a dimension
+is then a grouped sum per dimension value (``numpy.bincount``):
+
+- shares and means: ``(num, den)`` per row — a flag and 1 where the row is
+  eligible (shares), a value and 1 where it has one (means); the value of a
+  subset is ``Σnum / Σden``, as the metric function computes it;
+- per-exposure rates and counts: the number of events per dimension value,
+  turned into the metric by the contract formula of :mod:`qmlib.metrics.base`
+  with the community's full exposure, so that the values of disjoint subsets
+  add up to the pooled value (what Adtributor needs).
 """
 
 from __future__ import annotations
@@ -24,8 +31,10 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import metric_def
-from ..metrics import complaints, equipment, hazards, inspections, repairs, satisfaction
+from ..metrics import rules
 from ..metrics.base import Estimate, count_estimate, rate_estimate
+from ..metrics.equipment import asset_types
+from ..metrics.requirements import computable
 from ..params import Params
 from ..periods import anchor_times, assign_periods, by_as_of, days
 from ..schema import ENGLISH, SURVEY_DIMENSIONS
@@ -33,32 +42,30 @@ from ..schema import ENGLISH, SURVEY_DIMENSIONS
 #: Label of an element whose dimension value is missing.
 MISSING = ""
 
-Estimator = Callable[[pd.DataFrame, Params, int], "Estimate | None"]
+#: rows → per-row ``(num, den)`` of a share or a mean
+Outcome = Callable[[pd.DataFrame], tuple[pd.Series, pd.Series]]
+#: ``(event count, days of the period)`` → the rate or count
+OfCount = Callable[[int, int], "Estimate | None"]
 
 
 @dataclass(frozen=True)
 class Measure:
     """A metric and the rows it is computed from.
 
-    ``rows(tables)`` returns the eligible rows (None when the table or a
-    needed column is missing) with the dimension columns ``dims`` present;
-    ``estimate(rows, params, days)`` is the metric on any subset of them
-    (``days`` is the length of the period for per-exposure rates); it reads
-    only the columns ``uses``.
+    ``rows(tables)`` returns the eligible rows (None when the metric is not
+    :func:`~qmlib.metrics.requirements.computable` from the tables) with the
+    dimension columns ``dims`` present. Shares and means have an
+    ``outcome`` (the row-level rule as ``(num, den)`` per row); rates and
+    counts an ``of_count`` (the metric from an event count and the period's
+    days).
     """
 
     metric_id: str
     table: str
     dims: tuple[str, ...]
     rows: Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]
-    estimate: Estimator
-    #: the columns ``estimate`` reads (subsets carry only these, which keeps them cheap)
-    uses: tuple[str, ...] = ()
-    #: shares and means: the row-level rule as ``(num, den)`` per row (a flag or a
-    #: value, and 1 where the row is eligible); breakdowns are then sums
-    outcome: Callable[[pd.DataFrame], tuple[pd.Series, pd.Series]] | None = None
-    #: rates and counts: the metric from an event count and the period's days
-    of_count: Callable[[int, int], Estimate | None] | None = None
+    outcome: Outcome | None = None
+    of_count: OfCount | None = None
 
     @property
     def kind(self) -> str:
@@ -67,21 +74,6 @@ class Measure:
     @property
     def better(self) -> int:
         return metric_def(self.metric_id).better
-
-
-def components(kind: str, est: Estimate | None) -> tuple[float, float | None]:
-    """Additive parts of an estimate: shares/means ``(num, den)``, rates/counts ``(value, None)``.
-
-    No estimate (no eligible rows) is ``(0, 0)`` for shares and means and
-    ``(0, None)`` for rates and counts.
-    """
-    if kind in ("share", "mean"):
-        if est is None:
-            return 0.0, 0.0
-        if kind == "share":
-            return float(est.sample.numerator or 0), float(est.sample.denominator or 0)
-        return float(est.value) * est.n, float(est.n)
-    return (0.0 if est is None else float(est.value)), None
 
 
 # ---- row sources -----------------------------------------------------------
@@ -101,34 +93,32 @@ def _with(df: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
     return df.assign(**extra)
 
 
-def _needs(tables: Mapping[str, pd.DataFrame], table: str, *cols: str) -> pd.DataFrame | None:
-    df = tables.get(table)
-    if df is None or any(c not in df.columns for c in cols):
-        return None
-    return df
+Rows = Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]
 
 
-def _active_orders(*cols: str) -> Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]:
+def _rows_of(metric_id: str, table: str, select: Callable[[pd.DataFrame], pd.DataFrame],
+             dims: tuple[str, ...]) -> Rows:
+    """The rows ``select`` keeps of ``table``, when ``metric_id`` is computable from the tables."""
     def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
-        df = _needs(tables, "work_orders", *cols)
-        return None if df is None else _with(repairs.active_orders(df), WORK_ORDER_DIMS)
-    return rows
-
-
-def _valid_complaints(*cols: str) -> Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]:
-    def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
-        df = _needs(tables, "complaints", *cols)
-        return None if df is None else _with(complaints.valid_complaints(df), COMPLAINT_DIMS)
-    return rows
-
-
-def _events_of(kind_value: str, *cols: str) -> Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]:
-    """Asset events of one kind (故障 / 维保), with the asset's type and location joined."""
-    def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
-        ev = _needs(tables, "asset_events", *cols)
-        if ev is None:
+        if not computable(metric_id, tables):
             return None
-        ev = ev[ev["kind"].astype("string").eq(kind_value).fillna(False).to_numpy(dtype=bool)]
+        return _with(select(tables[table]), dims)
+    return rows
+
+
+def _selected(rule: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    return lambda df: df[rule(df).to_numpy(dtype=bool)]
+
+
+def _events_of(metric_id: str, rule: Callable[[pd.DataFrame], pd.Series], zh_type: str | None = None) -> Rows:
+    """Asset events the ``rule`` keeps (:func:`~qmlib.metrics.rules.is_failure` /
+    :func:`~qmlib.metrics.rules.is_maintenance`), with the asset's type and
+    location joined; of one asset type when ``zh_type`` is given."""
+    def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
+        if not computable(metric_id, tables):
+            return None
+        ev = tables["asset_events"]
+        ev = ev[rule(ev).to_numpy(dtype=bool)]
         missing = {c: pd.Series(pd.NaT, index=ev.index, dtype="datetime64[ns]")
                    for c in ("occurred_at", "scheduled_on") if c not in ev.columns}
         if missing:
@@ -143,14 +133,10 @@ def _events_of(kind_value: str, *cols: str) -> Callable[[Mapping[str, pd.DataFra
                 location=ids.map(info["location"].astype("string")).astype("string")
                 if "location" in info.columns else pd.Series(pd.NA, index=ev.index, dtype="string"),
             )
-        return _with(ev, ASSET_DIMS)
-    return rows
-
-
-def _plain(table: str, dims: tuple[str, ...], *cols: str) -> Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]:
-    def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
-        df = _needs(tables, table, *cols)
-        return None if df is None else _with(df, dims)
+        ev = _with(ev, ASSET_DIMS)
+        if zh_type is not None:
+            ev = ev[ev[group_column("asset_type")].eq(zh_type).to_numpy(dtype=bool)]
+        return ev
     return rows
 
 
@@ -160,6 +146,15 @@ ASSET_DIMS = ("asset_id", "asset_type")
 HAZARD_DIMS = ("area", "severity")
 INSPECTION_DIMS = ("dimension", "inspector")
 SURVEY_DIMS = ("building",)
+
+#: table → (the rows its metrics are computed from, the dimensions they carry)
+_SOURCES: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], tuple[str, ...]]] = {
+    "surveys": (lambda df: df, SURVEY_DIMS),
+    "complaints": (rules.valid_complaints, COMPLAINT_DIMS),
+    "work_orders": (rules.active_orders, WORK_ORDER_DIMS),
+    "hazards": (lambda df: df, HAZARD_DIMS),
+    "inspections": (lambda df: df, INSPECTION_DIMS),
+}
 
 
 def _n_assets(tables: Mapping[str, pd.DataFrame], zh_type: str | None = None) -> int:
@@ -171,46 +166,50 @@ def _n_assets(tables: Mapping[str, pd.DataFrame], zh_type: str | None = None) ->
     return int(assets["type"].astype("string").eq(zh_type).fillna(False).sum())
 
 
-def _eligible_mean(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+# ---- row-level outcomes (shares and means) -----------------------------------
+
+
+def _mean_of(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A mean's ``(value, 1)`` per row that has a value, ``(0, 0)`` per row without."""
     x = values.astype("float64")
     return x.fillna(0.0), x.notna().astype("float64")
 
 
-def _flags(flags: pd.Series) -> tuple[pd.Series, pd.Series]:
-    f = pd.Series(flags).astype("boolean").fillna(False).astype("float64")
-    return f, pd.Series(1.0, index=f.index)
+def _share_of(flags: pd.Series, eligible: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
+    """A share's ``(flag, 1)`` per eligible row (every row when ``eligible`` is None), ``(0, 0)`` per other."""
+    den = (pd.Series(1.0, index=flags.index) if eligible is None
+           else eligible.astype("boolean").fillna(False).astype("float64"))
+    num = flags.astype("boolean").fillna(False).astype("float64") * den
+    return num, den
 
 
-#: Metrics whose row-level rule is exposed by :mod:`qmlib.metrics` (the fast path). The
-#: others are computed by calling the metric's function on the rows of each element.
-OUTCOMES: dict[str, str] = {
-    "satisfaction_index": "to_index",
-    "inspection_score": "score",
-    "repair_completion_rate": "by_as_of",
-    "complaint_closure_rate": "by_as_of",
-    "hazard_rectification_rate": "by_as_of",
-}
-
-_BY_AS_OF_COLUMN = {
-    "repair_completion_rate": "completed_at",
-    "complaint_closure_rate": "closed_at",
-    "hazard_rectification_rate": "rectified_at",
-}
-
-
-def _outcome(metric_id: str, params: Params) -> Callable[[pd.DataFrame], tuple[pd.Series, pd.Series]]:
+def _outcome(metric_id: str, params: Params) -> Outcome:
+    """The row-level rule of a share or mean metric, from :mod:`qmlib.metrics.rules`."""
     base, _, suffix = metric_id.partition(".")
-    if base == "satisfaction_index":
-        col = suffix or "overall"
-        return lambda r: _eligible_mean(satisfaction.to_index(r[col], params.survey_scale))
-    if base == "inspection_score":
-        return lambda r: _eligible_mean(r["score"])
-    col = _BY_AS_OF_COLUMN[base]
-    return lambda r: _flags(by_as_of(r[col], params))
+    sla = params.sla
+    scale = params.survey_scale
+    outcomes: dict[str, Outcome] = {
+        "satisfaction_index": lambda r: _mean_of(rules.to_index(r[suffix or "overall"], scale)),
+        "satisfaction_rate": lambda r: _share_of(rules.is_satisfied(r, scale), r["overall"].notna()),
+        "complaint_closure_rate": lambda r: _share_of(by_as_of(r["closed_at"], params)),
+        "complaint_response_timely_rate":
+            lambda r: _share_of(rules.response_timely(r, sla.complaint_response_hours)),
+        "repair_timely_rate": lambda r: _share_of(rules.repair_timely(r, sla.repair_arrival_minutes)),
+        "repair_completion_rate": lambda r: _share_of(by_as_of(r["completed_at"], params)),
+        "repair_rework_rate": lambda r: _share_of(rules.is_reworked(r), rules.rework_eligible(r)),
+        "equipment_mttr_hours": lambda r: _mean_of(rules.restore_hours(r)),
+        "maintenance_on_time_rate":
+            lambda r: _share_of(rules.maintenance_on_time(r, sla.maintenance_tolerance_days)),
+        "hazard_rectification_rate": lambda r: _share_of(by_as_of(r["rectified_at"], params)),
+        "hazard_on_time_rate": lambda r: _share_of(rules.hazard_on_time(r, sla.hazard_due_days)),
+        "inspection_score": lambda r: _mean_of(r["score"]),
+        "inspection_pass_rate": lambda r: _share_of(rules.inspection_passed(r, params.inspection_pass_score),
+                                                    r["score"].notna()),
+    }
+    return outcomes[base]
 
 
-def _of_count(metric_id: str, tables: Mapping[str, pd.DataFrame], params: Params
-              ) -> Callable[[int, int], Estimate | None] | None:
+def _of_count(metric_id: str, tables: Mapping[str, pd.DataFrame], params: Params) -> OfCount:
     """Rates and counts from an event count: the contract formula's one home, metrics.base."""
     base, _, suffix = metric_id.partition(".")
     if base == "complaint_rate":
@@ -221,79 +220,51 @@ def _of_count(metric_id: str, tables: Mapping[str, pd.DataFrame], params: Params
         return lambda c, d: rate_estimate(c, units, d)
     if base == "hazard_count":
         return lambda c, d: count_estimate(c)
-    return None
+    raise KeyError(f"no event-count formula for {metric_id!r}")
+
+
+#: the metrics broken down, in catalog order (``satisfaction_index`` also per survey dimension)
+BROKEN_DOWN: tuple[str, ...] = (
+    "satisfaction_index", "satisfaction_rate",
+    "complaint_rate", "complaint_closure_rate", "complaint_response_timely_rate",
+    "repair_timely_rate", "repair_completion_rate", "repair_rework_rate",
+    "equipment_failure_rate", "equipment_mttr_hours", "maintenance_on_time_rate",
+    "hazard_count", "hazard_rectification_rate", "hazard_on_time_rate",
+    "inspection_score", "inspection_pass_rate",
+)
 
 
 def measures(tables: Mapping[str, pd.DataFrame], params: Params) -> list[Measure]:
     """Every decomposable metric the tables allow (in catalog order)."""
-    sla = params.sla
-    scale = params.survey_scale
-    hh = params.households
     out: list[Measure] = []
 
-    def add(metric_id: str, table: str, dims: tuple[str, ...], rows, estimate: Estimator,
-            uses: tuple[str, ...] = ()) -> None:
-        out.append(Measure(metric_id, table, dims, rows, estimate, uses,
-                           OUTCOMES.get(metric_id.split(".", 1)[0]) and _outcome(metric_id, params),
-                           _of_count(metric_id, tables, params)))
+    def add(metric_id: str, rows: Rows, table: str, dims: tuple[str, ...]) -> None:
+        if metric_def(metric_id).kind in ("share", "mean"):
+            out.append(Measure(metric_id, table, dims, rows, outcome=_outcome(metric_id, params)))
+        else:
+            out.append(Measure(metric_id, table, dims, rows, of_count=_of_count(metric_id, tables, params)))
 
-    add("satisfaction_index", "surveys", SURVEY_DIMS, _plain("surveys", SURVEY_DIMS, "overall"),
-        lambda r, p, d: satisfaction.satisfaction_index(r, scale), ("overall",))
-    surveys = tables.get("surveys")
-    for dim in SURVEY_DIMENSIONS:
-        if surveys is not None and dim in surveys.columns:
-            add(f"satisfaction_index.{dim}", "surveys", SURVEY_DIMS, _plain("surveys", SURVEY_DIMS, dim),
-                lambda r, p, d, dim=dim: satisfaction.satisfaction_index(r, scale, dim), (dim,))
-    add("satisfaction_rate", "surveys", SURVEY_DIMS, _plain("surveys", SURVEY_DIMS, "overall"),
-        lambda r, p, d: satisfaction.satisfaction_rate(r, scale), ("overall",))
-    add("complaint_rate", "complaints", COMPLAINT_DIMS, _valid_complaints(),
-        lambda r, p, d: complaints.complaint_rate(r, hh, d), ())
-    add("complaint_closure_rate", "complaints", COMPLAINT_DIMS, _valid_complaints("closed_at"),
-        lambda r, p, d: complaints.complaint_closure_rate(r, p), ("closed_at",))
-    add("complaint_response_timely_rate", "complaints", COMPLAINT_DIMS, _valid_complaints("responded_at"),
-        lambda r, p, d: complaints.complaint_response_timely_rate(r, sla.complaint_response_hours), ("received_at", "responded_at"))
-    add("repair_timely_rate", "work_orders", WORK_ORDER_DIMS, _active_orders("arrived_at"),
-        lambda r, p, d: repairs.repair_timely_rate(r, sla.repair_arrival_minutes), ("reported_at", "arrived_at", "urgency"))
-    add("repair_completion_rate", "work_orders", WORK_ORDER_DIMS, _active_orders("completed_at"),
-        lambda r, p, d: repairs.repair_completion_rate(r, p), ("completed_at",))
-    add("repair_rework_rate", "work_orders", WORK_ORDER_DIMS, _active_orders("completed_at", "reworked"),
-        lambda r, p, d: repairs.repair_rework_rate(r), ("completed_at", "reworked"))
-    if tables.get("assets") is not None:
-        n_all = _n_assets(tables)
-        add("equipment_failure_rate", "asset_events", ASSET_DIMS, _events_of(equipment.FAILURE),
-            lambda r, p, d: equipment.equipment_failure_rate(r, n_all, d), ())
-        for english, zh in equipment.asset_types(tables["assets"]).items():
-            n_type = _n_assets(tables, zh)
-            add(f"equipment_failure_rate.{english}", "asset_events", ("asset_id",),
-                _typed_failures(zh),
-                lambda r, p, d, n_type=n_type: equipment.equipment_failure_rate(r, n_type, d), ())
-    add("equipment_mttr_hours", "asset_events", ASSET_DIMS, _events_of(equipment.FAILURE, "restored_at"),
-        lambda r, p, d: equipment.equipment_mttr_hours(r), ("occurred_at", "restored_at"))
-    add("maintenance_on_time_rate", "asset_events", ASSET_DIMS,
-        _events_of(equipment.MAINTENANCE, "scheduled_on", "occurred_at"),
-        lambda r, p, d: equipment.maintenance_on_time_rate(r, sla.maintenance_tolerance_days), ("scheduled_on", "occurred_at"))
-    add("hazard_count", "hazards", HAZARD_DIMS, _plain("hazards", HAZARD_DIMS),
-        lambda r, p, d: hazards.hazard_count(r), ())
-    add("hazard_rectification_rate", "hazards", HAZARD_DIMS, _plain("hazards", HAZARD_DIMS, "rectified_at"),
-        lambda r, p, d: hazards.hazard_rectification_rate(r, p), ("rectified_at",))
-    add("hazard_on_time_rate", "hazards", HAZARD_DIMS, _plain("hazards", HAZARD_DIMS, "rectified_at"),
-        lambda r, p, d: hazards.hazard_on_time_rate(r, sla.hazard_due_days), ("found_at", "rectified_at", "severity", "due_on"))
-    add("inspection_score", "inspections", INSPECTION_DIMS, _plain("inspections", INSPECTION_DIMS),
-        lambda r, p, d: inspections.inspection_score(r), ("score",))
-    add("inspection_pass_rate", "inspections", INSPECTION_DIMS, _plain("inspections", INSPECTION_DIMS),
-        lambda r, p, d: inspections.inspection_pass_rate(r, params.inspection_pass_score), ("score",))
+    for metric_id in BROKEN_DOWN:
+        table = metric_def(metric_id).table
+        if table == "asset_events":
+            if metric_id == "equipment_failure_rate":
+                if not computable(metric_id, tables):
+                    continue
+                add(metric_id, _events_of(metric_id, rules.is_failure), table, ASSET_DIMS)
+                for english, zh in asset_types(tables["assets"]).items():
+                    add(f"{metric_id}.{english}", _events_of(metric_id, rules.is_failure, zh), table, ("asset_id",))
+            else:
+                rule = rules.is_maintenance if metric_id == "maintenance_on_time_rate" else rules.is_failure
+                add(metric_id, _events_of(metric_id, rule), table, ASSET_DIMS)
+            continue
+        select, dims = _SOURCES[table]
+        add(metric_id, _rows_of(metric_id, table, select, dims), table, dims)
+        if metric_id == "satisfaction_index":
+            for dim in SURVEY_DIMENSIONS:
+                variant = f"{metric_id}.{dim}"
+                if computable(variant, tables):
+                    add(variant, _rows_of(variant, table, select, dims), table, dims)
     return out
-
-
-def _typed_failures(zh_type: str) -> Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]:
-    base = _events_of(equipment.FAILURE)
-
-    def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
-        ev = base(tables)
-        if ev is None:
-            return None
-        return ev[ev[group_column("asset_type")].eq(zh_type).to_numpy(dtype=bool)]
-    return rows
 
 
 # ---- periods and elements ------------------------------------------------------
@@ -301,15 +272,14 @@ def _typed_failures(zh_type: str) -> Callable[[Mapping[str, pd.DataFrame]], pd.D
 
 @dataclass
 class Prepared:
-    """The rows of one measure with their period (``_period``), ready to group.
+    """The rows of one measure with their period (``period``), ready to group.
 
-    ``slim`` holds only the columns the estimator reads, so taking the rows
-    of one element is cheap; ``codes(dim)`` factorizes a dimension once.
+    ``codes(dim)`` factorizes a dimension once; ``num`` and ``den`` are the
+    per-row outcome of a share or a mean (None for rates and counts).
     """
 
     measure: Measure
     rows: pd.DataFrame
-    slim: pd.DataFrame
     period: np.ndarray
     _codes: dict[str, tuple[np.ndarray, list[str]]]
     #: per-row (num, den) of the row-level rule, when the measure has one
@@ -332,19 +302,19 @@ class Point:
 
 
 def prepare(measure: Measure, tables: Mapping[str, pd.DataFrame], params: Params) -> Prepared | None:
-    """Rows of ``measure`` in the analysis periods, tagged with their period; None without rows source."""
+    """Rows of ``measure`` in the analysis periods, tagged with their period and, for shares
+    and means, with their row-level outcome; None when the metric is not computable."""
     rows = measure.rows(tables)
     if rows is None:
         return None
     period = assign_periods(anchor_times(measure.table, rows), params)
     keep = period.notna().to_numpy(dtype=bool)
     rows = rows[keep]
-    slim = rows[[c for c in measure.uses if c in rows.columns]]
     num = den = None
     if measure.outcome is not None:
         n_s, d_s = measure.outcome(rows)
         num, den = n_s.to_numpy(dtype=float), d_s.to_numpy(dtype=float)
-    return Prepared(measure, rows, slim, period[keep].astype(object).to_numpy(), {}, num, den)
+    return Prepared(measure, rows, period[keep].astype(object).to_numpy(), {}, num, den)
 
 
 PARTS_COLUMNS = ["element", "num", "den", "value", "n"]
@@ -354,10 +324,11 @@ def element_parts(prep: Prepared, dim: str, period: str | None, params: Params) 
     """Per element of ``dim`` in ``period`` (None: all periods together): ``num``, ``den``
     (NaN for rates/counts), ``value``, ``n``.
 
-    Every element seen in any period is listed (no rows in this period: the
-    metric of an empty subset, i.e. 0 for rates and counts, no value for
-    shares and means). The metric is the measure's own function, called on
-    the rows of each element.
+    Every element seen in any period is listed (no rows in this period: 0
+    for rates and counts, no value for shares and means). Shares and means
+    are the sums of the row-level outcome per element (``value = num / den``,
+    ``n = den``); rates and counts the metric of the element's event count
+    with the community's exposure over the period's days.
     """
     m = prep.measure
     codes, elements = prep.codes(dim)
@@ -367,21 +338,6 @@ def element_parts(prep: Prepared, dim: str, period: str | None, params: Params) 
     else:
         d = days(params, period)
         in_p = prep.period == period
-    if prep.num is not None or m.of_count is not None:
-        return _fast_parts(prep, codes, elements, in_p, d)
-    recs = []
-    for k, element in enumerate(elements):
-        grp = prep.slim.iloc[np.flatnonzero(in_p & (codes == k))]
-        est = m.estimate(grp, params, d)
-        num, den = components(m.kind, est)
-        recs.append((element, num, np.nan if den is None else den,
-                     None if est is None else est.value, 0 if est is None else est.n))
-    return pd.DataFrame.from_records(recs, columns=PARTS_COLUMNS)
-
-
-def _fast_parts(prep: Prepared, codes: np.ndarray, elements: list[str], in_p: np.ndarray, d: int) -> pd.DataFrame:
-    """:func:`element_parts` from the row-level rule (sums per element) or from event counts."""
-    m = prep.measure
     k = len(elements)
     sel = codes[in_p]
     if prep.num is not None and prep.den is not None:
@@ -392,10 +348,12 @@ def _fast_parts(prep: Prepared, codes: np.ndarray, elements: list[str], in_p: np
         return pd.DataFrame({"element": elements, "num": num, "den": den,
                              "value": [None if np.isnan(v) else float(v) for v in value],
                              "n": den.astype(int)}, columns=PARTS_COLUMNS)
+    if m.of_count is None:
+        raise ValueError(f"measure {m.metric_id!r} has neither a row outcome nor an event-count formula")
     counts = np.bincount(sel, minlength=k)
     recs = []
     for element, c in zip(elements, counts, strict=True):
-        est = m.of_count(int(c), d) if m.of_count is not None else None
+        est = m.of_count(int(c), d)
         v = None if est is None else float(est.value)
         recs.append((element, 0.0 if v is None else v, np.nan, v, int(c)))
     return pd.DataFrame.from_records(recs, columns=PARTS_COLUMNS)
@@ -462,6 +420,7 @@ def type_english(zh: str) -> str:
 
 __all__ = [
     "ASSET_DIMS",
+    "BROKEN_DOWN",
     "COMPLAINT_DIMS",
     "HAZARD_DIMS",
     "INSPECTION_DIMS",
@@ -472,7 +431,6 @@ __all__ = [
     "Measure",
     "Point",
     "Prepared",
-    "components",
     "element_parts",
     "group_column",
     "measures",

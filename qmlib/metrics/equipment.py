@@ -21,7 +21,6 @@ from .base import (
     Estimate,
     MetricMap,
     add_estimate,
-    elapsed_seconds,
     mean_estimate,
     period_rows,
     rate_estimate,
@@ -30,7 +29,7 @@ from .base import (
 from .requirements import computable
 from .rules import FAILURE as FAILURE  # re-exported: the kind values callers select events by
 from .rules import MAINTENANCE as MAINTENANCE
-from .rules import is_failure, is_maintenance, maintenance_on_time
+from .rules import is_failure, is_maintenance, maintenance_on_time, restore_hours
 
 ASSET_TYPE_EN: dict[str, str] = ENGLISH["asset_type"]
 
@@ -53,10 +52,9 @@ def equipment_failure_rate(failures: pd.DataFrame, assets: int, period_days: int
 def equipment_mttr_hours(failures: pd.DataFrame) -> Estimate | None:
     """Mean ``restored_at − occurred_at`` in hours over failures in P with ``restored_at``.
 
-    n = those failures; t interval clipped at 0.
+    (:func:`~qmlib.metrics.rules.restore_hours`.) n = those failures; t interval clipped at 0.
     """
-    hours = elapsed_seconds(failures, "occurred_at", "restored_at") / 3600.0
-    return mean_estimate(hours, metric_def("equipment_mttr_hours").value_range)
+    return mean_estimate(restore_hours(failures), metric_def("equipment_mttr_hours").value_range)
 
 
 def maintenance_on_time_rate(events: pd.DataFrame, tolerance_days: float) -> Estimate | None:

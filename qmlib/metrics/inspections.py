@@ -7,6 +7,7 @@ import pandas as pd
 from ..catalog import metric_def
 from ..params import Params
 from .base import Estimate, MetricMap, add_estimate, mean_estimate, period_rows, share_estimate
+from .rules import inspection_passed
 
 
 def inspection_score(rows: pd.DataFrame) -> Estimate | None:
@@ -16,9 +17,10 @@ def inspection_score(rows: pd.DataFrame) -> Estimate | None:
 
 
 def inspection_pass_rate(rows: pd.DataFrame, pass_score: float) -> Estimate | None:
-    """Share of inspections in P with ``score ≥ inspection_pass_score``; n = inspections; Wilson."""
-    scores = rows["score"].astype("float64").dropna()
-    return share_estimate(scores >= pass_score)
+    """Share of inspections in P with a score that pass (:func:`~qmlib.metrics.rules.inspection_passed`:
+    ``score ≥ inspection_pass_score``); n = inspections with a score; Wilson."""
+    scored = rows["score"].astype("float64").notna().to_numpy(dtype=bool)
+    return share_estimate(inspection_passed(rows, pass_score)[scored])
 
 
 def dimensions(df: pd.DataFrame) -> list[str]:

@@ -24,7 +24,7 @@ from .base import (
     share_estimate,
 )
 from .requirements import computable
-from .rules import active_orders, arrival_minutes, repair_timely
+from .rules import active_orders, arrival_minutes, is_reworked, repair_timely, rework_eligible
 
 
 def repair_arrival_percentile(rows: pd.DataFrame, q: float) -> Estimate | None:
@@ -58,11 +58,10 @@ def repair_rework_rate(rows: pd.DataFrame) -> Estimate | None:
 
     (``completed_at`` present at all, not limited to as_of, as the contract
     says.) n = those orders; Wilson interval. ``rows`` must already be
-    non-cancelled.
+    non-cancelled. (:func:`~qmlib.metrics.rules.rework_eligible`,
+    :func:`~qmlib.metrics.rules.is_reworked`.)
     """
-    reworked = rows["reworked"].astype("boolean")
-    eligible = (rows["completed_at"].notna() & reworked.notna()).to_numpy(dtype=bool)
-    return share_estimate(reworked[eligible])
+    return share_estimate(is_reworked(rows)[rework_eligible(rows).to_numpy(dtype=bool)])
 
 
 def repair_rating(rows: pd.DataFrame) -> Estimate | None:

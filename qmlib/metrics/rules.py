@@ -95,6 +95,24 @@ def repair_timely(df: pd.DataFrame, sla: Mapping[str, float]) -> pd.Series:
     return (seconds <= sla_minutes(df, sla) * 60.0).fillna(False).astype(bool)
 
 
+def rework_eligible(df: pd.DataFrame) -> pd.Series:
+    """True where the order counts for the rework rate: ``completed_at`` and a ``reworked`` value.
+
+    (``completed_at`` present at all, not limited to as_of, as the contract
+    says.) Either column missing from the export: no order counts.
+    """
+    if "completed_at" not in df.columns or "reworked" not in df.columns:
+        return pd.Series(False, index=df.index, dtype=bool)
+    return (df["completed_at"].notna() & df["reworked"].astype("boolean").notna()).fillna(False).astype(bool)
+
+
+def is_reworked(df: pd.DataFrame) -> pd.Series:
+    """True where ``reworked`` is true; empty or no column = not reworked."""
+    if "reworked" not in df.columns:
+        return pd.Series(False, index=df.index, dtype=bool)
+    return df["reworked"].astype("boolean").fillna(False).astype(bool)
+
+
 # ---- complaints ----------------------------------------------------------------
 
 
@@ -179,6 +197,14 @@ def is_maintenance(df: pd.DataFrame) -> pd.Series:
     return df["kind"].astype("string").eq(MAINTENANCE).fillna(False).astype(bool)
 
 
+def restore_hours(df: pd.DataFrame) -> pd.Series:
+    """``(restored_at − occurred_at)`` of each event in hours (float, :func:`elapsed_seconds`);
+    NaN where either is missing."""
+    if "restored_at" not in df.columns or "occurred_at" not in df.columns:
+        return pd.Series(float("nan"), index=df.index, dtype="float64")
+    return elapsed_seconds(df, "occurred_at", "restored_at") / 3600.0
+
+
 def maintenance_deadline(scheduled_on: pd.Series, tolerance_days: float) -> pd.Series:
     """Exclusive deadline: 00:00 after the day of ``scheduled_on + maintenance_tolerance_days``.
 
@@ -216,7 +242,30 @@ def is_serious_incident(df: pd.DataFrame) -> pd.Series:
     return df["severity"].astype("string").isin(SERIOUS_INCIDENT_SEVERITIES).fillna(False).astype(bool)
 
 
+# ---- inspections ------------------------------------------------------------------
+
+
+def inspection_passed(df: pd.DataFrame, pass_score: float) -> pd.Series:
+    """True where ``score ≥ inspection_pass_score``; no score = not passed.
+
+    (The pass rate counts only the inspections that have a score.)
+    """
+    return (df["score"].astype("float64") >= pass_score).fillna(False).astype(bool)
+
+
 # ---- surveys ---------------------------------------------------------------------
+
+#: "Satisfied" threshold of ``overall`` on each survey scale (contract: ≥ 4, ≥ 8, ≥ 80).
+SATISFIED_AT: dict[int, float] = {5: 4.0, 10: 8.0, 100: 80.0}
+
+
+def is_satisfied(df: pd.DataFrame, scale: int) -> pd.Series:
+    """True where ``overall ≥ SATISFIED_AT[scale]`` (4 of 5, 8 of 10, 80 of 100); no score = not satisfied.
+
+    (The satisfaction rate counts only the responses that have ``overall``.)
+    """
+    return (df["overall"].astype("float64") >= SATISFIED_AT[scale]).fillna(False).astype(bool)
+
 
 
 def to_index(scores: pd.Series, scale: int) -> pd.Series:
@@ -240,21 +289,27 @@ __all__ = [
     "DEFAULT_URGENCY",
     "FAILURE",
     "MAINTENANCE",
+    "SATISFIED_AT",
     "SERIOUS_INCIDENT_SEVERITIES",
     "active_orders",
     "arrival_minutes",
     "hazard_due",
     "hazard_on_time",
     "hazard_severity",
+    "inspection_passed",
     "is_cancelled",
     "is_failure",
     "is_maintenance",
+    "is_reworked",
+    "is_satisfied",
     "is_serious_incident",
     "is_valid_complaint",
     "maintenance_deadline",
     "maintenance_on_time",
     "repair_timely",
     "response_timely",
+    "restore_hours",
+    "rework_eligible",
     "sla_minutes",
     "to_index",
     "urgency_of",

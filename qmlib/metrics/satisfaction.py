@@ -17,10 +17,8 @@ from .base import (
     share_estimate,
 )
 from .requirements import computable
-from .rules import to_index
-
-#: "Satisfied" threshold of ``overall`` on each survey scale.
-SATISFIED_AT: dict[int, float] = {5: 4.0, 10: 8.0, 100: 80.0}
+from .rules import SATISFIED_AT as SATISFIED_AT  # re-exported
+from .rules import is_satisfied, to_index
 
 
 def satisfaction_index(rows: pd.DataFrame, scale: int, column: str = "overall") -> Estimate | None:
@@ -35,10 +33,11 @@ def satisfaction_index(rows: pd.DataFrame, scale: int, column: str = "overall") 
 def satisfaction_rate(rows: pd.DataFrame, scale: int) -> Estimate | None:
     """Share of responses with ``overall`` ≥ 4 (5-point), ≥ 8 (10-point), ≥ 80 (100-point).
 
-    Eligible: responses with ``overall``; n = those; Wilson interval.
+    (:func:`~qmlib.metrics.rules.is_satisfied`.) Eligible: responses with
+    ``overall``; n = those; Wilson interval.
     """
-    overall = rows["overall"].astype("float64").dropna()
-    return share_estimate(overall >= SATISFIED_AT[scale])
+    answered = rows["overall"].astype("float64").notna().to_numpy(dtype=bool)
+    return share_estimate(is_satisfied(rows, scale)[answered])
 
 
 def survey_coverage(rows: pd.DataFrame, households: int) -> Estimate | None:

@@ -219,7 +219,7 @@ def hazard_overdue(ctx: Context) -> list[Finding]:
     rows = rows[rows["days_over"] > 0]
     if rows.empty:
         return []
-    rows["_crit"] = rows["severity"].eq("重大").astype(int)
+    rows["_crit"] = hazard_severity(rows).eq("重大").fillna(False).astype(int)
     rows = rows.sort_values(["_crit", "days_over", "hazard_id"], ascending=[False, False, True])
     items = [
         ctx.text(
