@@ -1,4 +1,5 @@
-"""附录 (``sec-appendix``): ingest summary, rejects by reason, method notes."""
+"""附录 (``sec-appendix``): ingest summary, missing optional columns and the
+metrics they removed, rejects by reason, method notes."""
 
 from __future__ import annotations
 
@@ -6,11 +7,85 @@ from pathlib import PurePath
 
 from markupsafe import Markup
 
-from ...labels import t
+from ...catalog import METRICS
+from ...labels import LABELS, metric_label, t
 from ...params import Params
 from ...schema import TABLES
+from ..fmt import DASH, is_missing
 from ..markup import bullet_list, esc, h3, html_table, join, para, resident_text, section, tag
-from .common import ReportInputs, period_name, period_range, records
+from .common import REJECTS_ID, ReportInputs, period_name, period_range, records
+
+
+def missing_columns(r: ReportInputs) -> dict[str, list[str]]:
+    """Optional canonical columns missing from each supplied export, in schema order.
+
+    Read from ingest_summary's ``missing_columns`` (``;``-separated, contract
+    v1.1) when it has that column; otherwise worked out from the clean tables
+    with :func:`qmlib.ingest.quality.optional_coverage` (columns of
+    :data:`qmlib.schema.TABLES` that are optional, have no default and are absent).
+    """
+    summary = r.ingest_summary
+    if summary is not None and "missing_columns" in summary.columns:
+        out: dict[str, list[str]] = {}
+        for row in records(summary):
+            cell = row.get("missing_columns")
+            names = [] if is_missing(cell) else [c.strip() for c in str(cell).split(";") if c.strip()]
+            if names:
+                out.setdefault(str(row.get("table")), []).extend(names)
+        return out
+    from ...ingest.quality import optional_coverage
+
+    coverage = optional_coverage({k: v for k, v in r.tables.items() if k in TABLES})
+    absent = coverage[~coverage["present"].astype(bool)] if len(coverage) else coverage
+    out = {}
+    for row in records(absent):
+        out.setdefault(str(row["table"]), []).append(str(row["column"]))
+    return out
+
+
+def metrics_left_out(r: ReportInputs, missing: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The metrics each table's missing columns removed: ``{table: [metric_id, ...]}``.
+
+    Asks :func:`qmlib.metrics.removed_metrics` (the catalog's requirements)
+    when that exists; otherwise lists the catalog metrics of the table that
+    have no value in any period of metrics.csv.
+    """
+    try:
+        from ...metrics import removed_metrics  # type: ignore[attr-defined]
+    except ImportError:
+        removed_metrics = None
+    if removed_metrics is not None:
+        out: dict[str, list[str]] = {}
+        for table, by_column in removed_metrics(missing).items():
+            for ids in by_column.values():
+                out.setdefault(table, []).extend(i for i in ids if i not in out.get(table, []))
+        return out
+    present = set() if r.metrics is None or r.metrics.empty else set(r.metrics["metric_id"].astype(str))
+    return {table: [m for m, d in METRICS.items() if d.table == table and m not in present]
+            for table in missing}
+
+
+def _column_name(column: str, lang: str) -> str:
+    """``到场时间（arrived_at）`` in Chinese, the canonical name in English."""
+    key = f"col.{column}"
+    if lang == "zh" and key in LABELS:
+        return f"{t(key, lang)}（{column}）"
+    return column
+
+
+def _missing_columns_table(r: ReportInputs, lang: str) -> Markup:
+    """Which optional columns each export lacked and which metrics that removed (contract v1.1)."""
+    missing = missing_columns(r)
+    if not missing:
+        return para(t("report.appendix.no_missing_columns", lang), "qm-note")
+    removed = metrics_left_out(r, missing)
+    sep = t("report.list_sep", lang)
+    body = [[t(f"table.{table}", lang), sep.join(_column_name(c, lang) for c in columns),
+             sep.join(metric_label(m, lang) for m in removed.get(table, [])) or DASH]
+            for table, columns in missing.items()]
+    return para(t("report.appendix.missing_columns_intro", lang)) + html_table(
+        [t("ui.table", lang), t("report.appendix.col.missing_columns", lang),
+         t("report.appendix.col.metrics_left_out", lang)], body)
 
 
 def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
@@ -38,7 +113,9 @@ def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
     if missing:
         parts.append(para(t("report.appendix.missing_tables", lang).format(
             tables=t("report.list_sep", lang).join(missing)), "qm-note"))
-    parts.append(h3(t("report.appendix.rejects", lang)))
+    parts.append(h3(t("report.appendix.missing_columns", lang)))
+    parts.append(_missing_columns_table(r, lang))
+    parts.append(tag("h3", t("report.appendix.rejects", lang), class_="qm-h3", id=REJECTS_ID))
     rejects = r.rejects
     if rejects is None or rejects.empty:
         parts.append(para(t("report.appendix.no_rejects", lang), "qm-note"))
