@@ -8,7 +8,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ...labels import metric_label, t
-from ..fmt import SMALL_SAMPLE_N, fmt_int, fmt_value, is_missing
+from ..fmt import SMALL_SAMPLE_N, fmt_int, fmt_p, fmt_value, is_missing
 from ..markup import bullet_list, esc, join, para, section, tag
 from .activities import highlight_flags, participants_total, quality_month_activities
 from .common import (
@@ -182,8 +182,10 @@ def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
             if follow is not None:
                 mark = change_mark(mid, follow.get("change"), follow.get("significant"),
                                    is_small_change(values, mid, "followup"))
-                body += tag("div", t("report.card.followup", lang).format(value=fmt_value(mid, follow.get("value")))
-                            + " " + mark, class_="qm-card-base")
+                line = t("report.card.followup", lang).format(value=fmt_value(mid, follow.get("value")))
+                if mark:
+                    line = line + " " + mark + " " + fmt_p(follow.get("p_value"), lang)
+                body += tag("div", line, class_="qm-card-base")
             cards.append(tag("div", body, class_="qm-kpi"))
         if len(cards) == limit:
             break
