@@ -204,7 +204,8 @@ def small_badge(lang: str) -> Markup:
 
 def change_cell(metric_id: str, row: dict | None, lang: str, small: bool = False) -> Markup:
     """Mark, signed change and the change in words (with its p-value) of one changes.csv row;
-    ``small`` when either side rests on a small sample (:func:`change_n`)."""
+    ``small`` when either side rests on a small sample (:func:`change_n`): grey mark, words
+    that say so (the 小样本 marker itself is on the value cells, :func:`value_cell`)."""
     if row is None:
         return Markup(DASH)
     mark = change_mark(metric_id, row.get("change"), row.get("significant"), small)
@@ -215,8 +216,7 @@ def change_cell(metric_id: str, row: dict | None, lang: str, small: bool = False
     else:
         key = "report.test_undefined" if tested_kind(metric_id) else "report.no_test"
         sub = tag("span", t(key, lang), class_="qm-sub")
-    out = mark + text + sub
-    return out + small_badge(lang) if small else out
+    return mark + text + sub
 
 
 def value_cell(metric_id: str, row: dict | None, lang: str) -> Markup:

@@ -25,6 +25,7 @@ from .common import (
     records,
     rejected_tables,
     significance_level,
+    small_badge,
 )
 from .plan import split_plan
 from .targets import target_outcomes
@@ -174,7 +175,8 @@ def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
             body = (
                 label
                 + tag("div", fmt_value(mid, row.get("value")), class_="qm-card-value")
-                + tag("div", change_cell(mid, row, lang, small=small), class_="qm-card-delta")
+                + tag("div", change_cell(mid, row, lang, small=small) + (small_badge(lang) if small else ""),
+                      class_="qm-card-delta")
                 + tag("div", t("report.card.baseline", lang).format(value=fmt_value(mid, row.get("baseline_value"))),
                       class_="qm-card-base")
             )
