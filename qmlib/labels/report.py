@@ -174,10 +174,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.results.none": ("没有可供对比的指标数据。", "There are no metric values to compare."),
     "report.results.caveat": (
         "说明：前后对比反映同一小区不同时期的变化，可能同时受季节、天气、入住率等因素影响，不等同于因果效应；"
-        "未达显著水平的变化不宜作为成效对外宣传。",
+        "在抽样波动范围内的变化和小样本指标的变化不宜作为成效对外宣传。",
         "Note: a before/after comparison shows how one community changed over time; season, weather or "
-        "occupancy may contribute, so it is not a causal effect. Changes that are not significant should "
-        "not be presented as achievements.",
+        "occupancy may contribute, so it is not a causal effect. Changes within sampling noise, and changes "
+        "of small samples, should not be presented as achievements.",
     ),
     "report.chart.caption": ("图 {n}　{title}", "Figure {n}. {title}"),
     "report.chart.trends": ("主要服务指标周度趋势（阴影为质量月）", "Weekly trends of the main service metrics (quality month shaded)"),
@@ -351,6 +351,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "Significance tests (two-sided): Welch's t-test for means, the pooled two-proportion z-test for "
         "shares, the Poisson score test for per-exposure rates; p < 0.05 is significant. Counts, "
         "percentiles, coverage and hours per employee are not tested.",
+    ),
+    "report.method.plain": (
+        "文字说明：p<{level} 的变化称为“超出抽样波动范围”（即统计显著），按指标方向判断改善或变差（如投诉率上升为变差）；"
+        "其余称为“在抽样波动范围内”，不能认定为改善或变差，以灰色显示。p 值保留三位小数，小于 0.001 记为 p<0.001，"
+        "小于 {level} 但三位小数会显示为 {level_3} 的记为 p<{level}，使文字与标记一致。均值、比例、率和分位数指标的观测数少于 "
+        "{min_n} 个时标为“小样本”，其变化不单独作为结论依据。",
+        "In words: a change with p<{level} is “more than sampling noise” (statistically significant) and is "
+        "called better or worse by the metric's direction (a rise in the complaint rate is worse); any other "
+        "change is “within sampling noise”, not a demonstrated improvement or deterioration, and is shown in "
+        "grey. p-values have three decimals, p<0.001 below 0.001, and p<{level} for a value below {level} "
+        "that would round to {level_3}, so that the text always agrees with the mark. A mean, share, rate or "
+        "percentile from fewer than {min_n} observations is marked “small sample”, and its change never "
+        "decides a conclusion on its own.",
     ),
     "report.method.missing": (
         "缺失的数据表不按 0 计，其指标显示为“无数据”；没有有效样本的比例和均值不予计算。",

@@ -9,11 +9,12 @@ from markupsafe import Markup
 
 from ...catalog import METRICS
 from ...labels import LABELS, metric_label, t
+from ...metrics.stats import SIGNIFICANCE_LEVEL
 from ...params import Params
 from ...schema import TABLES
-from ..fmt import DASH, is_missing
+from ..fmt import DASH, SMALL_SAMPLE_N, is_missing
 from ..markup import bullet_list, esc, h3, html_table, join, para, resident_text, section, tag
-from .common import REJECTS_ID, ReportInputs, period_name, period_range, records
+from .common import REJECTS_ID, ReportInputs, period_name, period_range, records, significance_level
 
 
 def missing_columns(r: ReportInputs) -> dict[str, list[str]]:
@@ -159,6 +160,8 @@ def method_notes(p: Params, lang: str) -> list[str]:
         ),
         t("report.method.ci", lang),
         t("report.method.tests", lang),
+        t("report.method.plain", lang).format(level=significance_level(), level_3=f"{SIGNIFICANCE_LEVEL:.3f}",
+                                              min_n=SMALL_SAMPLE_N),
         t("report.method.missing", lang),
         t("report.method.privacy", lang),
     ]
