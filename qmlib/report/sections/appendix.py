@@ -7,8 +7,8 @@ from pathlib import PurePath
 
 from markupsafe import Markup
 
-from ...catalog import METRICS
 from ...labels import LABELS, metric_label, t
+from ...metrics import removed_metrics
 from ...metrics.stats import SIGNIFICANCE_LEVEL
 from ...params import Params
 from ...schema import TABLES
@@ -44,26 +44,14 @@ def missing_columns(r: ReportInputs) -> dict[str, list[str]]:
     return out
 
 
-def metrics_left_out(r: ReportInputs, missing: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The metrics each table's missing columns removed: ``{table: [metric_id, ...]}``.
-
-    Asks :func:`qmlib.metrics.removed_metrics` (the catalog's requirements)
-    when that exists; otherwise lists the catalog metrics of the table that
-    have no value in any period of metrics.csv.
-    """
-    try:
-        from ...metrics import removed_metrics  # type: ignore[attr-defined]
-    except ImportError:
-        removed_metrics = None
-    if removed_metrics is not None:
-        out: dict[str, list[str]] = {}
-        for table, by_column in removed_metrics(missing).items():
-            for ids in by_column.values():
-                out.setdefault(table, []).extend(i for i in ids if i not in out.get(table, []))
-        return out
-    present = set() if r.metrics is None or r.metrics.empty else set(r.metrics["metric_id"].astype(str))
-    return {table: [m for m, d in METRICS.items() if d.table == table and m not in present]
-            for table in missing}
+def metrics_left_out(missing: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The metrics each table's missing columns removed, ``{table: [metric_id, ...]}``, as
+    the catalog's requirements say (:func:`qmlib.metrics.removed_metrics`)."""
+    out: dict[str, list[str]] = {}
+    for table, by_column in removed_metrics(missing).items():
+        ids = out.setdefault(table, [])
+        ids.extend(m for column_ids in by_column.values() for m in column_ids if m not in ids)
+    return out
 
 
 def _column_name(column: str, lang: str) -> str:
@@ -79,7 +67,7 @@ def _missing_columns_table(r: ReportInputs, lang: str) -> Markup:
     missing = missing_columns(r)
     if not missing:
         return para(t("report.appendix.no_missing_columns", lang), "qm-note")
-    removed = metrics_left_out(r, missing)
+    removed = metrics_left_out(missing)
     sep = t("report.list_sep", lang)
     body = [[t(f"table.{table}", lang), sep.join(_column_name(c, lang) for c in columns),
              sep.join(metric_label(m, lang) for m in removed.get(table, [])) or DASH]
