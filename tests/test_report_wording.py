@@ -15,7 +15,6 @@ from qmlib.report import sections as S
 from qmlib.report.fmt import fmt_amount, fmt_p, is_small_sample
 from qmlib.report.sections.appendix import metrics_left_out, missing_columns
 from qmlib.report.sections.common import change_cell, change_mark, change_verdict, change_words, value_cell
-from qmlib.schema import TABLES
 from tests.test_report_sections import all_sections, make_inputs
 
 
@@ -276,21 +275,29 @@ def test_missing_columns_from_ingest_summary():
     assert "投诉办结率" in html.split("<td>办结时间（closed_at）、channel</td>", 1)[1].split("</tr>", 1)[0]
 
 
-def test_missing_columns_from_clean_tables():
-    """Without ingest_summary's column, absent optional columns (no default) are read off the clean tables."""
+def test_missing_columns_left_out_metrics_in_english():
     r = make_inputs("en")
-    columns = [c.name for c in TABLES["work_orders"].columns if c.name != "arrived_at"]
-    r.tables = {"work_orders": pd.DataFrame(columns=columns)}
-    assert missing_columns(r) == {"work_orders": ["arrived_at"]}
+    r.ingest_summary = r.ingest_summary.assign(missing_columns=["arrived_at;building", None, None],
+                                               table=["work_orders", "activities", "complaints"])
+    assert missing_columns(r) == {"work_orders": ["arrived_at", "building"]}
     assert metrics_left_out(missing_columns(r)) == {
         "work_orders": ["repair_arrival_minutes_median", "repair_arrival_minutes_p90", "repair_timely_rate"]}
     html = str(S.appendix_section(r))
-    row_html = html.split("<td>Repair work orders</td><td>arrived_at</td>", 1)[1].split("</tr>", 1)[0]
-    assert "Repair arrival, median (min)" in row_html and "Repair on-time arrival rate" in row_html
+    row_html = html.split("<td>Repair work orders</td><td>arrived_at, building</td>", 1)[1].split("</tr>", 1)[0]
+    assert row_html == ("<td>Repair arrival, median (min), Repair arrival, P90 (min), "
+                        "Repair on-time arrival rate</td>")
+
+
+def test_missing_columns_not_recorded_claims_nothing():
+    """An ingest summary without the column (older outputs) says nothing either way."""
+    r = make_inputs("en")
+    assert missing_columns(r) is None
+    html = str(S.appendix_section(r))
+    assert "Optional columns missing" not in html and "Every export has all the optional columns" not in html
 
 
 def test_no_missing_columns_said_plainly():
     r = make_inputs("en")
-    r.tables = {"work_orders": pd.DataFrame(columns=[c.name for c in TABLES["work_orders"].columns])}
+    r.ingest_summary = r.ingest_summary.assign(missing_columns=[None, "", None])
     assert missing_columns(r) == {}
     assert "Every export has all the optional columns" in str(S.appendix_section(r))

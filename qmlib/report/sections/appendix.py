@@ -17,30 +17,19 @@ from ..markup import bullet_list, esc, h3, html_table, join, para, resident_text
 from .common import REJECTS_ID, ReportInputs, period_name, period_range, records, significance_level
 
 
-def missing_columns(r: ReportInputs) -> dict[str, list[str]]:
-    """Optional canonical columns missing from each supplied export, in schema order.
-
-    Read from ingest_summary's ``missing_columns`` (``;``-separated, contract
-    v1.1) when it has that column; otherwise worked out from the clean tables
-    with :func:`qmlib.ingest.quality.optional_coverage` (columns of
-    :data:`qmlib.schema.TABLES` that are optional, have no default and are absent).
-    """
+def missing_columns(r: ReportInputs) -> dict[str, list[str]] | None:
+    """Optional canonical columns missing from each supplied export, as the ingest stage
+    recorded them in ingest_summary's ``missing_columns`` (``;``-separated, contract v1.1);
+    None when the ingest summary does not record them."""
     summary = r.ingest_summary
-    if summary is not None and "missing_columns" in summary.columns:
-        out: dict[str, list[str]] = {}
-        for row in records(summary):
-            cell = row.get("missing_columns")
-            names = [] if is_missing(cell) else [c.strip() for c in str(cell).split(";") if c.strip()]
-            if names:
-                out.setdefault(str(row.get("table")), []).extend(names)
-        return out
-    from ...ingest.quality import optional_coverage
-
-    coverage = optional_coverage({k: v for k, v in r.tables.items() if k in TABLES})
-    absent = coverage[~coverage["present"].astype(bool)] if len(coverage) else coverage
-    out = {}
-    for row in records(absent):
-        out.setdefault(str(row["table"]), []).append(str(row["column"]))
+    if summary is None or "missing_columns" not in summary.columns:
+        return None
+    out: dict[str, list[str]] = {}
+    for row in records(summary):
+        cell = row.get("missing_columns")
+        names = [] if is_missing(cell) else [c.strip() for c in str(cell).split(";") if c.strip()]
+        if names:
+            out.setdefault(str(row.get("table")), []).extend(names)
     return out
 
 
@@ -64,7 +53,7 @@ def _column_name(column: str, lang: str) -> str:
 
 def _missing_columns_table(r: ReportInputs, lang: str) -> Markup:
     """Which optional columns each export lacked and which metrics that removed (contract v1.1)."""
-    missing = missing_columns(r)
+    missing = missing_columns(r) or {}
     if not missing:
         return para(t("report.appendix.no_missing_columns", lang), "qm-note")
     removed = metrics_left_out(missing)
@@ -102,8 +91,9 @@ def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
     if missing:
         parts.append(para(t("report.appendix.missing_tables", lang).format(
             tables=t("report.list_sep", lang).join(missing)), "qm-note"))
-    parts.append(h3(t("report.appendix.missing_columns", lang)))
-    parts.append(_missing_columns_table(r, lang))
+    if missing_columns(r) is not None:
+        parts.append(h3(t("report.appendix.missing_columns", lang)))
+        parts.append(_missing_columns_table(r, lang))
     parts.append(tag("h3", t("report.appendix.rejects", lang), class_="qm-h3", id=REJECTS_ID))
     rejects = r.rejects
     if rejects is None or rejects.empty:
