@@ -43,25 +43,35 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.summary.targets_unknown": ("，{n} 项因数据不足无法判断", "; not assessable for lack of data: {n}"),
     "report.summary.end": ("。", "."),
     "report.summary.improved": (
-        "{metric}由基线期的 {before} 提升至{period}的 {after}（{change}，{p}），改善具有统计显著性{held}。",
-        "{metric} improved from {before} in the baseline to {after} in the {period} ({change}, {p}), "
-        "a statistically significant improvement{held}.",
+        "{metric}由基线期的 {before} 变为{period}的 {after}，{words}{held}。",
+        "{metric} went from {before} in the baseline to {after} in the {period}, {words}{held}.",
     ),
-    "report.summary.held": ("；巩固期为 {after}（较基线 {change}，{p}），成效得到保持",
-                            "; at {after} in the follow-up ({change} vs baseline, {p}) the gain held"),
+    "report.summary.held": ("；巩固期为 {after}，较基线{words}，成效得到保持",
+                            "; in the follow-up it was {after}, {words}, so the gain held"),
     "report.summary.not_held": (
-        "；但巩固期为 {after}（较基线 {change}，{p}），成效尚未稳定保持",
-        "; but at {after} in the follow-up ({change} vs baseline, {p}) the gain has not held",
+        "；但巩固期为 {after}，较基线{words}，成效尚未稳定保持",
+        "; but in the follow-up it was {after}, {words}, so the gain has not yet held",
+    ),
+    "report.summary.held_unknown": (
+        "；巩固期为 {after}，较基线{words}，成效是否保持尚需更多数据",
+        "; in the follow-up it was {after}, {words}, so whether the gain held needs more data",
     ),
     "report.summary.worsened": (
-        "需要正视：{metric}由基线期的 {before} 变为{period}的 {after}（{change}，{p}），较基线显著变差。",
-        "To be faced squarely: {metric} went from {before} in the baseline to {after} in the {period} "
-        "({change}, {p}), significantly worse than the baseline.",
+        "需要正视：{metric}由基线期的 {before} 变为{period}的 {after}，{words}。",
+        "To be faced squarely: {metric} went from {before} in the baseline to {after} in the {period}, "
+        "{words}.",
     ),
     "report.summary.no_significant": (
-        "与基线期相比，各项指标的变化均未达到统计显著水平（p<0.05），改善效果尚需更多数据确认。",
-        "No change against the baseline reached statistical significance (p<0.05); more data are needed "
-        "to confirm any improvement.",
+        "与基线期相比，没有一项指标的变化超出抽样波动范围（p<{level}），尚不能认定有改善或变差。",
+        "Against the baseline, no change is more than sampling noise (p<{level}): no improvement or "
+        "deterioration has been demonstrated.",
+    ),
+    "report.summary.no_significant_small": (
+        "与基线期相比，除小样本指标（观测数少于 {min_n} 个）外，没有一项指标的变化超出抽样波动范围（p<{level}），"
+        "尚不能认定有改善或变差；小样本指标的变化不单独作为结论。",
+        "Against the baseline, no change is more than sampling noise (p<{level}) apart from small samples "
+        "(fewer than {min_n} observations), which cannot support a conclusion on their own: no improvement or "
+        "deterioration has been demonstrated.",
     ),
     "report.summary.activities": (
         "质量月共开展 {count} 项举措，累计参与 {participants} 人次，其中亮点举措 {highlights} 项。",
@@ -82,6 +92,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.summary.cards": ("关键指标（{period} 对比 基线期）", "Key metrics ({period} vs baseline)"),
     "report.card.baseline": ("基线 {value}", "Baseline {value}"),
     "report.card.followup": ("巩固期 {value}", "Follow-up {value}"),
+    "report.card.legend": (
+        "▲▼ 超出抽样波动范围（p<{level}），绿色为改善、红色为变差；△▽ 在抽样波动范围内，以灰色显示，不能认定为改善或变差。",
+        "▲▼ more than sampling noise (p<{level}): green is better, red is worse; △▽ within sampling noise, "
+        "shown in grey: not a demonstrated improvement or deterioration.",
+    ),
     # ---- targets ----------------------------------------------------------
     "report.targets.intro": (
         "对照质量月启动时设定的量化目标，逐项核对实际完成情况：",
@@ -143,9 +158,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "n is the sample size.",
     ),
     "report.results.legend": (
-        "▲▼ 与基线相比变化具有统计显著性（p<0.05）；△▽ 变化未达显著水平；绿色为改善，红色为变差；“—” 为无数据或不做检验。",
-        "▲▼ change against the baseline is statistically significant (p<0.05); △▽ change is not "
-        "significant; green is better, red is worse; “—” means no data or no test.",
+        "▲▼ 与基线相比，变化超出抽样波动范围（p<{level}）：绿色为改善，红色为变差，蓝色为无所谓好坏的指标；"
+        "△▽ 变化在抽样波动范围内，不能认定为改善或变差，一律以灰色显示；"
+        "“小样本”指观测数少于 {min_n} 个，其变化以灰色显示，仅供参考，不单独作为结论依据；“—” 为无数据或不做检验。",
+        "▲▼ the change against the baseline is more than sampling noise (p<{level}): green is better, red is "
+        "worse, blue is a metric that is neither; △▽ the change is within sampling noise, so it is not a "
+        "demonstrated improvement or deterioration and is shown in grey; “small sample” means fewer than "
+        "{min_n} observations: its change is shown in grey, for reference only, and never decides a conclusion "
+        "on its own; “—” means no data or no test.",
     ),
     "report.results.col.metric": ("指标", "Metric"),
     "report.results.col.change_vs": ("较基线", "vs baseline"),
@@ -154,10 +174,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.results.none": ("没有可供对比的指标数据。", "There are no metric values to compare."),
     "report.results.caveat": (
         "说明：前后对比反映同一小区不同时期的变化，可能同时受季节、天气、入住率等因素影响，不等同于因果效应；"
-        "未达显著水平的变化不宜作为成效对外宣传。",
+        "在抽样波动范围内的变化和小样本指标的变化不宜作为成效对外宣传。",
         "Note: a before/after comparison shows how one community changed over time; season, weather or "
-        "occupancy may contribute, so it is not a causal effect. Changes that are not significant should "
-        "not be presented as achievements.",
+        "occupancy may contribute, so it is not a causal effect. Changes within sampling noise, and changes "
+        "of small samples, should not be presented as achievements.",
     ),
     "report.chart.caption": ("图 {n}　{title}", "Figure {n}. {title}"),
     "report.chart.trends": ("主要服务指标周度趋势（阴影为质量月）", "Weekly trends of the main service metrics (quality month shaded)"),
@@ -174,6 +194,47 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.unit.pp": ("{value} 个百分点", "{value} pp"),
     "report.p.small": ("p<0.001", "p<0.001"),
     "report.p.value": ("p={value}", "p={value}"),
+    "report.p.below": ("p<{level}", "p<{level}"),
+    # a change in plain words (the amount is unsigned; the words say up or down)
+    "report.amount.points": ("{value} 分", "{value} points"),
+    "report.amount.rating": ("{value} 分", "{value} points"),
+    "report.amount.share": ("{value} 个百分点", "{value} percentage points"),
+    "report.amount.ratio": ("{value} 个百分点", "{value} percentage points"),
+    "report.amount.minutes": ("{value} 分钟", "{value} min"),
+    "report.amount.hours": ("{value} 小时", "{value} h"),
+    "report.change.better_up": ("提升 {amount}，超出抽样波动范围（{p}）", "up {amount}, more than sampling noise ({p})"),
+    "report.change.better_down": ("降低 {amount}，超出抽样波动范围（{p}）",
+                                  "down {amount}, more than sampling noise ({p})"),
+    "report.change.worse_up": ("上升 {amount}，超出抽样波动范围，属于变差（{p}）",
+                               "up {amount}, more than sampling noise: a real deterioration ({p})"),
+    "report.change.worse_down": ("下降 {amount}，超出抽样波动范围，属于变差（{p}）",
+                                 "down {amount}, more than sampling noise: a real deterioration ({p})"),
+    "report.change.changed_up": ("上升 {amount}，超出抽样波动范围（{p}）", "up {amount}, more than sampling noise ({p})"),
+    "report.change.changed_down": ("下降 {amount}，超出抽样波动范围（{p}）",
+                                   "down {amount}, more than sampling noise ({p})"),
+    "report.change.noise_better": ("变化在抽样波动范围内，不能认定为改善（{p}）",
+                                   "within sampling noise: not a demonstrated improvement ({p})"),
+    "report.change.noise_worse": ("变化在抽样波动范围内，不能认定为变差（{p}）",
+                                  "within sampling noise: not a demonstrated deterioration ({p})"),
+    "report.change.noise": ("变化在抽样波动范围内（{p}）", "within sampling noise ({p})"),
+    "report.change.flat": ("与基线持平（{p}）", "unchanged from the baseline ({p})"),
+    "report.change.small_up": (
+        "上升 {amount}（{p}），但观测数少于 {min_n} 个，不能单独据此下结论",
+        "up {amount} ({p}), but from fewer than {min_n} observations: not enough for a conclusion on its own",
+    ),
+    "report.change.small_down": (
+        "下降 {amount}（{p}），但观测数少于 {min_n} 个，不能单独据此下结论",
+        "down {amount} ({p}), but from fewer than {min_n} observations: not enough for a conclusion on its own",
+    ),
+    "report.change.untested_up": ("上升 {amount}，无法检验是否超出抽样波动范围",
+                                  "up {amount}; whether that is more than sampling noise cannot be tested"),
+    "report.change.untested_down": ("下降 {amount}，无法检验是否超出抽样波动范围",
+                                    "down {amount}; whether that is more than sampling noise cannot be tested"),
+    "report.change.untested_flat": ("与基线持平，无法检验", "unchanged from the baseline; no test possible"),
+    "report.small_sample": ("小样本", "small sample"),
+    "report.small_sample_title": ("观测数少于 {min_n} 个，仅供参考", "fewer than {min_n} observations: for reference only"),
+    "report.no_valid": ("无有效数据", "no valid data"),
+    "report.no_valid_detail": ("{table}：全部 {n} 行被拒收，见附录", "{table}: all {n} rows rejected; see the appendix"),
     "report.n": ("n={n}", "n={n}"),
     "report.no_test": ("不做检验", "no test"),
     "report.test_undefined": ("无法检验", "test undefined"),
@@ -229,6 +290,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "未提供的数据表：{tables}。相关指标显示为“无数据”，而不是 0。",
         "Tables not supplied: {tables}. Their metrics are shown as “no data”, not as zero.",
     ),
+    "report.appendix.missing_columns": ("缺少的可选字段", "Optional columns missing"),
+    "report.appendix.missing_columns_intro": (
+        "以下导出文件缺少可选字段，需要这些字段的指标未予计算（不按 0 计）：",
+        "These exports lack optional columns; the metrics that need them were left out (not counted as zero):",
+    ),
+    "report.appendix.no_missing_columns": (
+        "各导出文件均包含全部可选字段，没有指标因缺少字段而未计算。",
+        "Every export has all the optional columns; no metric was left out for a missing column.",
+    ),
+    "report.appendix.col.missing_columns": ("缺少的字段", "Missing columns"),
+    "report.appendix.col.metrics_left_out": ("因此未计算的指标", "Metrics left out"),
     "report.appendix.rejects": ("拒收原因", "Rejected rows by reason"),
     "report.appendix.no_rejects": ("所有行均通过校验，没有拒收行。", "Every row passed the checks; nothing was rejected."),
     "report.appendix.rejects_more": (
@@ -279,6 +351,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "Significance tests (two-sided): Welch's t-test for means, the pooled two-proportion z-test for "
         "shares, the Poisson score test for per-exposure rates; p < 0.05 is significant. Counts, "
         "percentiles, coverage and hours per employee are not tested.",
+    ),
+    "report.method.plain": (
+        "文字说明：p<{level} 的变化称为“超出抽样波动范围”（即统计显著），按指标方向判断改善或变差（如投诉率上升为变差）；"
+        "其余称为“在抽样波动范围内”，不能认定为改善或变差，以灰色显示。p 值保留三位小数，小于 0.001 记为 p<0.001，"
+        "小于 {level} 但三位小数会显示为 {level_3} 的记为 p<{level}，使文字与标记一致。均值、比例、率和分位数指标的观测数少于 "
+        "{min_n} 个时标为“小样本”，其变化不单独作为结论依据。",
+        "In words: a change with p<{level} is “more than sampling noise” (statistically significant) and is "
+        "called better or worse by the metric's direction (a rise in the complaint rate is worse); any other "
+        "change is “within sampling noise”, not a demonstrated improvement or deterioration, and is shown in "
+        "grey. p-values have three decimals, p<0.001 below 0.001, and p<{level} for a value below {level} "
+        "that would round to {level_3}, so that the text always agrees with the mark. A mean, share, rate or "
+        "percentile from fewer than {min_n} observations is marked “small sample”, and its change never "
+        "decides a conclusion on its own.",
     ),
     "report.method.missing": (
         "缺失的数据表不按 0 计，其指标显示为“无数据”；没有有效样本的比例和均值不予计算。",

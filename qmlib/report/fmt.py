@@ -4,6 +4,15 @@ Shares and coverage ratios are shown as percentages with one decimal and
 their changes in percentage points; scores, minutes and hours with one
 decimal; ratings with two; per-exposure rates with two; counts as integers.
 Missing values are shown as an em dash.
+
+p-values (:func:`fmt_p`) are written from the same rounding as the
+significance decision (:func:`qmlib.metrics.stats.is_significant`), so that a
+p-value shown next to a "significant" mark never reads 0.050. Every report
+section and the portfolio use this one formatter.
+
+A metric estimated from fewer than :data:`SMALL_SAMPLE_N` observations is a
+small sample (:func:`is_small_sample`): the report marks it and never draws a
+verdict from it alone.
 """
 
 from __future__ import annotations
@@ -12,11 +21,20 @@ import math
 
 import pandas as pd
 
-from ..labels import t
+from ..catalog import metric_def
+from ..labels import LABELS, t
+from ..metrics.stats import SIGNIFICANCE_LEVEL, is_significant
 from ..units import PERCENT_UNITS, better_of, is_missing, unit_of
 from ..units import decimals as unit_decimals
 
 DASH = "—"
+
+#: Fewer observations than this make a small sample (marked, never a verdict on its own).
+SMALL_SAMPLE_N = 10
+
+#: Metric kinds estimated from a sample of observations (n counts them); counts,
+#: coverage and hours per employee are tallies of the whole period, not samples.
+SAMPLED_KINDS = frozenset({"mean", "share", "rate", "percentile"})
 
 
 def _number(value: float, decimals: int) -> str:
@@ -64,13 +82,48 @@ def fmt_percent(value: object, signed: bool = False, decimals: int = 1) -> str:
 
 
 def fmt_p(p_value: object, lang: str) -> str:
-    """``p<0.001`` or ``p=0.023`` (three decimals); em dash when missing."""
+    """A p-value whose text agrees with the significance decision.
+
+    ``p<0.001`` below 0.001; otherwise three decimals (``p=0.023``), except
+    that a p-value below the significance level whose three decimals would
+    read as the level itself (0.0499 → "0.050") is written ``p<0.05``: the
+    text never shows 0.050 next to a "significant" mark. Em dash when missing.
+    """
     if is_missing(p_value):
         return DASH
     p = float(p_value)  # type: ignore[arg-type]
+    if not math.isfinite(p):
+        return DASH
     if p < 0.001:
         return t("report.p.small", lang)
-    return t("report.p.value", lang).format(value=f"{p:.3f}")
+    text = f"{p:.3f}"
+    if is_significant(p) and float(text) >= SIGNIFICANCE_LEVEL:
+        return t("report.p.below", lang).format(level=f"{SIGNIFICANCE_LEVEL:g}")
+    return t("report.p.value", lang).format(value=text)
+
+
+def fmt_amount(metric_id: str, change: object, lang: str) -> str:
+    """The size of a change in words' units, without sign: ``8.1 分`` / ``8.1 points``,
+    ``4.2 个百分点`` / ``4.2 percentage points``, ``12.5 分钟`` / ``12.5 min``."""
+    if is_missing(change):
+        return DASH
+    x = abs(float(change))  # type: ignore[arg-type]
+    unit = unit_of(metric_id)
+    number = _number(x * 100, 1) if unit in PERCENT_UNITS else _number(x, unit_decimals(unit))
+    key = f"report.amount.{unit}"
+    return t(key, lang).format(value=number) if key in LABELS else number
+
+
+def is_small_sample(metric_id: str, n: object) -> bool:
+    """True when a sampled metric (mean, share, rate, percentile) rests on fewer
+    than :data:`SMALL_SAMPLE_N` observations; False for unknown ids, tallies and a missing n."""
+    if is_missing(n):
+        return False
+    try:
+        kind = metric_def(metric_id).kind
+    except KeyError:
+        return False
+    return kind in SAMPLED_KINDS and float(n) < SMALL_SAMPLE_N  # type: ignore[arg-type]
 
 
 def fmt_ci(metric_id: str, low: object, high: object) -> str:
@@ -103,7 +156,10 @@ def fmt_date(value: object) -> str:
 __all__ = [
     "DASH",
     "PERCENT_UNITS",
+    "SAMPLED_KINDS",
+    "SMALL_SAMPLE_N",
     "better_of",
+    "fmt_amount",
     "fmt_change",
     "fmt_ci",
     "fmt_date",
@@ -112,5 +168,6 @@ __all__ = [
     "fmt_percent",
     "fmt_value",
     "is_missing",
+    "is_small_sample",
     "unit_of",
 ]

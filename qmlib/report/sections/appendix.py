@@ -1,4 +1,5 @@
-"""附录 (``sec-appendix``): ingest summary, rejects by reason, method notes."""
+"""附录 (``sec-appendix``): ingest summary, missing optional columns and the
+metrics they removed, rejects by reason, method notes."""
 
 from __future__ import annotations
 
@@ -6,11 +7,63 @@ from pathlib import PurePath
 
 from markupsafe import Markup
 
-from ...labels import t
+from ...labels import LABELS, metric_label, t
+from ...metrics import removed_metrics
+from ...metrics.stats import SIGNIFICANCE_LEVEL
 from ...params import Params
 from ...schema import TABLES
+from ..fmt import DASH, SMALL_SAMPLE_N, is_missing
 from ..markup import bullet_list, esc, h3, html_table, join, para, resident_text, section, tag
-from .common import ReportInputs, period_name, period_range, records
+from .common import REJECTS_ID, ReportInputs, period_name, period_range, records, significance_level
+
+
+def missing_columns(r: ReportInputs) -> dict[str, list[str]] | None:
+    """Optional canonical columns missing from each supplied export, as the ingest stage
+    recorded them in ingest_summary's ``missing_columns`` (``;``-separated, contract v1.1);
+    None when the ingest summary does not record them."""
+    summary = r.ingest_summary
+    if summary is None or "missing_columns" not in summary.columns:
+        return None
+    out: dict[str, list[str]] = {}
+    for row in records(summary):
+        cell = row.get("missing_columns")
+        names = [] if is_missing(cell) else [c.strip() for c in str(cell).split(";") if c.strip()]
+        if names:
+            out.setdefault(str(row.get("table")), []).extend(names)
+    return out
+
+
+def metrics_left_out(missing: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The metrics each table's missing columns removed, ``{table: [metric_id, ...]}``, as
+    the catalog's requirements say (:func:`qmlib.metrics.removed_metrics`)."""
+    out: dict[str, list[str]] = {}
+    for table, by_column in removed_metrics(missing).items():
+        ids = out.setdefault(table, [])
+        ids.extend(m for column_ids in by_column.values() for m in column_ids if m not in ids)
+    return out
+
+
+def _column_name(column: str, lang: str) -> str:
+    """``到场时间（arrived_at）`` in Chinese, the canonical name in English."""
+    key = f"col.{column}"
+    if lang == "zh" and key in LABELS:
+        return f"{t(key, lang)}（{column}）"
+    return column
+
+
+def _missing_columns_table(r: ReportInputs, lang: str) -> Markup:
+    """Which optional columns each export lacked and which metrics that removed (contract v1.1)."""
+    missing = missing_columns(r) or {}
+    if not missing:
+        return para(t("report.appendix.no_missing_columns", lang), "qm-note")
+    removed = metrics_left_out(missing)
+    sep = t("report.list_sep", lang)
+    body = [[t(f"table.{table}", lang), sep.join(_column_name(c, lang) for c in columns),
+             sep.join(metric_label(m, lang) for m in removed.get(table, [])) or DASH]
+            for table, columns in missing.items()]
+    return para(t("report.appendix.missing_columns_intro", lang)) + html_table(
+        [t("ui.table", lang), t("report.appendix.col.missing_columns", lang),
+         t("report.appendix.col.metrics_left_out", lang)], body)
 
 
 def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
@@ -38,7 +91,10 @@ def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
     if missing:
         parts.append(para(t("report.appendix.missing_tables", lang).format(
             tables=t("report.list_sep", lang).join(missing)), "qm-note"))
-    parts.append(h3(t("report.appendix.rejects", lang)))
+    if missing_columns(r) is not None:
+        parts.append(h3(t("report.appendix.missing_columns", lang)))
+        parts.append(_missing_columns_table(r, lang))
+    parts.append(tag("h3", t("report.appendix.rejects", lang), class_="qm-h3", id=REJECTS_ID))
     rejects = r.rejects
     if rejects is None or rejects.empty:
         parts.append(para(t("report.appendix.no_rejects", lang), "qm-note"))
@@ -82,6 +138,8 @@ def method_notes(p: Params, lang: str) -> list[str]:
         ),
         t("report.method.ci", lang),
         t("report.method.tests", lang),
+        t("report.method.plain", lang).format(level=significance_level(), level_3=f"{SIGNIFICANCE_LEVEL:.3f}",
+                                              min_n=SMALL_SAMPLE_N),
         t("report.method.missing", lang),
         t("report.method.privacy", lang),
     ]

@@ -9,8 +9,20 @@ from markupsafe import Markup
 
 from ...catalog import METRICS, metric_def
 from ...labels import metric_label, t
+from ..fmt import DASH, SMALL_SAMPLE_N
 from ..markup import Chart, figure_html, h3, html_table, join, para, section, tag
-from .common import ReportInputs, change_cell, index_rows, known_metric, period_name, value_cell
+from .common import (
+    ReportInputs,
+    change_cell,
+    index_rows,
+    is_small_change,
+    known_metric,
+    no_valid_data,
+    period_name,
+    rejected_tables,
+    significance_level,
+    value_cell,
+)
 from .insights import results_drivers
 
 
@@ -18,6 +30,7 @@ def _comparison_table(r: ReportInputs, metric_ids: list[str], grouped: bool) -> 
     lang = r.lang or "zh"
     periods = r.params.period_names
     values, changes = index_rows(r.metrics), index_rows(r.changes)
+    rejected = rejected_tables(r)
     header: list[object] = [t("report.results.col.metric", lang)]
     numeric = []
     for period in periods:
@@ -34,10 +47,15 @@ def _comparison_table(r: ReportInputs, metric_ids: list[str], grouped: bool) -> 
             groups[len(rows)] = t(f"group.{group}", lang)
             last_group = group
         row: list[object] = [tag("span", metric_label(mid, lang), class_="qm-metric")]
+        invalid = no_valid_data(mid, rejected, lang)
         for period in periods:
+            if invalid is not None:
+                row.extend([invalid] if period == "baseline" else [invalid, Markup(DASH)])
+                continue
             row.append(value_cell(mid, values.get((mid, period)), lang))
             if period != "baseline":
-                row.append(change_cell(mid, changes.get((mid, period)), lang))
+                small = is_small_change(values, mid, period)
+                row.append(change_cell(mid, changes.get((mid, period)), lang, small=small))
         rows.append(row)
     return html_table(header, rows, numeric=numeric, group_rows=groups, class_="qm-table--results")
 
@@ -57,7 +75,7 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     known = {m for m in ids if known_metric(m)}
     base = _metric_order({m for m in known if "." not in m})
     dims = _metric_order({m for m in known if "." in m})
-    parts = [para(t("report.results.intro", lang)), para(t("report.results.legend", lang), "qm-legend")]
+    parts = [para(t("report.results.intro", lang)), para(results_legend(lang), "qm-legend")]
     parts.append(_comparison_table(r, base, grouped=True))
     parts.append(results_drivers(r))  # what drove each headline change; caveats (insights.csv)
     zero = _all_zero(r.metrics, dims)
@@ -74,6 +92,11 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
         parts.append(tag("div", join(figures), class_="qm-figures"))
     parts.append(para(t("report.results.caveat", lang), "qm-note"))
     return section("sec-results", title, join(parts))
+
+
+def results_legend(lang: str) -> str:
+    """The legend of the result marks: significant, within sampling noise (neutral), small sample."""
+    return t("report.results.legend", lang).format(level=significance_level(), min_n=SMALL_SAMPLE_N)
 
 
 def _all_zero(metrics: pd.DataFrame, metric_ids: list[str]) -> list[str]:

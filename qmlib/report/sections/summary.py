@@ -8,20 +8,27 @@ import pandas as pd
 from markupsafe import Markup
 
 from ...labels import metric_label, t
-from ..fmt import better_of, fmt_change, fmt_int, fmt_p, fmt_value, is_missing
+from ..fmt import SMALL_SAMPLE_N, fmt_int, fmt_p, fmt_value, is_missing
 from ..markup import bullet_list, esc, join, para, section, tag
 from .activities import highlight_flags, participants_total, quality_month_activities
 from .common import (
     ReportInputs,
-    as_bool,
     change_cell,
     change_mark,
+    change_verdict,
+    change_words,
     index_rows,
+    is_small_change,
+    no_valid_data,
     period_in_text,
     period_name,
     records,
+    rejected_tables,
+    significance_level,
+    small_badge,
 )
 from .plan import split_plan
+from .targets import target_outcomes
 
 #: Metrics preferred for the key-metric cards of the summary, in order.
 CARD_METRICS: tuple[str, ...] = (
@@ -40,19 +47,28 @@ def _significant_changes(r: ReportInputs, periods: Sequence[str], good: bool) ->
     """Significant changes in ``periods`` that are improvements (``good``) or deteriorations.
 
     Metrics whose direction is neutral (counts of activities, hazards found)
-    are left out. Base metrics come before their breakdowns, then the
-    smallest p-value first.
+    are left out, and so are small samples (:func:`~.common.change_verdict`:
+    they never drive a verdict on their own). Base metrics come before their
+    breakdowns, then the smallest p-value first.
     """
+    values = index_rows(r.metrics)
+    wanted = "better" if good else "worse"
     out = []
     for row in records(r.changes):
-        if str(row.get("period")) not in periods or as_bool(row.get("significant")) is not True:
+        period, mid = str(row.get("period")), str(row.get("metric_id"))
+        if period not in periods:
             continue
-        direction = better_of(str(row["metric_id"]))
-        if direction == 0 or is_missing(row.get("change")):
-            continue
-        if (direction * float(row["change"]) > 0) == good:
+        if change_verdict(mid, row, is_small_change(values, mid, period)) == wanted:
             out.append(row)
     return sorted(out, key=lambda x: ("." in str(x["metric_id"]), _p_or_one(x.get("p_value"))))
+
+
+def _small_significant(r: ReportInputs, periods: Sequence[str]) -> list[dict]:
+    """Significant changes in ``periods`` that rest on a small sample (shown, never a verdict)."""
+    values = index_rows(r.metrics)
+    return [row for row in records(r.changes) if str(row.get("period")) in periods
+            and change_verdict(str(row["metric_id"]), row,
+                               is_small_change(values, str(row["metric_id"]), str(row["period"]))) == "small"]
 
 
 def _p_or_one(value: object) -> float:
@@ -65,26 +81,32 @@ def _change_sentence(key: str, row: dict, lang: str, **extra: str) -> str:
         metric=metric_label(mid, lang),
         before=fmt_value(mid, row.get("baseline_value")),
         after=fmt_value(mid, row.get("value")),
-        change=fmt_change(mid, row.get("change"), lang),
-        p=fmt_p(row.get("p_value"), lang),
+        words=change_words(mid, row, lang),
         period=period_in_text(str(row["period"]), lang),
         **extra,
     )
 
 
 def _held_clause(r: ReportInputs, metric_id: str, lang: str) -> str:
-    """Whether a quality-month gain held in the follow-up period (empty without one)."""
+    """Whether a quality-month gain held in the follow-up period (empty without one).
+
+    Held: the follow-up is still significantly better than the baseline;
+    not held: within sampling noise or worse; unknown: a small sample or no
+    test, which cannot decide it.
+    """
     if "followup" not in r.params.period_names:
         return ""
     row = index_rows(r.changes).get((metric_id, "followup"))
     if row is None:
         return ""
-    held = as_bool(row.get("significant")) is True and better_of(metric_id) * float(row["change"]) > 0
-    key = "report.summary.held" if held else "report.summary.not_held"
+    small = is_small_change(index_rows(r.metrics), metric_id, "followup")
+    verdict = change_verdict(metric_id, row, small)
+    key = {"better": "report.summary.held", "small": "report.summary.held_unknown",
+           "untested": "report.summary.held_unknown", "none": "report.summary.held_unknown"}.get(
+        verdict, "report.summary.not_held")
     return t(key, lang).format(
         after=fmt_value(metric_id, row.get("value")),
-        change=fmt_change(metric_id, row.get("change"), lang),
-        p=fmt_p(row.get("p_value"), lang),
+        words=change_words(metric_id, row, lang, small) or fmt_value(metric_id, row.get("change")),
     )
 
 
@@ -93,9 +115,8 @@ def key_points(r: ReportInputs) -> list[Markup]:
     they held), the most significant deterioration, activities, shortcomings and plan."""
     lang = r.lang or "zh"
     points: list[Markup] = []
-    tg = r.targets
-    if tg is not None and not tg.empty:
-        achieved = [as_bool(x) for x in tg["achieved"]]
+    achieved = target_outcomes(r)
+    if achieved:
         met = sum(1 for a in achieved if a is True)
         missed = sum(1 for a in achieved if a is False)
         unknown = len(achieved) - met - missed
@@ -114,7 +135,8 @@ def key_points(r: ReportInputs) -> list[Markup]:
     for row in worsened[:1]:
         points.append(esc(_change_sentence("report.summary.worsened", row, lang)))
     if not improved and not worsened and r.changes is not None and not r.changes.empty:
-        points.append(esc(t("report.summary.no_significant", lang)))
+        key = "report.summary.no_significant_small" if _small_significant(r, later) else "report.summary.no_significant"
+        points.append(esc(t(key, lang).format(level=significance_level(), min_n=SMALL_SAMPLE_N)))
     acts = quality_month_activities(r)
     if acts is not None and len(acts):
         points.append(esc(t("report.summary.activities", lang).format(
@@ -136,34 +158,45 @@ def key_points(r: ReportInputs) -> list[Markup]:
 
 
 def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
-    """Cards of key metrics: quality-month value, change against the baseline, baseline and follow-up."""
+    """Cards of key metrics: quality-month value, change against the baseline in words,
+    baseline and follow-up; a metric whose table had every row rejected shows "no valid data"."""
     lang = r.lang or "zh"
-    changes = index_rows(r.changes)
+    changes, values = index_rows(r.changes), index_rows(r.metrics)
+    rejected = rejected_tables(r)
     cards: list[Markup] = []
     for mid in CARD_METRICS:
+        label = tag("div", metric_label(mid, lang), class_="qm-card-label")
+        invalid = no_valid_data(mid, rejected, lang)
         row = changes.get((mid, "quality_month"))
-        if row is None:
-            continue
-        body = (
-            tag("div", metric_label(mid, lang), class_="qm-card-label")
-            + tag("div", fmt_value(mid, row.get("value")), class_="qm-card-value")
-            + tag("div", change_cell(mid, row, lang), class_="qm-card-delta")
-            + tag("div", t("report.card.baseline", lang).format(value=fmt_value(mid, row.get("baseline_value"))),
-                  class_="qm-card-base")
-        )
-        follow = changes.get((mid, "followup"))
-        if follow is not None:
-            body += tag("div", t("report.card.followup", lang).format(value=fmt_value(mid, follow.get("value")))
-                        + " " + change_mark(mid, follow.get("change"), follow.get("significant")),
-                        class_="qm-card-base")
-        cards.append(tag("div", body, class_="qm-kpi"))
+        if invalid is not None:
+            cards.append(tag("div", label + tag("div", invalid, class_="qm-card-value"), class_="qm-kpi qm-kpi--invalid"))
+        elif row is not None:
+            small = is_small_change(values, mid, "quality_month")
+            body = (
+                label
+                + tag("div", fmt_value(mid, row.get("value")), class_="qm-card-value")
+                + tag("div", change_cell(mid, row, lang, small=small) + (small_badge(lang) if small else ""),
+                      class_="qm-card-delta")
+                + tag("div", t("report.card.baseline", lang).format(value=fmt_value(mid, row.get("baseline_value"))),
+                      class_="qm-card-base")
+            )
+            follow = changes.get((mid, "followup"))
+            if follow is not None:
+                mark = change_mark(mid, follow.get("change"), follow.get("significant"),
+                                   is_small_change(values, mid, "followup"))
+                line = t("report.card.followup", lang).format(value=fmt_value(mid, follow.get("value")))
+                if mark:
+                    line = line + " " + mark + " " + fmt_p(follow.get("p_value"), lang)
+                body += tag("div", line, class_="qm-card-base")
+            cards.append(tag("div", body, class_="qm-kpi"))
         if len(cards) == limit:
             break
     if not cards:
         return Markup("")
     heading = tag("p", t("report.summary.cards", lang).format(period=period_name("quality_month", lang)),
                   class_="qm-cards-title")
-    return heading + tag("div", join(cards), class_="qm-kpis")
+    legend = para(t("report.card.legend", lang).format(level=significance_level()), "qm-legend")
+    return heading + tag("div", join(cards), class_="qm-kpis") + legend
 
 
 def _risks(r: ReportInputs) -> Markup:

@@ -5,9 +5,19 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ...labels import metric_label, t
-from ..fmt import DASH, fmt_change, fmt_percent, fmt_value
+from ..fmt import DASH, fmt_change, fmt_percent, fmt_value, is_small_sample
 from ..markup import badge, html_table, para, section, tag
-from .common import ReportInputs, as_bool, period_name, records
+from .common import (
+    ReportInputs,
+    as_bool,
+    index_rows,
+    no_valid_data,
+    period_name,
+    records,
+    rejected_table_of,
+    rejected_tables,
+    small_badge,
+)
 
 
 def target_text(row: dict, lang: str) -> str:
@@ -32,6 +42,14 @@ def achieved_badge(value: object, lang: str) -> Markup:
     return badge(t("ui.unknown", lang), "neutral")
 
 
+def target_outcomes(r: ReportInputs) -> list[bool | None]:
+    """Met (True), not met (False) or unknown (None) for each target row; a target whose
+    metric's table had every row rejected is unknown, whatever targets.csv says."""
+    rejected = rejected_tables(r)
+    return [None if rejected_table_of(str(row["metric_id"]), rejected) else as_bool(row.get("achieved"))
+            for row in records(r.targets)]
+
+
 def targets_section(r: ReportInputs) -> Markup:
     """一、质量月目标回顾: one row per target with its result."""
     lang = r.lang or "zh"
@@ -44,8 +62,14 @@ def targets_section(r: ReportInputs) -> Markup:
         t("report.targets.col.change", lang), t("report.targets.col.result", lang),
     ]
     body = []
+    values, rejected = index_rows(r.metrics), rejected_tables(r)
     for row in rows:
         mid, kind = str(row["metric_id"]), str(row["kind"])
+        actual: Markup = tag("strong", fmt_value(mid, row.get("actual_value")))
+        measured = values.get((mid, str(row["period"])))
+        if measured is not None and is_small_sample(mid, measured.get("n")):
+            actual += small_badge(lang)
+        invalid = no_valid_data(mid, rejected, lang)
         if kind == "relative_change":
             change = fmt_percent(row.get("change"), signed=True)
         elif kind == "delta":
@@ -54,10 +78,11 @@ def targets_section(r: ReportInputs) -> Markup:
             change = DASH
         body.append([
             metric_label(mid, lang), target_text(row, lang), period_name(str(row["period"]), lang),
-            fmt_value(mid, row.get("baseline_value")), tag("strong", fmt_value(mid, row.get("actual_value"))),
-            change, achieved_badge(row.get("achieved"), lang),
+            fmt_value(mid, row.get("baseline_value")) if invalid is None else DASH,
+            actual if invalid is None else invalid,
+            change, achieved_badge(row.get("achieved") if invalid is None else None, lang),
         ])
-    flags = [as_bool(x.get("achieved")) for x in rows]
+    flags = target_outcomes(r)
     tally = t("report.targets.tally", lang).format(
         met=flags.count(True), missed=flags.count(False), unknown=sum(f is None for f in flags)
     )
