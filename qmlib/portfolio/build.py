@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from pathlib import Path
 
 import papermill as pm
-import yaml
 
 import qmlib
 
 from ..outputs import atomic_write_bytes
+from ..runner.index import report_language
 from .rollup import PORTFOLIO_DIR, select_communities
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "portfolio.ipynb"  # package data
@@ -42,25 +41,12 @@ def _stat(path: Path) -> list[int] | None:
 
 def _code_hash() -> str:
     h = hashlib.sha256(qmlib.__version__.encode())
-    files = sorted(Path(__file__).parent.glob("*.py")) + [NOTEBOOK]
+    files = [*sorted(Path(__file__).parent.glob("*.py")), NOTEBOOK]
     files += [Path(qmlib.__file__).parent / "labels" / "portfolio.py"]
     for path in files:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
-
-
-def report_language(params_dir: Path, ids: list[str]) -> str:
-    """The report language of the batch: the most common ``language`` of its params (``zh`` by default)."""
-    langs: Counter[str] = Counter()
-    for cid in ids:
-        try:
-            data = yaml.safe_load((params_dir / f"{cid}.yaml").read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
-            continue
-        if isinstance(data, dict) and data.get("language") in ("zh", "en"):
-            langs[data["language"]] += 1
-    return sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if langs else "zh"
 
 
 def inputs_fingerprint(out_dir: Path, params_dir: Path, lang: str) -> str:
@@ -85,7 +71,7 @@ def build_portfolio(out_dir: Path | str, params_dir: Path | str = "params", lang
                     engine_name: str | None = "qm_warm", force: bool = False) -> Path:
     """Build (or keep, when its inputs are unchanged) the board; returns ``portfolio/report.html``.
 
-    ``lang`` defaults to the batch's report language (:func:`report_language`).
+    ``lang`` defaults to the batch's report language (:func:`qmlib.runner.index.report_language`).
     """
     from ..report import render_report
     from .export import write_pdf

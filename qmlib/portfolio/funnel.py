@@ -51,7 +51,7 @@ P998 = (0.001, 0.999)
 
 def binomial_limit(theta0: float, n: float, p: float) -> float:
     """Exact binomial control limit with interpolation (Spiegelhalter 2005, appendix A.1.1)."""
-    n_int = int(round(n))
+    n_int = round(n)
     if n_int <= 0:
         return float("nan")
     r = float(sps.binom.ppf(p, n_int, theta0))
