@@ -98,7 +98,7 @@ def changes_since_last(status: pd.DataFrame, month: str) -> pd.DataFrame:
     prev = earlier[-1]
     now = status[status["month"] == month].set_index(["community_id", "metric_id"])
     before = status[status["month"] == prev].set_index(["community_id", "metric_id"])
-    joined = now[["name", "rag"]].join(before[["rag"]], rsuffix="_prev", how="inner")
+    joined = now[["name", "rag"]].join(before[["rag"]].rename(columns={"rag": "rag_prev"}), how="inner")
     joined["r_now"] = joined["rag"].map(RAG_RANK)
     joined["r_prev"] = joined["rag_prev"].map(RAG_RANK)
     joined = joined.dropna(subset=["r_now", "r_prev"])
