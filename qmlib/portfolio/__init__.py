@@ -8,6 +8,6 @@ computed by :func:`qmlib.portfolio.assemble.build_board`.
 from __future__ import annotations
 
 from .build import build_portfolio
-from .rollup import Portfolio, build_rollup, select_communities
+from .scope import select_communities
 
-__all__ = ["Portfolio", "build_portfolio", "build_rollup", "select_communities"]
+__all__ = ["build_portfolio", "select_communities"]

@@ -14,13 +14,11 @@ import hashlib
 import json
 from pathlib import Path
 
-import papermill as pm
-
 import qmlib
 
 from ..outputs import atomic_write_bytes
 from ..runner.index import report_language
-from .rollup import PORTFOLIO_DIR, select_communities
+from .scope import PORTFOLIO_DIR, select_communities
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "portfolio.ipynb"  # package data
 FINGERPRINT = "fingerprint.json"
@@ -73,6 +71,8 @@ def build_portfolio(out_dir: Path | str, params_dir: Path | str = "params", lang
 
     ``lang`` defaults to the batch's report language (:func:`qmlib.runner.index.report_language`).
     """
+    import papermill as pm
+
     from ..report import render_report
     from .export import write_pdf
 

@@ -18,7 +18,6 @@ denominators, never averaged across communities:
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +32,8 @@ from ..catalog import METRICS
 from ..metrics.rules import active_orders, arrival_minutes
 from ..params import PERIOD_NAMES, load_params
 from ..periods import bounds, days
+from .scope import PORTFOLIO_DIR, select_communities
 
-PORTFOLIO_DIR = "portfolio"
 TABLES = ("metrics", "changes", "targets", "shortcomings")
 
 
@@ -47,53 +46,6 @@ class Portfolio:
     shortcomings: pd.DataFrame
     pooled: pd.DataFrame
     selection: pd.DataFrame | None = None  # select_communities(): which were pooled and why
-
-
-def community_ids(out_dir: Path) -> list[str]:
-    """Communities with a metrics.csv under ``out_dir`` (sorted)."""
-    return sorted(p.parent.name for p in out_dir.glob("*/metrics.csv") if not p.parent.name.startswith("."))
-
-
-#: run.json statuses whose outputs are pooled: ran successfully in this batch, or skipped as unchanged.
-POOLED_STATUSES = {"ok": "ran", "skipped": "unchanged"}
-
-
-def select_communities(out_dir: Path) -> pd.DataFrame:
-    """Which communities the portfolio pools, and why (columns community_id, status, pooled, reason).
-
-    With ``run.json`` (a ``qm run`` batch): exactly the communities that ran
-    successfully in this batch (reason ``ran``) or were skipped as unchanged
-    and still have valid outputs, i.e. a ``metrics.csv`` (``unchanged``).
-    Failed or not-run communities are left out even when an older folder
-    exists (``failed``, ``not_run``), and so are folders of communities that
-    were not part of the batch (``not_in_batch``) and skipped communities
-    without outputs (``no_outputs``). Without ``run.json`` (the notebook run
-    by hand) every folder with a ``metrics.csv`` is pooled (``found``).
-    """
-    found = set(community_ids(out_dir))
-    rows: list[dict[str, object]] = []
-    run_path = out_dir / "run.json"
-    run = None
-    if run_path.is_file():
-        try:
-            run = json.loads(run_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            run = None
-    if not isinstance(run, dict) or not isinstance(run.get("communities"), dict):
-        rows = [{"community_id": c, "status": "", "pooled": True, "reason": "found"} for c in sorted(found)]
-    else:
-        batch = run["communities"]
-        for cid in sorted(batch):
-            status = str((batch[cid] or {}).get("status", ""))
-            if status in POOLED_STATUSES and cid in found:
-                rows.append({"community_id": cid, "status": status, "pooled": True,
-                             "reason": POOLED_STATUSES[status]})
-            else:
-                reason = "no_outputs" if status in POOLED_STATUSES else (status or "not_run")
-                rows.append({"community_id": cid, "status": status, "pooled": False, "reason": reason})
-        for cid in sorted(found - set(batch)):
-            rows.append({"community_id": cid, "status": "", "pooled": False, "reason": "not_in_batch"})
-    return pd.DataFrame(rows, columns=["community_id", "status", "pooled", "reason"])
 
 
 def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
