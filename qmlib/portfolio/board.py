@@ -156,30 +156,45 @@ def common_problems(shortcomings: pd.DataFrame, min_communities: int = 2) -> pd.
     return frame.sort_values(["count", "kind"], ascending=[False, True]).reset_index(drop=True)
 
 
-def insight_drivers(out_dir: Path | str, ids: list[str], min_communities: int = 2) -> pd.DataFrame | None:
-    """Drivers named in the communities' ``insights.csv`` (when any exists), shared by several.
+#: Dimensions whose values are community-specific (a building, an asset): never "shared" across communities.
+LOCAL_DIMENSIONS = frozenset({"building", "asset", "asset_id"})
+DRIVER_COLUMNS = ["metric_id", "dimension", "subject", "label", "communities", "count"]
 
-    Reads the ``driver`` column (or ``driver_label``); None when no community has the file.
+
+def insight_drivers(out_dir: Path | str, ids: list[str], min_communities: int = 2) -> pd.DataFrame | None:
+    """Insight drivers (``insights.csv`` rows of kind ``driver``) shared by several communities.
+
+    A driver is the same when its metric, dimension and subject are (e.g. complaint rate ·
+    category · 电梯); drivers of community-specific dimensions (building, asset) are left
+    out. None when no community has an ``insights.csv`` (the insights stage did not run).
+    Columns: metric_id, dimension, subject, label (of the first community), communities, count.
     """
     out_dir = Path(out_dir)
     frames = []
     for cid in ids:
         path = out_dir / cid / "insights.csv"
         if path.is_file():
-            frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+            frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
             frame["community_id"] = cid
             frames.append(frame)
     if not frames:
         return None
     data = pd.concat(frames, ignore_index=True)
-    col = next((c for c in ("driver", "driver_label", "factor") if c in data.columns), None)
-    if col is None:
-        return pd.DataFrame(columns=["driver", "communities", "count"])
-    groups = data.dropna(subset=[col]).groupby(col)["community_id"].agg(lambda s: sorted(set(s)))
-    frame = pd.DataFrame({"driver": groups.index, "communities": groups.to_numpy()})
+    if not {"kind", "metric_id", "dimension", "subject"} <= set(data.columns):
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    if "label" not in data.columns:
+        data["label"] = data["subject"]
+    data = data[(data["kind"] == "driver") & ~data["dimension"].isin(LOCAL_DIMENSIONS) & (data["subject"] != "")]
+    if data.empty:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    key = ["metric_id", "dimension", "subject"]
+    grouped = data.groupby(key, sort=True).agg(label=("label", "first"),
+                                               communities=("community_id", lambda s: sorted(set(s))))
+    frame = grouped.reset_index()
     frame["count"] = frame["communities"].map(len)
     frame = frame[frame["count"] >= min_communities]
-    return frame.sort_values(["count", "driver"], ascending=[False, True]).reset_index(drop=True)
+    return frame.sort_values(["count", *key], ascending=[False, True, True, True]).reset_index(drop=True)[
+        DRIVER_COLUMNS]
 
 
 def company_plan(shortcomings: pd.DataFrame, total: int, max_actions: int = 5) -> pd.DataFrame:

@@ -284,7 +284,9 @@ def problems_section(b: Board, lang: str = "zh") -> Markup:
         parts.append(html_table(header, rows, numeric=(1,), nowrap=(1,)))
     if b.drivers is not None and not b.drivers.empty:
         parts.append(tag("h3", t("portfolio.drivers", lang), class_="qm-h3"))
-        rows = [[resident_text(r.driver), f"{r.count:,} / {total:,}", _links(b, r.communities)]
+        sep = "·" if lang == "zh" else ": "
+        rows = [[Markup("{}{}{}").format(metric_label(r.metric_id, lang), sep, resident_text(r.label or r.subject)),
+                 f"{r.count:,} / {total:,}", _links(b, r.communities, "sec-results")]
                 for r in b.drivers.itertuples()]
         header = [t("portfolio.driver", lang), t("portfolio.share_of_communities", lang), t("portfolio.which", lang)]
         parts.append(html_table(header, rows, numeric=(1,), nowrap=(1,)))
