@@ -22,8 +22,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # which communities are pooled
     "portfolio.scope": ("汇总范围", "Communities in this board"),
-    "portfolio.scope.pooled": ("纳入汇总 {n} 个小区：本批次运行成功 {ran} 个，输入未变、沿用上次有效结果 {unchanged} 个。",
-                               "{n} communities pooled: {ran} ran successfully in this batch, {unchanged} were "
+    "portfolio.scope.pooled": ("纳入汇总 {n} 个小区：本批次运行成功的，以及输入未变、沿用上次有效结果的小区。",
+                               "Communities pooled: {n}, those that ran successfully in this batch or were "
                                "unchanged and keep their last valid outputs."),
     "portfolio.scope.found": ("未找到批次记录（run.json），汇总了输出目录中全部 {n} 个有结果的小区。",
                               "No batch record (run.json) was found, so all {n} communities with outputs are pooled."),
@@ -37,12 +37,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "portfolio.act": ("立即处理", "Act now"),
     "portfolio.act.hazards": ("逾期未整改的较大及以上隐患", "Overdue major and critical hazards"),
     "portfolio.act.hazards_intro": ("共 {n} 项，涉及 {c} 个小区；按等级、逾期天数排序（截至各小区统计截止日）。",
-                                    "{n} hazards in {c} communities, by severity and days overdue (as of each "
+                                    "Hazards: {n}, in {c} communities; by severity and days overdue (as of each "
                                     "community's as-of date)."),
     "portfolio.act.none_hazards": ("没有逾期未整改的较大及以上隐患。", "No major or critical hazard is overdue."),
     "portfolio.act.incidents": ("较大及以上安全事故", "Serious safety incidents"),
     "portfolio.act.incidents_intro": ("共 {n} 起，涉及 {c} 个小区（统计期内）。",
-                                      "{n} incidents in {c} communities during the analysis periods."),
+                                      "Incidents in the analysis periods: {n}, in {c} communities."),
     "portfolio.act.none_incidents": ("统计期内没有较大及以上安全事故。", "No serious incident in the analysis periods."),
     "portfolio.col.hazard_id": ("隐患编号", "Hazard"),
     "portfolio.col.area": ("类别", "Area"),
@@ -101,7 +101,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "portfolio.funnel.model.binomial": ("二项分布精确限", "exact binomial limits"),
     "portfolio.funnel.model.poisson": ("泊松分布精确限", "exact Poisson limits"),
     "portfolio.funnel.model.normal": ("正态限（合并标准差 {sd}）", "normal limits (pooled SD {sd})"),
-    "portfolio.funnel.caption": ("{metric}：{k} 个小区，公司值 {value}，{model}", "{metric}: {k} communities, "
+    "portfolio.funnel.caption": ("{metric}：{k} 个小区，公司值 {value}，{model}", "{metric}: communities {k}, "
                                  "company {value}, {model}"),
     # common problems
     "portfolio.problems": ("共性问题", "Common problems"),

@@ -52,7 +52,10 @@ def inputs_fingerprint(out_dir: Path, params_dir: Path, lang: str) -> str:
     (size and mtime) and params (content), the other months' history, the code and ``lang``."""
     selection = select_communities(out_dir)
     state: dict[str, object] = {"lang": lang, "code": _code_hash(),
-                                "selection": selection.astype(str).to_numpy().tolist()}
+                                # pooled or not (and why not): ran vs unchanged is not shown and does not count
+                                "selection": [[c, bool(p), "" if p else r] for c, p, r in
+                                              zip(selection["community_id"], selection["pooled"],
+                                                  selection["reason"], strict=True)]}
     files = {}
     for cid in selection.loc[selection["pooled"], "community_id"]:
         for name in COMMUNITY_FILES:

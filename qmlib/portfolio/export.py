@@ -151,7 +151,8 @@ body {{ font-size: 9.5pt; }}
 .qm-toc {{ display: none; }}
 .qm-table-wrap {{ overflow: visible !important; border: none; }}
 .qm-table {{ font-size: 7.5pt; width: 100%; }}
-.qm-board .qm-rag {{ padding: 1px 3px; }}
+table.qm-board thead th {{ min-width: 0 !important; white-space: normal; }}
+.qm-board .qm-rag {{ padding: 1px 3px; white-space: nowrap; }}
 .qm-funnels {{ display: block; }}
 .qm-funnels figure {{ break-inside: avoid; }}
 img {{ max-width: 100%; height: auto; }}

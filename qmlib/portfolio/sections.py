@@ -42,12 +42,13 @@ font-variant-numeric:tabular-nums;text-align:right}
 .qm-funnels figure{margin:0}.qm-funnels img{max-width:100%;height:auto}
 .qm-links a{white-space:nowrap}
 .qm-cover .qm-links a{color:#fff;text-decoration:underline}
-.qm-board th{white-space:normal;min-width:4.5em;vertical-align:bottom}
+table.qm-board thead th{white-space:normal;min-width:4.5em;vertical-align:bottom}
 .qm-board td:first-child{white-space:nowrap}
 @media print{.qm-sortable th button::after{content:""}}
 """
 
-#: A dependency-free sorter for tables with class ``qm-sortable``: a header button sorts by the
+#: A dependency-free sorter for tables with class ``qm-sortable``: it turns each header into a
+#: button (so print and PDF, which run no script, show plain wrapping headers) that sorts by the
 #: cells' ``data-v`` (numbers) or text; again reverses. Unknown values sort last.
 SORTER_JS = """
 (function(){
@@ -55,7 +56,8 @@ SORTER_JS = """
     return null;}
   document.querySelectorAll('table.qm-sortable').forEach(function(table){
     table.querySelectorAll('thead th').forEach(function(th,col){
-      var b=th.querySelector('button');if(!b)return;
+      var b=document.createElement('button');b.type='button';b.title=table.getAttribute('data-sort-hint')||'';
+      while(th.firstChild)b.appendChild(th.firstChild);th.appendChild(b);
       b.addEventListener('click',function(){
         var asc=th.getAttribute('aria-sort')!=='ascending';
         table.querySelectorAll('thead th').forEach(function(h){h.removeAttribute('aria-sort');});
@@ -125,8 +127,7 @@ def scope_note(b: Board, lang: str = "zh") -> Markup:
     if (pooled["reason"] == "found").all():
         text = t("portfolio.scope.found", lang).format(n=len(pooled))
     else:
-        text = t("portfolio.scope.pooled", lang).format(n=len(pooled), ran=int((pooled["reason"] == "ran").sum()),
-                                                        unchanged=int((pooled["reason"] == "unchanged").sum()))
+        text = t("portfolio.scope.pooled", lang).format(n=len(pooled))
     out = para(text, "qm-note")
     left = sel[~sel["pooled"]]
     if not left.empty:
@@ -205,7 +206,7 @@ def kpi_board_section(b: Board, lang: str = "zh") -> Markup:
     cells = {(r["community_id"], r["metric_id"]): r for _, r in k.iterrows()}
 
     def th(label: str) -> Markup:
-        return tag("th", tag("button", label, type="button", title=t("portfolio.sort_hint", lang)), scope="col")
+        return tag("th", label, scope="col")
 
     head = th(t("portfolio.community", lang)) + join(th(metric_label(m, lang)) for m in kpis) + th(
         t("portfolio.reds", lang))
@@ -221,7 +222,8 @@ def kpi_board_section(b: Board, lang: str = "zh") -> Markup:
         tds.append(tag("td", f"{n_red}", class_="num", **{"data-v": str(n_red)}))
         body.append(tag("tr", join(tds)))
     table = tag("table", tag("thead", tag("tr", head)) + tag("tbody", join(body)),
-                class_="qm-table qm-sortable qm-board", id="kpi-board-table")
+                class_="qm-table qm-sortable qm-board", id="kpi-board-table",
+                **{"data-sort-hint": t("portfolio.sort_hint", lang)})
     legend = tag("div", join(tag("span", t(f"portfolio.rag.{x}", lang), class_=f"qm-rag qm-rag--{x}")
                              for x in ("green", "amber", "red", "unknown"))
                  + tag("span", "▲ " + t("portfolio.trend.improved", lang), class_="qm-mark--improved")
