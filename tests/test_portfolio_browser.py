@@ -17,14 +17,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-try:  # the driver moves from qmlib/report to tests/ (then tests/ is on sys.path)
-    from browser import HeadlessChromium, find_chromium  # type: ignore[import-not-found]
-except ImportError:
-    from qmlib.report.browser import HeadlessChromium, find_chromium
-
-try:
+try:  # sibling test modules: tests/ is on sys.path (rootdir-relative if tests/ becomes a package)
+    from cdp_browser import HeadlessChromium, find_chromium
     from test_portfolio_board import IDS, run_stages, write_run
 except ImportError:  # pragma: no cover
+    from tests.cdp_browser import HeadlessChromium, find_chromium
     from tests.test_portfolio_board import IDS, run_stages, write_run
 
 from qmlib.portfolio import build_portfolio
