@@ -11,7 +11,7 @@ import pytest
 from qmlib.ingest import ingest_community
 from qmlib.metrics import compute_all, write_metric_outputs
 from qmlib.periods import bounds, days, in_period
-from qmlib.portfolio import build_rollup
+from qmlib.portfolio.rollup import build_rollup
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS = ("demo01", "demo02", "demo03")

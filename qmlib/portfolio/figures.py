@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from ..catalog import metric_def
 from ..figures.style import new_figure, period_color, period_label
 from ..labels import metric_label, t
+from .funnel import Funnel, curve
+
+#: Box plots need enough communities to mean something (below this, only the funnels are drawn).
+MIN_FOR_BOXPLOT = 8
 
 KEY_METRICS = (
     "satisfaction_index",
@@ -23,8 +25,8 @@ KEY_METRICS = (
 
 
 def kpi_distribution(metrics: pd.DataFrame, lang: str = "zh") -> Figure | None:
-    """Box-and-strip plot of each key KPI across communities, by period."""
-    if metrics.empty:
+    """Box-and-strip plot of each key KPI across communities, by period (None under 8 communities)."""
+    if metrics.empty or metrics["community_id"].nunique() < MIN_FOR_BOXPLOT:
         return None
     data = metrics[metrics["metric_id"].isin(KEY_METRICS)].dropna(subset=["value"])
     present = [m for m in KEY_METRICS if m in set(data["metric_id"])]
@@ -55,27 +57,38 @@ def kpi_distribution(metrics: pd.DataFrame, lang: str = "zh") -> Figure | None:
     return fig
 
 
-def target_heatmap(targets: pd.DataFrame, names: dict[str, str], lang: str = "zh") -> Figure | None:
-    """Communities × targets: met (1), not met (0), unknown (blank)."""
-    if targets.empty:
-        return None
-    frame = targets.copy()
-    frame["label"] = [f"{metric_label(m, lang)} ({k})" for m, k in zip(frame["metric_id"], frame["kind"],
-                                                                        strict=True)]
-    achieved = frame["achieved"].astype(str).str.lower().map({"true": 1.0, "false": 0.0})
-    frame["score"] = achieved
-    grid = frame.pivot_table(index="community_id", columns="label", values="score", aggfunc="mean")
-    grid = grid.iloc[:60]
-    fig, axes = new_figure(max(2.5, 0.28 * len(grid) + 1.5))
+def _short(name: str, limit: int = 8) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def funnel_figure(f: Funnel, names: dict[str, str], lang: str = "zh") -> Figure:
+    """One funnel plot: communities' values against their n (or exposure), the company value and
+    the 95 % / 99.8 % control limits; communities beyond the 99.8 % limits are named."""
+    pct = metric_def(f.metric_id).kind == "share"
+    k = 100.0 if pct else 1.0
+    pts = f.points
+    fig, axes = new_figure(3.4, width=6.2)
     ax = axes[0, 0]
-    ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=0, vmax=1)
-    ax.set_yticks(range(len(grid)), [names.get(c, c) for c in grid.index], fontsize=7.5)
-    ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=30, ha="right", fontsize=7.5)
-    ax.grid(False)
-    ax.set_title(t("portfolio.heatmap", lang))
-    cmap = matplotlib.colormaps["RdYlGn"]
-    handles = [Patch(color=cmap(1.0), label=t("ui.achieved", lang)),
-               Patch(color=cmap(0.0), label=t("ui.not_achieved", lang)),
-               Patch(facecolor="white", edgecolor="#B0B4BA", label=t("ui.unknown", lang))]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    lo = max(float(pts["precision"].min()) * 0.8, 1e-3 if f.model == "poisson" else 1.0)
+    hi = float(pts["precision"].max()) * 1.15
+    grid = np.linspace(lo, hi, 120)
+    if f.model == "binomial":
+        grid = np.unique(np.round(grid))
+    lim = curve(f, grid)
+    ax.axhline(f.theta0 * k, color="#2B2F33", lw=1.2, label=t("portfolio.funnel.company", lang))
+    ax.plot(grid, lim["lo95"] * k, color="#D08C00", lw=1, ls="--", label=t("portfolio.funnel.limit95", lang))
+    ax.plot(grid, lim["hi95"] * k, color="#D08C00", lw=1, ls="--")
+    ax.plot(grid, lim["lo998"] * k, color="#B42318", lw=1, ls=":", label=t("portfolio.funnel.limit998", lang))
+    ax.plot(grid, lim["hi998"] * k, color="#B42318", lw=1, ls=":")
+    colors = pts["status"].map({"worse": "#B42318", "better": "#0B7A3E", "warn_worse": "#D08C00",
+                                "warn_better": "#3C8D5A"}).fillna("#52606D")
+    ax.scatter(pts["precision"], pts["value"] * k, s=22, c=list(colors), zorder=3, edgecolors="white",
+               linewidths=0.5)
+    for r in pts[pts["status"].isin(("worse", "better"))].itertuples():
+        ax.annotate(_short(names.get(r.community_id, r.community_id)), (r.precision, r.value * k),
+                    xytext=(4, 3), textcoords="offset points", fontsize=7.5)
+    ax.set_xlabel(t(f"portfolio.funnel.x.{f.model}", lang), fontsize=8.5)
+    unit = " (%)" if pct else ""
+    ax.set_title(metric_label(f.metric_id, lang) + unit, fontsize=9.5, loc="left")
+    ax.legend(fontsize=7.5, frameon=False, loc="best")
     return fig

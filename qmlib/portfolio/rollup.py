@@ -32,8 +32,8 @@ from ..catalog import METRICS
 from ..metrics.rules import active_orders, arrival_minutes
 from ..params import PERIOD_NAMES, load_params
 from ..periods import bounds, days
+from .scope import PORTFOLIO_DIR, select_communities
 
-PORTFOLIO_DIR = "portfolio"
 TABLES = ("metrics", "changes", "targets", "shortcomings")
 
 
@@ -45,11 +45,7 @@ class Portfolio:
     targets: pd.DataFrame
     shortcomings: pd.DataFrame
     pooled: pd.DataFrame
-
-
-def community_ids(out_dir: Path) -> list[str]:
-    """Communities with a metrics.csv under ``out_dir`` (sorted)."""
-    return sorted(p.parent.name for p in out_dir.glob("*/metrics.csv") if not p.parent.name.startswith("."))
+    selection: pd.DataFrame | None = None  # select_communities(): which were pooled and why
 
 
 def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
@@ -75,9 +71,9 @@ def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
     assets = out_dir.glob("*/clean/assets.parquet")
     files = [str(p) for p in assets if p.parent.parent.name in set(ids)]
     if files:
-        counts = duckdb.sql(
+        counts = duckdb.connect().execute(
             "SELECT regexp_extract(filename, '([^/]+)/clean/assets.parquet', 1) AS community_id, "
-            f"count(*) AS assets FROM read_parquet({files!r}, filename=true) GROUP BY 1"
+            "count(*) AS assets FROM read_parquet($files, filename=true) GROUP BY 1", {"files": files}
         ).df()
         facts = facts.merge(counts, on="community_id", how="left")
     if "assets" not in facts.columns:
@@ -119,8 +115,8 @@ WITH m AS (
          CASE m.period WHEN 'baseline' THEN c.days_baseline
                        WHEN 'quality_month' THEN c.days_quality_month
                        ELSE c.days_followup END AS days
-  FROM read_parquet('{metrics}') m
-  JOIN read_parquet('{communities}') c USING (community_id)
+  FROM read_parquet($metrics) m
+  JOIN read_parquet($communities) c USING (community_id)
   JOIN kinds k USING (metric_id)
   WHERE k.kind <> 'percentile')
 SELECT metric_id, period,
@@ -146,8 +142,8 @@ def pool_metrics(portfolio_dir: Path) -> pd.DataFrame:
     con = duckdb.connect()
     kinds = pd.DataFrame({"metric_id": list(METRICS), "kind": [m.kind for m in METRICS.values()]})
     con.register("kinds", kinds)
-    sql = POOL_SQL.format(metrics=metrics, communities=portfolio_dir / "communities.parquet")
-    pooled = con.sql(sql).df()
+    pooled = con.execute(POOL_SQL, {"metrics": str(metrics),
+                                    "communities": str(portfolio_dir / "communities.parquet")}).df()
     order = {m: i for i, m in enumerate(METRICS)}
     pooled["_order"] = pooled["metric_id"].map(order) * 10 + pooled["period"].map(
         {p: i for i, p in enumerate(PERIOD_NAMES)})
@@ -210,10 +206,15 @@ def pool_arrival_percentiles(out_dir: Path, facts: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(frames)
 
 
-def build_rollup(out_dir: Path | str, params_dir: Path | str) -> Portfolio:
-    """Combine every community's outputs, write Parquet, and pool company KPIs."""
+def build_rollup(out_dir: Path | str, params_dir: Path | str, ids: list[str] | None = None) -> Portfolio:
+    """Combine the pooled communities' outputs, write Parquet, and pool company KPIs.
+
+    ``ids``: the communities to pool; by default those of :func:`select_communities`.
+    """
     out_dir, params_dir = Path(out_dir), Path(params_dir)
-    ids = community_ids(out_dir)
+    selection = select_communities(out_dir)
+    if ids is None:
+        ids = list(selection.loc[selection["pooled"], "community_id"])
     facts = _facts(params_dir, ids, out_dir)
     target = out_dir / PORTFOLIO_DIR
     target.mkdir(parents=True, exist_ok=True)
@@ -226,4 +227,4 @@ def build_rollup(out_dir: Path | str, params_dir: Path | str) -> Portfolio:
     pooled.to_parquet(target / "pooled.parquet", index=False)
     return Portfolio(communities=facts, metrics=frames["metrics"], changes=frames["changes"],
                      targets=frames["targets"],
-                     shortcomings=frames["shortcomings"], pooled=pooled)
+                     shortcomings=frames["shortcomings"], pooled=pooled, selection=selection)

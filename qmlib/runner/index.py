@@ -1,20 +1,29 @@
 """``outputs/index.html``: one self-contained page listing every community.
 
-Rows come from the batch's ``run.json`` data; community folders (valid id,
-with a ``notebooks/`` folder) in the outputs directory that were not part of
-this batch are listed after them (status ``earlier run``). All text is HTML-escaped; links are relative, so
-the outputs folder can be moved or zipped.
+Rendered from the Jinja2 template ``templates/index.html.j2`` with autoescape
+on, so every value (ids, names, error messages) is HTML-escaped. Rows come
+from the batch's ``run.json`` data; community folders (valid id, with a
+``notebooks/`` folder) in the outputs directory that were not part of this
+batch are listed after them (status "earlier run"). A failed community
+whose folder still holds the outputs of an earlier successful run
+(``outputs: "previous"`` in its run.json entry) says so next to its status.
+The page follows the report language of the batch (the most common
+``language`` of its params); links are relative, so the outputs folder can be
+moved or zipped. The page is rewritten only when its text changes.
 """
 
 from __future__ import annotations
 
-import html
+import functools
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import yaml
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from qmlib.labels import t
 from qmlib.outputs import atomic_write_bytes
 
 from ..privacy import mask_pii
@@ -22,69 +31,82 @@ from .communities import is_valid_id
 from .fingerprint import read_fingerprint
 
 INDEX_HTML = "index.html"
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
-margin:2rem;color:#1f2933}
-h1{font-size:1.4rem;margin:0 0 .3rem}
-p.meta{color:#52606d;margin:0 0 1rem}
-table{border-collapse:collapse;width:100%}
-th,td{border-bottom:1px solid #e4e7eb;padding:.4rem .6rem;text-align:left;vertical-align:top}
-th{background:#f5f7fa}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#0b7a3e}.failed{color:#b42318;font-weight:600}.skipped{color:#52606d}
-.not_run,.pending,.earlier{color:#8a6d00}
-td.err{font-family:ui-monospace,monospace;font-size:.85em;white-space:pre-wrap}
-"""
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+#: run.json status → label key suffix and CSS class.
+STATUS_KEYS = {"ok": "ok", "failed": "failed", "skipped": "skipped", "pending": "pending", "not_run": "not_run",
+               "earlier run": "earlier"}
 
 
-def _display_name(params_dir: Path | None, community_id: str) -> str:
+@functools.cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html", "j2"]),
+                       keep_trailing_newline=True)
+
+
+def _params(params_dir: Path | None, community_id: str) -> dict[str, Any]:
     if params_dir is None:
-        return ""
+        return {}
     try:
         data = yaml.safe_load((params_dir / f"{community_id}.yaml").read_text(encoding="utf-8"))
     except Exception:
-        return ""
-    name = data.get("name") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def report_language(params_dir: Path | None, ids: list[str]) -> str:
+    """The batch's report language: the most common ``language`` of the params (``zh`` by default)."""
+    langs: Counter[str] = Counter()
+    for cid in ids:
+        lang = _params(params_dir, cid).get("language")
+        if lang in HTML_LANG:
+            langs[lang] += 1
+    return sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if langs else "zh"
+
+
+def _display_name(params_dir: Path | None, community_id: str) -> str:
+    name = _params(params_dir, community_id).get("name")
     return mask_pii(str(name)) if name is not None else ""
 
 
-def _link(href: str, text: str) -> str:
-    return f'<a href="{html.escape(quote(href), quote=True)}">{html.escape(text)}</a>'
-
-
-def _row(out_dir: Path, params_dir: Path | None, cid: str, entry: dict[str, Any]) -> str:
-    status = entry.get("status", "")
+def _row(out_dir: Path, params_dir: Path | None, cid: str, entry: dict[str, Any], lang: str) -> dict[str, Any]:
+    status = str(entry.get("status", ""))
+    key = STATUS_KEYS.get(status)
     duration = entry.get("duration_s")
     links = []
     if (out_dir / cid / "report.html").exists():
-        links.append(_link(f"{cid}/report.html", "report.html"))
+        links.append({"href": quote(f"{cid}/report.html"), "text": t("index.report", lang)})
     if entry.get("executed_notebook"):
-        links.append(_link(entry["executed_notebook"], "failed notebook"))
+        links.append({"href": quote(str(entry["executed_notebook"])), "text": t("index.failed_notebook", lang)})
     error = ""
     if status == "failed":
         where = entry.get("notebook") or ""
         if entry.get("cell_index") is not None:
-            where += f", cell {entry['cell_index']}"
+            where += f", {t('index.cell', lang)} {entry['cell_index']}"
         error = (f"{where}: " if where else "") + (entry.get("error") or "")
-    css = "earlier" if status == "earlier run" else status
-    return (
-        "<tr>"
-        f"<td>{html.escape(cid)}</td>"
-        f"<td>{html.escape(_display_name(params_dir, cid))}</td>"
-        f'<td class="{html.escape(css)}">{html.escape(status)}</td>'
-        f'<td class="num">{"" if duration is None else f"{float(duration):.1f}"}</td>'
-        f"<td>{' · '.join(links)}</td>"
-        f'<td class="err">{html.escape(error)}</td>'
-        "</tr>"
-    )
+    previous = ""
+    if entry.get("outputs") == "previous":
+        previous = t("index.previous_outputs", lang)
+        if entry.get("previous_finished_at"):
+            previous += f" ({entry['previous_finished_at']})"
+    return {
+        "id": cid,
+        "name": _display_name(params_dir, cid),
+        "status": t(f"index.status.{key}", lang) if key else status,
+        "css": key or "",
+        "previous": previous,
+        "seconds": "" if duration is None else f"{float(duration):.1f}",
+        "links": links,
+        "error": error,
+    }
 
 
-def write_index(out_dir: Path, run: dict[str, Any]) -> Path:
-    """Write ``out_dir/index.html`` from ``run`` (the run.json data); return its path."""
+def render_index(out_dir: Path, run: dict[str, Any]) -> str:
+    """The text of ``index.html`` for ``run`` (the run.json data)."""
     options = run.get("options", {})
     params_dir = Path(options["params_dir"]) if options.get("params_dir") else None
     communities: dict[str, dict[str, Any]] = dict(run.get("communities", {}))
+    lang = report_language(params_dir, list(communities))
     if out_dir.is_dir():
         for entry in sorted(out_dir.iterdir()):
             if (
@@ -98,32 +120,33 @@ def write_index(out_dir: Path, run: dict[str, Any]) -> Path:
                     "fingerprint": read_fingerprint(entry),
                 }
     counts = run.get("counts", {})
-    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-    rows = "\n".join(_row(out_dir, params_dir, cid, entry) for cid, entry in communities.items())
-    portfolio = ((run.get("portfolio") or {}).get("status") == "ok"
-                 and (out_dir / "portfolio" / "report.html").is_file())
-    portfolio_link = ' · <a href="portfolio/report.html">portfolio report</a>' if portfolio else ""
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>qm run: {html.escape(str(len(run.get("communities", {}))))} communities</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<h1>Quality-month run</h1>
-<p class="meta">{html.escape(summary)} · started {html.escape(str(run.get("started_at", "")))}
-· status {html.escape(str(run.get("status", "")))} · details in <a href="run.json">run.json</a>{portfolio_link}</p>
-<table>
-<thead><tr><th>community</th><th>name</th><th>status</th><th>seconds</th><th>outputs</th><th>error</th></tr></thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-</body>
-</html>
-"""
+    summary = ", ".join(f"{n} {t(f'index.status.{STATUS_KEYS.get(s, s)}', lang)}" for s, n in counts.items() if n)
+    portfolio_dir = out_dir / "portfolio"
+    portfolio = ((run.get("portfolio") or {}).get("status") == "ok" and (portfolio_dir / "report.html").is_file())
+    labels = {k: t(f"index.{k}", lang) for k in ("portfolio", "details", "started", "batch_status")}
+    labels |= {k: t(f"index.col.{k}", lang) for k in ("community", "name", "status", "seconds", "outputs", "error")}
+    return _environment().get_template("index.html.j2").render(
+        html_lang=HTML_LANG.get(lang, lang),
+        title=t("index.title", lang),
+        summary=summary,
+        started_at=str(run.get("started_at", "")),
+        batch_status=str(run.get("status", "")),
+        portfolio=portfolio,
+        portfolio_pdf=portfolio and (portfolio_dir / "report.pdf").is_file(),
+        portfolio_xlsx=portfolio and (portfolio_dir / "board.xlsx").is_file(),
+        labels=labels,
+        rows=[_row(out_dir, params_dir, cid, entry, lang) for cid, entry in communities.items()],
+    )
+
+
+def write_index(out_dir: Path, run: dict[str, Any]) -> Path:
+    """Write ``out_dir/index.html`` from ``run`` (the run.json data) unless unchanged; return its path."""
     path = out_dir / INDEX_HTML
-    atomic_write_bytes(path, page.encode("utf-8"))
+    data = render_index(out_dir, run).encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return path
+    except OSError:
+        pass
+    atomic_write_bytes(path, data)
     return path

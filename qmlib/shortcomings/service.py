@@ -199,6 +199,24 @@ def backlog(ctx: Context) -> list[Finding]:
     ]
 
 
+def overdue_hazard_rows(ctx: Context) -> pd.DataFrame | None:
+    """The hazard rows of :func:`hazard_overdue` with ``due`` and ``days_over``, in its order
+    (None or empty when there are none); the portfolio board lists these rows."""
+    rows = open_items(ctx, "hazards", "rectified_at")
+    if rows is None or rows.empty:
+        return None
+    rows = rows[hazard_severity(rows).isin(SERIOUS_HAZARD).fillna(False).to_numpy(dtype=bool)].copy()
+    if rows.empty:
+        return None
+    due = hazard_due(rows, ctx.params.sla.hazard_due_days)
+    as_of = pd.Timestamp(ctx.params.as_of_date)
+    rows["due"] = due
+    rows["days_over"] = (as_of - due).dt.days
+    rows = rows[rows["days_over"] > 0]
+    rows["_crit"] = hazard_severity(rows).eq("重大").fillna(False).astype(int)
+    return rows.sort_values(["_crit", "days_over", "hazard_id"], ascending=[False, False, True])
+
+
 def hazard_overdue(ctx: Context) -> list[Finding]:
     """Major and critical hazards (较大/重大) open as of as_of and past their due date.
 
@@ -207,20 +225,9 @@ def hazard_overdue(ctx: Context) -> list[Finding]:
     date; days overdue = as_of − due date.
     Listed by id, 重大 first, then most overdue. Facts: ``count``, ``critical``.
     """
-    rows = open_items(ctx, "hazards", "rectified_at")
+    rows = overdue_hazard_rows(ctx)
     if rows is None or rows.empty:
         return []
-    rows = rows[hazard_severity(rows).isin(SERIOUS_HAZARD).fillna(False).to_numpy(dtype=bool)].copy()
-    if rows.empty:
-        return []
-    due = hazard_due(rows, ctx.params.sla.hazard_due_days)
-    as_of = pd.Timestamp(ctx.params.as_of_date)
-    rows["days_over"] = (as_of - due).dt.days
-    rows = rows[rows["days_over"] > 0]
-    if rows.empty:
-        return []
-    rows["_crit"] = hazard_severity(rows).eq("重大").fillna(False).astype(int)
-    rows = rows.sort_values(["_crit", "days_over", "hazard_id"], ascending=[False, False, True])
     items = [
         ctx.text(
             "finding.word.hazard_item",
@@ -245,16 +252,21 @@ def hazard_overdue(ctx: Context) -> list[Finding]:
     ]
 
 
-def serious_incident(ctx: Context) -> list[Finding]:
-    """Incidents of severity 较大 or 重大 in the analysis window, listed by id (date order)."""
+def serious_incident_rows(ctx: Context) -> pd.DataFrame | None:
+    """The incident rows of :func:`serious_incident` in its order (None when there is no table)."""
     df = ctx.tables.get("incidents")
     if df is None or df.empty:
-        return []
+        return None
     rows = in_window("incidents", df, ctx.params)
     rows = rows[is_serious_incident(rows).to_numpy(dtype=bool)]
-    if rows.empty:
+    return rows.sort_values(["occurred_at", "incident_id"])
+
+
+def serious_incident(ctx: Context) -> list[Finding]:
+    """Incidents of severity 较大 or 重大 in the analysis window, listed by id (date order)."""
+    rows = serious_incident_rows(ctx)
+    if rows is None or rows.empty:
         return []
-    rows = rows.sort_values(["occurred_at", "incident_id"])
     items = [
         ctx.text(
             "finding.word.incident_item",
