@@ -242,7 +242,7 @@ def failure_by_type(metrics: pd.DataFrame | None, params: Params, lang: str = "z
     df = df[df["metric_id"].str.startswith("equipment_failure_rate.")]
     if df.empty:
         return None
-    types = sorted(set(df["metric_id"]), key=lambda m: -df.loc[df["metric_id"] == m, "value"].max())
+    types = sorted(sorted(set(df["metric_id"])), key=lambda m: -df.loc[df["metric_id"] == m, "value"].max())
     periods = [p for p in params.period_names if p in set(df["period"])]
     fig, axes = new_figure(3.9)
     ax = axes[0, 0]
