@@ -1,8 +1,8 @@
 """Benchmark of batch execution: naive command lines vs ``qm run`` vs plain Python.
 
-    python bench/batch.py [--communities 40] [--seed 0] [--jobs N] [--naive-sample 10]
+    python bench/batch.py [--communities 16] [--seed 0] [--jobs 2] [--naive-sample 3]
                           [--compare-engines] [--also-serial] [--source DIR] [--notebooks-dir DIR]
-                          [--portfolio 1000]
+                          [--portfolio 1000,3000] [--memory 0]
 
 Generates N synthetic communities with ``qmlib.synth.generate`` into a
 temporary folder (or uses ``--source DIR`` with ``DIR/data`` and
@@ -18,9 +18,20 @@ temporary folder (or uses ``--source DIR`` with ``DIR/data`` and
     ``qmlib.pipeline.run_inprocess(community_id, data_dir, params_dir,
     out_dir)`` when it exists (sequential).
 
-Prints communities per minute for each and the ratios a/b and b/c (time per
-community of the first divided by that of the second), then times the
-portfolio roll-up for ``--portfolio`` communities (bench/portfolio_rollup.py).
+Prints seconds per community and communities per minute for each, the
+ratios a/b (goal ≥ 10) and b/c (time per community of the first divided by
+that of the second), the peak RSS of every process of (b) by role (main,
+worker, kernel; sampled every 0.2 s with psutil) and of (c), and the time
+projected for 3,000 communities on this machine: (b)'s time per community
+(start-up included, so conservative) × 3,000 plus the portfolio roll-up
+timed at 3,000 communities. Then times the portfolio roll-up for each count
+of ``--portfolio`` (bench/portfolio_rollup.py) and, with ``--memory N``,
+runs N communities one after the other in one warm kernel (this process's
+``run_community``) and prints the kernel's and this process's RSS along the
+way, to show whether memory grows with the number of communities.
+
+The machine may be shared: the three methods run one after the other in
+one run, so compare the ratios, not the seconds with another run.
 A script that prints figures, not a test.
 """
 
@@ -34,9 +45,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -51,6 +65,8 @@ class Measure:
     ok: int
     failed: int
     note: str = ""
+    peak_rss: dict[str, float] = field(default_factory=dict)
+    """Peak RSS (MB) by process role: the largest of its processes, and how many there were."""
 
     @property
     def per_community(self) -> float:
@@ -66,6 +82,73 @@ class Measure:
             f"{self.per_community:>7.2f} s/comm. {self.per_minute:>7.2f} comm./min "
             f"(ok {self.ok}, failed {self.failed}){' ' + self.note if self.note else ''}"
         )
+
+
+class RssMonitor:
+    """Peak RSS of a process tree, by role, sampled in a background thread."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peaks: dict[int, tuple[str, float]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def role(proc: psutil.Process, root: int) -> str:
+        try:
+            cmd = " ".join(proc.cmdline())
+        except psutil.Error:
+            return "other"
+        if proc.pid == root:
+            return "main"
+        if "ipykernel" in cmd:
+            return "kernel"
+        if "forkserver" in cmd and "main(" in cmd:
+            return "forkserver"
+        return "worker" if "python" in cmd else "other"
+
+    def _sample(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        for proc in procs:
+            try:
+                rss = proc.memory_info().rss / 2**20
+            except psutil.Error:
+                continue
+            role, peak = self.peaks.get(proc.pid, (None, 0.0))
+            if role is None:
+                role = self.role(proc, self.pid)
+            self.peaks[proc.pid] = (role, max(peak, rss))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> RssMonitor:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict[str, float]:
+        """role → peak RSS (MB) of the largest process of that role; ``role#`` → number of processes."""
+        out: dict[str, float] = {}
+        for role, peak in self.peaks.values():
+            out[role] = max(out.get(role, 0.0), peak)
+            out[role + "#"] = out.get(role + "#", 0) + 1
+        return out
+
+
+def rss_text(peaks: dict[str, float]) -> str:
+    roles = [r for r in ("main", "forkserver", "worker", "kernel") if r in peaks]
+    return ", ".join(f"{r} {peaks[r]:.0f} MB (max of {int(peaks[r + '#'])})" for r in roles)
 
 
 def qm_command() -> list[str]:
@@ -132,19 +215,22 @@ def qm_run(data: Path, params: Path, nb_dir: Path, out: Path, jobs: int, engine:
     cmd += ["--data-dir", str(data), "--params-dir", str(params), "--out-dir", str(out)]
     cmd += ["--notebooks-dir", str(nb_dir)]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with RssMonitor(proc.pid) as monitor:
+        stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - t0
     try:
         counts = json.loads((out / "run.json").read_text(encoding="utf-8"))["counts"]
     except (OSError, ValueError, KeyError):
         counts = {"ok": 0, "failed": n}
-        print(proc.stdout, proc.stderr, file=sys.stderr)
+        print(stdout, stderr, file=sys.stderr)
     return Measure(
         f"(b) qm run --all --jobs {jobs} --engine {engine}",
         n,
         seconds,
         counts.get("ok", 0),
         counts.get("failed", 0),
+        peak_rss=monitor.summary(),
     )
 
 
@@ -166,26 +252,71 @@ def inprocess(ids: list[str], data: Path, params: Path, out: Path) -> Measure | 
         except Exception as exc:
             failed += 1
             print(f"(c) {cid}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    rss = psutil.Process().memory_info().rss / 2**20
     return Measure(
-        "(c) qmlib.pipeline.run_inprocess, sequential", len(ids), time.perf_counter() - t0, ok, failed
+        "(c) qmlib.pipeline.run_inprocess, sequential", len(ids), time.perf_counter() - t0, ok, failed,
+        peak_rss={"main": rss, "main#": 1},
     )
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except psutil.Error:
+        return float("nan")
+
+
+def memory_check(ids: list[str], data: Path, params: Path, nb_dir: Path, out: Path, n: int) -> None:
+    """Run ``n`` communities (cycling over ``ids``) in this process's warm kernel; print RSS along the way."""
+    from qmlib.runner import engine as warm_engine
+    from qmlib.runner.execute import run_community
+
+    rows: list[tuple[int, float, float]] = []
+    t0 = time.perf_counter()
+    for i in range(n):
+        result = run_community(ids[i % len(ids)], data, params, out, notebooks_dir=nb_dir, force=True)
+        if result.status != "ok":
+            print(f"  memory check: {result.describe()}", file=sys.stderr)
+        kernel = warm_engine.current_kernel()
+        rows.append((i + 1, rss_mb(kernel.pid) if kernel and kernel.pid else float("nan"),
+                     rss_mb(os.getpid())))
+    took = time.perf_counter() - t0
+    marks = sorted({1, 2, 5, 10, 20, 50, 100, n} & set(range(1, n + 1)))
+    print(f"memory: {n} communities in one warm kernel ({took:.0f} s, kernel replaced after "
+          f"{warm_engine.WarmKernelEngine.max_uses} notebooks); RSS after community k:")
+    for k in marks:
+        _, kernel_mb, own_mb = rows[k - 1]
+        print(f"  k={k:>4}: kernel {kernel_mb:7.1f} MB   worker (this process) {own_mb:7.1f} MB")
+    half = rows[len(rows) // 2:]
+    if len(half) >= 2:
+        slope_k = (half[-1][1] - half[0][1]) / (half[-1][0] - half[0][0])
+        slope_w = (half[-1][2] - half[0][2]) / (half[-1][0] - half[0][0])
+        print(f"  growth over the second half: kernel {slope_k:+.2f} MB/community, "
+              f"worker {slope_w:+.2f} MB/community")
+    warm_engine.shutdown_all()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--communities", type=int, default=40)
+    parser.add_argument("--communities", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--naive-sample", type=int, default=10, help="communities for (a); 0 = all")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--naive-sample", type=int, default=3, help="communities for (a); 0 = all")
     parser.add_argument("--compare-engines", action="store_true", help="also qm run --engine nbclient")
     parser.add_argument("--also-serial", action="store_true", help="also qm run --jobs 1")
     parser.add_argument("--source", help="use DIR/data and DIR/params instead of generating")
     parser.add_argument("--notebooks-dir", default=str(REPO / "notebooks"))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--portfolio", type=int, default=1000,
-                        help="also time the portfolio roll-up for this many communities (0: skip)")
+    parser.add_argument("--portfolio", default="1000,3000",
+                        help="time the portfolio roll-up for these numbers of communities (0: skip)")
+    parser.add_argument("--notebook-figures", action="store_true",
+                        help="keep the notebook-only charts in (a) and (b) (QM_NOTEBOOK_FIGURES=1)")
+    parser.add_argument("--memory", type=int, default=0,
+                        help="run this many communities in one warm kernel and print the RSS (0: skip)")
     args = parser.parse_args()
 
+    # (a) and (b) run with the same setting, inherited by papermill, the workers and the kernels
+    os.environ["QM_NOTEBOOK_FIGURES"] = "1" if args.notebook_figures else "0"
     work = Path(tempfile.mkdtemp(prefix="qm-bench-"))
     try:
         data, params, ids, origin = prepare(args, work)
@@ -194,7 +325,11 @@ def main() -> None:
         print(
             f"{len(ids)} communities ({origin}); notebooks: {', '.join(p.name for p in notebooks) or 'none'}"
         )
-        print(f"{len(os.sched_getaffinity(0))} cores; work folder {work}")
+        load = os.getloadavg()
+        print(f"notebook-only charts in (a) and (b): {'drawn' if args.notebook_figures else 'off'} "
+              f"(QM_NOTEBOOK_FIGURES={os.environ['QM_NOTEBOOK_FIGURES']}); the report's charts always")
+        print(f"{len(os.sched_getaffinity(0))} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
+              f"(the machine may be shared: read the ratios); work folder {work}")
         results: dict[str, Measure] = {}
 
         sample = ids if args.naive_sample <= 0 else ids[: args.naive_sample]
@@ -222,22 +357,40 @@ def main() -> None:
             print(c.line())
 
         a, b = results["a"], results["b"]
-        print(
-            f"a/b = {a.per_community / b.per_community:.2f}  (qm run is that many times faster than the naive loop)"
-        )
+        print()
+        print(f"a/b = {a.per_community / b.per_community:.1f}  (qm run is that many times faster than "
+              f"the naive loop; goal >= 10)")
         if "b_nbclient" in results:
             ratio = results["b_nbclient"].per_community / b.per_community
             print(f"nbclient/qm_warm = {ratio:.2f}  (same qm run, fresh kernel per notebook vs warm kernel)")
         if "c" in results:
-            print(
-                f"b/c = {b.per_community / results['c'].per_community:.2f}  (cost of notebooks over plain Python)"
-            )
+            print(f"b/c = {b.per_community / results['c'].per_community:.2f}  "
+                  f"(cost of notebooks, papermill and two workers' start-up over plain Python, one process)")
         else:
             print("b/c = unavailable")
-        if args.portfolio:
+        print(f"peak RSS (b): {rss_text(b.peak_rss)}")
+        if "c" in results:
+            print(f"RSS (c) after {results['c'].communities} communities in one process: "
+                  f"{results['c'].peak_rss['main']:.0f} MB")
+        portfolio: dict[int, float] = {}
+        counts = [int(x) for x in str(args.portfolio).split(",") if x.strip() and int(x) > 0]
+        for count in counts:
             # the company roll-up at scale (replicated outputs of the demo communities)
-            subprocess.run([sys.executable, str(REPO / "bench" / "portfolio_rollup.py"),
-                            "--communities", str(args.portfolio)], check=False)
+            proc = subprocess.run([sys.executable, str(REPO / "bench" / "portfolio_rollup.py"),
+                                   "--communities", str(count)], capture_output=True, text=True)
+            print(proc.stdout.strip() or proc.stderr.strip())
+            for line in proc.stdout.splitlines():
+                if line.startswith("roll-up of") and "communities" in line:
+                    portfolio[count] = float(line.split(":")[1].split(" s")[0])
+        batch_3000 = b.per_community * 3000
+        roll = portfolio.get(3000)
+        total = batch_3000 + (roll or 0.0)
+        print(f"projected for 3,000 communities with qm run --jobs {args.jobs} on this machine: "
+              f"{batch_3000 / 3600:.2f} h batch ({b.per_community:.2f} s/community, start-up included)"
+              + (f" + {roll:.0f} s portfolio roll-up" if roll is not None else "")
+              + f" = {total / 3600:.2f} h (goal < 3 h: {'met' if total < 3 * 3600 else 'NOT met'})")
+        if args.memory:
+            memory_check(ids, data, params, nb_dir, work / "out_mem", args.memory)
     finally:
         if args.keep:
             print(f"kept {work}")

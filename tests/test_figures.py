@@ -296,6 +296,93 @@ def test_chart_renders_in_language_without_missing_glyphs(name, lang, tables, me
     assert 300 < fig.dpi * fig.get_figwidth() < 1400
 
 
+def _text_boxes(fig: Figure, renderer) -> list[tuple[str, object]]:
+    """(text, window extent) of the titles, labels and tick labels of every visible axes."""
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        # tick labels of ticks beyond the view limits exist but are not drawn
+        ticks = [x for x in ax.get_xticklabels() if x0 - 1e-9 <= x.get_position()[0] <= x1 + 1e-9]
+        ticks += [y for y in ax.get_yticklabels() if y0 - 1e-9 <= y.get_position()[1] <= y1 + 1e-9]
+        for text in [*ticks, ax.xaxis.label, ax.yaxis.label, ax.title, ax._left_title]:
+            if text.get_visible() and text.get_text():
+                out.append((text.get_text(), text.get_window_extent(renderer)))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_fixed_layout_keeps_every_text_inside_and_apart(name, lang, tables, metrics, params):
+    """The layout computed once from text metrics leaves room for what constrained layout did.
+
+    No layout engine runs at save time; no tick label, axis label or title
+    leaves the figure; the axes (with their labels) do not overlap each other
+    (twins share a cell), nor the title band or the note.
+    """
+    fig = CHARTS[name](tables, metrics, params, lang)
+    engine = fig.get_layout_engine()
+    assert engine is None or type(engine).__name__ == "PlaceHolderLayoutEngine", engine
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    bounds = fig.bbox
+    outside = [s for s, box in _text_boxes(fig, renderer)
+               if box.x0 < bounds.x0 - 1 or box.x1 > bounds.x1 + 1 or box.y0 < bounds.y0 - 1
+               or box.y1 > bounds.y1 + 1]
+    assert outside == [], f"text outside the figure: {outside}"
+    cells: dict[object, object] = {}
+    for ax in fig.axes:
+        if ax.get_visible():
+            box = ax.get_tightbbox(renderer)
+            spec = ax.get_subplotspec()
+            key = (spec.rowspan, spec.colspan)
+            cells[key] = box if key not in cells else type(box).union([cells[key], box])
+    boxes = list(cells.values())
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert overlap_w <= 1 or overlap_h <= 1, f"axes overlap: {a} / {b}"
+    for text in fig.texts:  # title and note bands
+        band = text.get_window_extent(renderer)
+        for box in boxes:
+            overlap_w = min(band.x1, box.x1) - max(band.x0, box.x0)
+            overlap_h = min(band.y1, box.y1) - max(band.y0, box.y0)
+            assert overlap_w <= 1 or overlap_h <= 1, f"{text.get_text()!r} overlaps an axes"
+
+
+def test_notebook_figures_can_be_turned_off(tables, params, monkeypatch):
+    shown = []
+    monkeypatch.setattr(qf.style, "show_png", lambda png: shown.append(png))
+    fig = qf.training_coverage(tables, params, "zh")
+    monkeypatch.setenv(qf.NOTEBOOK_FIGURES_ENV, "0")
+    assert not qf.notebook_figures()
+    qf.show(fig)
+    assert shown == []
+    monkeypatch.setenv(qf.NOTEBOOK_FIGURES_ENV, "1")
+    qf.show(fig)
+    assert len(shown) == 1 and shown[0][:8] == b"\x89PNG\r\n\x1a\n"
+    monkeypatch.delenv(qf.NOTEBOOK_FIGURES_ENV)
+    assert qf.notebook_figures()
+
+
+def test_to_png_pixels_match_savefig(tables, params):
+    """Rendering from the Agg buffer gives the pixels savefig gives (same figure, same DPI)."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    fig = qf.training_coverage(tables, params, "zh")
+    direct = Image.open(io.BytesIO(qf.to_png(fig, quantize=False))).convert("RGB")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=qf.DPI, facecolor="white")
+    saved = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    assert direct.size == saved.size
+    assert ImageChops.difference(direct, saved).getbbox() is None
+
+
 def test_period_comparison_bars_values_and_ci(metrics, params):
     fig = qf.period_comparison(metrics, "repairs", params, "en")
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]

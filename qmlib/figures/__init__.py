@@ -17,7 +17,7 @@ from .fonts import DPI, cjk_font_name, setup_fonts
 from .pareto import category_pareto, pareto_table
 from .repairs import arrival_distribution
 from .safety import hazard_funnel, hazard_funnel_table
-from .style import PERIOD_COLORS, show, show_png, to_png
+from .style import NOTEBOOK_FIGURES_ENV, PERIOD_COLORS, notebook_figures, show, show_png, to_png
 from .tables import style_targets, target_table
 from .training import training_coverage, training_coverage_table
 from .trends import weekly_trends
@@ -25,6 +25,7 @@ from .trends import weekly_trends
 __all__ = [
     "DPI",
     "GROUPS",
+    "NOTEBOOK_FIGURES_ENV",
     "PERIOD_COLORS",
     "arrival_distribution",
     "category_pareto",
@@ -34,6 +35,7 @@ __all__ = [
     "hazard_funnel",
     "hazard_funnel_table",
     "imr_figure",
+    "notebook_figures",
     "p_chart_figure",
     "pareto_table",
     "period_comparison",

@@ -96,15 +96,28 @@ class _Needs:
         self.left = self.right = self.bottom = self.top = 0.0
 
 
-def _axes_needs(ax: Axes, approx_width: float) -> _Needs:
-    """What ``ax`` (and its twins) needs outside its box, estimated from text metrics."""
+def _axes_needs(ax: Axes, approx_width: float, approx_height: float) -> _Needs:
+    """What ``ax`` (and its twins) needs outside its box, estimated from text metrics.
+
+    ``approx_width`` and ``approx_height`` are the axes' current size (inches), for the tick
+    labels and titles that overhang its ends.
+    """
     needs = _Needs()
     for axes in [ax, *_twins(ax)]:
-        _axis_needs(axes, needs, approx_width)
+        _axis_needs(axes, needs, approx_width, approx_height)
     title_h = 0.0
-    for title in (ax.title, ax._left_title, ax._right_title):
+    for title, where in ((ax.title, "center"), (ax._left_title, "left"), (ax._right_title, "right")):
         if title.get_visible() and title.get_text():
-            title_h = max(title_h, _lines_size(title.get_text(), title.get_fontsize())[1])
+            title_w, height = _lines_size(title.get_text(), title.get_fontsize())
+            title_h = max(title_h, height)
+            # a title wider than its axes overhangs into the neighbour's gap
+            over = title_w - approx_width
+            if where == "center":
+                needs.left, needs.right = max(needs.left, over / 2), max(needs.right, over / 2)
+            elif where == "left":
+                needs.right = max(needs.right, over)
+            else:
+                needs.left = max(needs.left, over)
     if title_h:
         needs.top = max(needs.top, title_h + float(mpl.rcParams["axes.titlepad"]) / 72)
     return needs
@@ -117,7 +130,7 @@ def _twins(ax: Axes) -> list[Axes]:
             if other is not ax and other.get_visible() and other.get_subplotspec() == spec]
 
 
-def _axis_needs(ax: Axes, needs: _Needs, approx_width: float) -> None:
+def _axis_needs(ax: Axes, needs: _Needs, approx_width: float, approx_height: float) -> None:
     x_params = ax.xaxis.get_tick_params()
     y_params = ax.yaxis.get_tick_params()
     # y axis: labels left and/or right
@@ -126,8 +139,18 @@ def _axis_needs(ax: Axes, needs: _Needs, approx_width: float) -> None:
     ylabel = ax.yaxis.label
     ylabel_w = 0.0
     if ylabel.get_visible() and ylabel.get_text():
-        ylabel_w = _lines_size(ylabel.get_text(), ylabel.get_fontsize())[1] + ax.yaxis.labelpad / 72
+        length, thickness = _lines_size(ylabel.get_text(), ylabel.get_fontsize())
+        ylabel_w = thickness + ax.yaxis.labelpad / 72
+        # a (rotated) label longer than its axes is tall overhangs both ends
+        needs.top = max(needs.top, (length - approx_height) / 2)
+        needs.bottom = max(needs.bottom, (length - approx_height) / 2)
     label_side = ax.yaxis.get_label_position()
+    shown = labels and (y_params.get("labelleft", True) or y_params.get("labelright", False))
+    for text, frac in zip(labels, fracs, strict=True) if shown else []:
+        # labels centred on a tick near an end of the axis overhang it by up to half their height
+        half = _lines_size(text, size)[1] / 2
+        needs.bottom = max(needs.bottom, half - frac * approx_height)
+        needs.top = max(needs.top, half - (1 - frac) * approx_height)
     for side in ("left", "right"):
         space = 0.0
         if y_params.get(f"label{side}", side == "left") and labels:
@@ -178,7 +201,6 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1
         return
     grid = primary[0].get_subplotspec().get_gridspec()
     nrows, ncols = grid.get_geometry()
-    approx_width = max(rect[2] * fig.get_figwidth() / ncols - 0.9, 0.5)
     needed = [np.zeros(ncols), np.zeros(ncols), np.zeros(nrows), np.zeros(nrows)]
     # Tick locators choose their ticks from the axes' size, so the labels measured before
     # placing may differ from those drawn after: measure again at the new place until the
@@ -186,7 +208,8 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1
     for _ in range(4):
         grown = False
         for ax in primary:
-            needs = _axes_needs(ax, approx_width)
+            pos = ax.get_position()
+            needs = _axes_needs(ax, pos.width * fig.get_figwidth(), pos.height * fig.get_figheight())
             spec = ax.get_subplotspec()
             rows, cols = spec.rowspan, spec.colspan
             for arr, index, value in ((needed[0], cols.start, needs.left), (needed[1], cols.stop - 1, needs.right),

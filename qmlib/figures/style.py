@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -231,13 +232,29 @@ def to_png(fig: Figure, quantize: bool = True) -> bytes:
     return out.getvalue()
 
 
+#: Environment variable that turns the notebook-only charts off (``0``/``false``/``no``/``off``).
+NOTEBOOK_FIGURES_ENV = "QM_NOTEBOOK_FIGURES"
+
+
+def notebook_figures() -> bool:
+    """Whether the notebook-only charts (those not in the report) are drawn and shown.
+
+    On by default (a notebook opened in JupyterLab shows them). A batch that
+    keeps only the report sets ``QM_NOTEBOOK_FIGURES=0`` in the workers'
+    environment (the kernels inherit it), so that :func:`show` draws nothing;
+    a notebook can also test this before building such a chart.
+    """
+    return os.environ.get(NOTEBOOK_FIGURES_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def show(fig: Figure | None) -> None:
-    """Display a chart in a notebook as a PNG; nothing when ``fig`` is None.
+    """Display a notebook-only chart as a PNG; nothing when ``fig`` is None or they are off.
 
     Notebook-only charts skip the palette reduction (drawn once, shown once);
     the report's charts are shown with :func:`show_png` from the chart cache.
+    See :func:`notebook_figures` for turning them off in a batch.
     """
-    if fig is None:
+    if fig is None or not notebook_figures():
         return
     show_png(to_png(fig, quantize=False))
 

@@ -60,12 +60,48 @@ from papermill.engines import Engine
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-#: Runs once in every new kernel: takes the snapshot that each reset restores.
+#: Modules imported by :data:`PRELUDE` when a kernel starts (those of the pipeline notebooks).
+PRELOAD: tuple[str, ...] = (
+    "IPython.display",
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "statsmodels.stats.proportion",
+    "statsmodels.stats.rates",
+    "matplotlib.pyplot",
+    "seaborn",
+    "qmlib.ingest",
+    "qmlib.ingest.quality",
+    "qmlib.metrics",
+    "qmlib.figures",
+    "qmlib.figures.cache",
+    "qmlib.report",
+    "qmlib.report.charts",
+    "qmlib.control_charts",
+    "qmlib.shortcomings",
+    "qmlib.shortcomings.ranking",
+    "qmlib.plan",
+    "qmlib.params",
+    "qmlib.labels",
+)
+
+#: Runs once in every new kernel: pre-imports :data:`PRELOAD`, takes the snapshot that each
+#: reset restores (``{preload!r}`` is filled in).
 PRELUDE = r"""
 def __qm_prelude():
-    import gc, logging, os, sys, types, warnings
+    import gc, importlib, logging, os, sys, types, warnings
     from IPython import get_ipython
 
+    # jsonschema (imported by nbformat, which qmlib.report uses) builds the RFC 3987 grammar of
+    # rfc3987-syntax at import, ~3 s, for its "iri" format checker; nbformat's schemas use no
+    # format, so the kernel does without it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    # the imports of the notebooks, once per kernel instead of in the first community's notebooks
+    for name in {preload!r}:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
     state = types.ModuleType("_qm_warm_state")
     try:
         import matplotlib
@@ -214,7 +250,7 @@ def _start_kernel(kernel_name: str, cwd: str, startup_timeout: float) -> WarmKer
         _all_kernels.add(warm)
     try:
         run_sync(kc.wait_for_ready)(timeout=startup_timeout)
-        warm.run(PRELUDE, timeout=max(startup_timeout, 120))
+        warm.run(PRELUDE.replace("{preload!r}", repr(PRELOAD)), timeout=max(startup_timeout, 120))
     except BaseException:
         discard_kernel(warm)
         raise
