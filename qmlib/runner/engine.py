@@ -7,7 +7,14 @@ Dask worker may have several) and reuses it for every notebook of every
 community that thread runs.
 
 Papermill still does everything else: parameter injection, the output
-notebook (saved as cells complete), cell timing metadata and error cells.
+notebook, cell timing metadata and error cells. The output notebook is
+saved when the notebook starts and ends (also after an error) and at most
+every :attr:`WarmKernelEngine.save_every` seconds in between, instead of at
+the start and end of every cell (see :func:`_throttle_saves`).
+
+The kernel starts with :data:`PRELUDE`: it imports the notebooks' modules
+once (:data:`PRELOAD`), without ``rfc3987-syntax`` (jsonschema's optional IRI
+checker, ~3 s to import, unused by nbformat), and ``gc.freeze()``-s them.
 
 Before each notebook the kernel is reset (see :data:`PRELUDE`):
 
@@ -22,7 +29,9 @@ Before each notebook the kernel is reset (see :data:`PRELUDE`):
   handlers/level, IPython event callbacks and matplotlib's ``rcParams`` are
   restored to a snapshot taken right after the kernel started, and every
   open figure is closed;
-* ``gc.collect()`` frees the previous community's frames.
+* ``gc.collect()`` frees the previous community's frames (the modules
+  imported by the prelude were frozen with ``gc.freeze()``, so a full
+  collection only walks what the notebooks made).
 
 The kernel talks to its client over IPC sockets in a private temporary
 directory ``qm-kernel-<pid>-*`` (local only, no TCP port, no plain-text
@@ -142,6 +151,10 @@ def __qm_prelude():
 
     state.reset = reset
     sys.modules["_qm_warm_state"] = state
+    # what was imported lives as long as the kernel: move it out of the collector's sight, so
+    # that the full collections during and between notebooks only walk the notebooks' objects
+    gc.collect()
+    gc.freeze()
 
 __qm_prelude()
 del __qm_prelude
@@ -344,6 +357,8 @@ class WarmKernelEngine(Engine):
 
     #: Replace the kernel after this many notebooks (0: never).
     max_uses: int = 500
+    #: Save the output notebook at most this often while it runs (seconds; 0: at every cell).
+    save_every: float = 10.0
 
     @classmethod
     def execute_managed_notebook(
@@ -377,11 +392,38 @@ class WarmKernelEngine(Engine):
         client = PapermillNotebookClient(nb_man, km=warm.km, **final_kwargs)
         client.kc = warm.kc
         finished = False
+        real_save = _throttle_saves(nb_man, cls.save_every)
         try:
             nb = client.execute(cleanup_kc=False)
             finished = True
         finally:
+            # papermill's notebook_complete (which runs next, also after an error) saves the
+            # final state with the real save
+            nb_man.save = real_save
             warm.uses += 1
             if not finished or not warm.is_alive():
                 discard_kernel(warm)
         return nb
+
+
+def _throttle_saves(nb_man: Any, every: float) -> Any:
+    """Make ``nb_man.save`` write at most every ``every`` seconds; return the real save.
+
+    Papermill rewrites the whole output notebook (embedded PNGs and all) at
+    the start and the end of every cell: about a hundred JSON serialisations
+    per community for four short notebooks. The output notebook is still
+    written when the notebook starts and ends (also when a cell fails, times
+    out or the kernel dies: papermill's ``notebook_complete`` runs in a
+    ``finally``), and during a cell longer than ``every`` seconds.
+    """
+    real_save = nb_man.save
+    if every <= 0:
+        return real_save
+
+    def save(**kwargs: Any) -> None:
+        last = getattr(nb_man, "last_save_time", None)
+        if last is None or (nb_man.now() - last).total_seconds() >= every:
+            real_save(**kwargs)
+
+    nb_man.save = save
+    return real_save
