@@ -142,7 +142,11 @@ class RssMonitor:
         if "ipykernel" in cmd:
             return "kernel"
         if "forkserver" in cmd and "main(" in cmd:
-            return "forkserver"
+            # the pool's workers are forked from the forkserver: same command line
+            try:
+                return "forkserver" if proc.ppid() == root else "worker"
+            except psutil.Error:
+                return "worker"
         return "worker" if "python" in cmd else "other"
 
     def _sample(self) -> None:
