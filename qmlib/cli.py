@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import sys
 import traceback
 from enum import StrEnum
@@ -105,8 +106,19 @@ def run(
     log_file: Annotated[
         Path | None, typer.Option(help="Append a detailed log (every community, every notebook) to this file.")
     ] = None,
+    notebook_figures: Annotated[
+        bool,
+        typer.Option(
+            "--notebook-figures/--no-notebook-figures",
+            help="Also draw the notebook-only charts in the executed notebooks (the report's charts always).",
+        ),
+    ] = False,
 ) -> None:
     """Run the pipeline for communities: qm run c001 c002, or qm run --all."""
+    from qmlib.figures.style import NOTEBOOK_FIGURES_ENV
+
+    # the workers and their kernels inherit it (qmlib.figures.notebook_figures)
+    os.environ[NOTEBOOK_FIGURES_ENV] = "1" if notebook_figures else "0"
     from qmlib.portfolio import build_portfolio
     from qmlib.report import render_report
     from qmlib.runner.batch import BatchInterrupted, run_batch

@@ -50,9 +50,10 @@ def run_inprocess(community_id: str, data_dir: Path | str, params_dir: Path | st
         if stage.name == "metrics":  # notebook 02 draws the charts (04 embeds the report's)
             tables = stages.load_ingest(community).tables
             draw_key_charts(tables, outputs["metrics"], params, lang, stages.chart_cache(community))
-            for fig in notebook_only_figures(tables, outputs["metrics"], params, lang):
-                if fig is not None:
-                    qf.to_png(fig, quantize=False)
+            if qf.notebook_figures():  # as notebook 02: off in a batch unless asked for
+                for fig in notebook_only_figures(tables, outputs["metrics"], params, lang):
+                    if fig is not None:
+                        qf.to_png(fig, quantize=False)
     metrics = stages.load_metrics(community)
     inputs = stages.report_inputs(community, metrics=metrics)
     charts = report.key_charts(inputs.tables, metrics, params, lang, cache=stages.chart_cache(community))

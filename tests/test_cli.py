@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import types
@@ -187,3 +188,23 @@ def test_log_file_records_each_community(site: Path) -> None:
     assert "qmlib.runner.execute INFO: c1 ok" in log
     assert "qmlib.runner.execute INFO: c2 failed in 02_metrics.ipynb cell 5" in log
     assert "DEBUG" not in result.output  # the terminal shows no log without --debug
+
+
+@pytest.mark.parametrize(("flag", "expected"), [((), "0"), (("--notebook-figures",), "1")])
+def test_notebook_only_charts_are_off_in_a_batch_unless_asked(
+    site: Path, monkeypatch: pytest.MonkeyPatch, flag: tuple[str, ...], expected: str
+) -> None:
+    """The workers and their kernels inherit QM_NOTEBOOK_FIGURES from ``qm run``."""
+    import qmlib.runner.batch as batch
+    from qmlib.figures import NOTEBOOK_FIGURES_ENV
+
+    seen: list[str | None] = []
+
+    def record(*args: object, **kwargs: object) -> None:
+        seen.append(os.environ.get(NOTEBOOK_FIGURES_ENV))
+        raise OSError(28, "No space left on device", "x")  # stop here with a clear error (exit 2)
+
+    monkeypatch.setenv(NOTEBOOK_FIGURES_ENV, "unset-by-test")
+    monkeypatch.setattr(batch, "run_batch", record)
+    qm_run("c1", *flag)
+    assert seen == [expected]

@@ -12,4 +12,11 @@ progress, run.json, index), ``fingerprint``, ``staging`` (atomic swap),
 # loads the ``qm_warm`` entry point (this package's engine module), and the
 # engine module subclasses papermill's Engine. Importing papermill here first
 # makes either import order work.
-import papermill  # noqa: F401
+import sys
+
+# jsonschema (imported with papermill through nbformat) builds the RFC 3987 grammar of
+# rfc3987-syntax at import, ~3 s, for its "iri" format checker; nbformat's schemas use no
+# format, so the runner does without it, as the warm kernel does (engine.PRELUDE).
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import papermill  # noqa: E402, F401
