@@ -12,7 +12,7 @@ import functools
 import math
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
@@ -64,7 +64,9 @@ class SafeLoader(_BaseSafeLoader):  # type: ignore[misc,valid-type]
 COMMUNITY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 #: Ids that cannot name a community: ``outputs/portfolio/`` holds the company report.
 RESERVED_IDS: frozenset[str] = frozenset({"portfolio"})
-PERIOD_NAMES: tuple[str, ...] = ("baseline", "quality_month", "followup")
+#: The contract's period names (CONTRACT.md section 2), in order.
+PeriodName = Literal["baseline", "quality_month", "followup"]
+PERIOD_NAMES: tuple[PeriodName, ...] = ("baseline", "quality_month", "followup")
 
 URGENCY_KEYS = {"普通": "普通", "normal": "普通", "紧急": "紧急", "urgent": "紧急"}
 SEVERITY_KEYS = {
@@ -159,7 +161,7 @@ class Target(Strict):
     metric: str
     kind: Literal["delta", "relative_change", "at_least", "at_most"]
     value: float
-    period: Literal["baseline", "quality_month", "followup"] | None = None
+    period: PeriodName | None = None
 
     @field_validator("value", mode="before")
     @classmethod
@@ -186,7 +188,7 @@ class Params(Strict):
     company: str | None = None
     households: int = Field(gt=0)
     staff: dict[str, int] = Field(default_factory=dict)
-    periods: dict[Literal["baseline", "quality_month", "followup"], tuple[dt.date, dt.date]]
+    periods: dict[PeriodName, tuple[dt.date, dt.date]]
     as_of: dt.date | None = None
     timezone: str = "Asia/Shanghai"
     survey_scale: Literal[5, 10, 100] = 5
@@ -278,13 +280,17 @@ class Params(Strict):
 
     # ---- derived -------------------------------------------------------
     @property
-    def period_names(self) -> list[str]:
+    def period_names(self) -> list[PeriodName]:
         """Periods present, in contract order."""
         return [p for p in PERIOD_NAMES if p in self.periods]
 
     @property
-    def last_period(self) -> str:
+    def last_period(self) -> PeriodName:
         return self.period_names[-1]
+
+    def period_dates(self, period: str) -> tuple[dt.date, dt.date]:
+        """``(start, end)`` of the period named ``period``; ``KeyError`` when it is not configured."""
+        return self.periods[cast(PeriodName, period)]
 
     @property
     def as_of_date(self) -> dt.date:
@@ -295,7 +301,7 @@ class Params(Strict):
     def staff_total(self) -> int:
         return sum(self.staff.values())
 
-    def target_period(self, target: Target) -> str:
+    def target_period(self, target: Target) -> PeriodName:
         return target.period or self.last_period
 
 

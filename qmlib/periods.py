@@ -30,13 +30,13 @@ ANCHORS: dict[str, str] = {
 
 def bounds(params: Params, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """``(start 00:00, end + 1 day 00:00)`` of a period, as naive local times."""
-    start, end = params.periods[period]
+    start, end = params.period_dates(period)
     return pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
 
 
 def days(params: Params, period: str) -> int:
     """days(P) = end − start + 1."""
-    start, end = params.periods[period]
+    start, end = params.period_dates(period)
     return (end - start).days + 1
 
 

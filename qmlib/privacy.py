@@ -34,7 +34,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-_FULL_WIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
+_FULL_WIDTH_DIGITS: dict[int, int | str] = {0xFF10 + i: ord("0") + i for i in range(10)}
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SPACES = "\u00a0\u2002\u2003\u2009\u202f\u3000\t"
 #: One character for one character, so positions in the normalised copy are positions in the text.

@@ -79,7 +79,7 @@ def detect_signals(
             if side[start] != 0 and i - start >= run_length:
                 in_run[start:i] = True
             start = i
-    out = np.where(beyond, RULE_BEYOND, np.where(in_run, RULE_RUN, None))
+    out = np.where(beyond, RULE_BEYOND, np.where(in_run, RULE_RUN, None))  # type: ignore[call-overload]  # numpy stubs reject None; an object array is meant
     return pd.Series(out, dtype="string")
 
 
@@ -192,7 +192,7 @@ def imr_chart(
     df["mr_centre"] = mr_bar
     df["mr_ucl"] = D4 * mr_bar
     df["signal"] = detect_signals(df["value"], x_bar, df["lcl"], df["ucl"])
-    df["mr_signal"] = pd.Series(np.where(mr > D4 * mr_bar, RULE_MR, None), dtype="string")
+    df["mr_signal"] = pd.Series(np.where(mr > D4 * mr_bar, RULE_MR, None), dtype="string")  # type: ignore[call-overload]  # as above
     return df[
         ["point", "period", "value", "mr", "centre", "lcl", "ucl", "mr_centre", "mr_ucl", "signal", "mr_signal"]
     ]

@@ -7,6 +7,7 @@ community_id, metric_id, period, value, n, ci_low, ci_high.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -64,7 +65,7 @@ def _significant(changes: pd.DataFrame | None) -> set[tuple[str, str]]:
 def _bars(
     ax: Axes,
     rows: pd.DataFrame,
-    periods: list[str],
+    periods: Sequence[str],
     unit: str,
     lang: str,
     sig: set[tuple[str, str]],
@@ -77,7 +78,7 @@ def _bars(
     tops = []
     for x, period in zip(xs, periods, strict=True):
         if period not in by_period.index:
-            ax.text(x, 0, t("ui.missing", lang), ha="center", va="bottom", fontsize=7.5, color=MUTED)
+            ax.text(float(x), 0, t("ui.missing", lang), ha="center", va="bottom", fontsize=7.5, color=MUTED)
             continue
         row = by_period.loc[period]
         value = float(row["value"])

@@ -86,5 +86,5 @@ def setup_fonts() -> str:
     if _is_set(font):
         return font
     sns.set_theme(context="notebook", style="whitegrid", font=font)
-    mpl.rcParams.update(_rc(font))
+    mpl.rcParams.update(_rc(font))  # type: ignore[arg-type]  # stubs want Literal rc keys; _rc uses valid ones
     return font

@@ -31,10 +31,28 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.gridspec import GridSpecBase, SubplotSpec
 from matplotlib.textpath import text_to_path
 
 #: Space (inches) kept around each axes' decorations, as constrained layout's w_pad / h_pad.
 PAD = 3 / 72
+
+
+def _rc_float(key: str) -> float:
+    """A numeric rcParam named at run time (the stubs type the keys as literals)."""
+    return float(mpl.rcParams[key])  # type: ignore[index]  # key built from the axis name
+
+
+def _axis_name(axis: Axis) -> str:
+    """``"x"`` or ``"y"``: set by XAxis / YAxis at run time, missing from the stubs."""
+    return axis.axis_name  # type: ignore[attr-defined]  # class attribute of XAxis / YAxis
+
+
+def _spec(ax: Axes) -> SubplotSpec:
+    """``ax``'s subplot spec (:func:`fit_axes` keeps only the axes that have one)."""
+    spec = ax.get_subplotspec()
+    assert spec is not None
+    return spec
 
 
 @functools.lru_cache(maxsize=4096)
@@ -69,11 +87,11 @@ def _tick_labels(axis: Axis) -> tuple[list[str], list[float], float, float]:
     labels = axis.get_major_formatter().format_ticks(keep) if keep else []
     fracs = [float((transform.transform(v) - a) / (b - a)) if b != a else 0.5 for v in keep]
     ticks = axis.get_major_ticks(1) if keep else []
-    size, rotation = float(mpl.rcParams[f"{axis.axis_name}tick.labelsize"]), 0.0
+    size, rotation = _rc_float(f"{_axis_name(axis)}tick.labelsize"), 0.0
     if ticks:
         label = ticks[0].label1 if ticks[0].label1.get_visible() or not ticks[0].label2.get_visible() \
             else ticks[0].label2
-        size, rotation = label.get_fontsize(), label.get_rotation()
+        size, rotation = float(label.get_fontsize()), label.get_rotation()
     return [str(s) for s in labels], fracs, size, rotation
 
 
@@ -83,10 +101,11 @@ def _tick_pad(axis: Axis) -> float:
     Matplotlib offsets the labels by the tick length even when the tick
     marks themselves are off (the seaborn theme hides them).
     """
-    name = axis.axis_name
+    name = _axis_name(axis)
     ticks = axis.majorTicks
-    pad = float(ticks[0].get_pad()) if len(ticks) else float(mpl.rcParams[f"{name}tick.major.pad"])
-    return (float(mpl.rcParams[f"{name}tick.major.size"]) + pad) / 72
+    # Tick.get_pad returns the pad (points); the stubs declare None
+    pad = float(ticks[0].get_pad()) if len(ticks) else _rc_float(f"{name}tick.major.pad")  # type: ignore[func-returns-value, arg-type]
+    return (_rc_float(f"{name}tick.major.size") + pad) / 72
 
 
 class _Needs:
@@ -106,9 +125,10 @@ def _axes_needs(ax: Axes, approx_width: float, approx_height: float) -> _Needs:
     for axes in [ax, *_twins(ax)]:
         _axis_needs(axes, needs, approx_width, approx_height)
     title_h = 0.0
-    for title, where in ((ax.title, "center"), (ax._left_title, "left"), (ax._right_title, "right")):
+    # the side titles (set_title(loc=...)) are only reachable as private attributes
+    for title, where in ((ax.title, "center"), (ax._left_title, "left"), (ax._right_title, "right")):  # type: ignore[attr-defined]
         if title.get_visible() and title.get_text():
-            title_w, height = _lines_size(title.get_text(), title.get_fontsize())
+            title_w, height = _lines_size(title.get_text(), float(title.get_fontsize()))
             title_h = max(title_h, height)
             # a title wider than its axes overhangs into the neighbour's gap
             over = title_w - approx_width
@@ -139,7 +159,7 @@ def _axis_needs(ax: Axes, needs: _Needs, approx_width: float, approx_height: flo
     ylabel = ax.yaxis.label
     ylabel_w = 0.0
     if ylabel.get_visible() and ylabel.get_text():
-        length, thickness = _lines_size(ylabel.get_text(), ylabel.get_fontsize())
+        length, thickness = _lines_size(ylabel.get_text(), float(ylabel.get_fontsize()))
         ylabel_w = thickness + ax.yaxis.labelpad / 72
         # a (rotated) label longer than its axes is tall overhangs both ends
         needs.top = max(needs.top, (length - approx_height) / 2)
@@ -179,7 +199,7 @@ def _axis_needs(ax: Axes, needs: _Needs, approx_width: float, approx_height: flo
             needs.right = max(needs.right, over_right)
     xlabel = ax.xaxis.label
     if xlabel.get_visible() and xlabel.get_text():
-        space += _lines_size(xlabel.get_text(), xlabel.get_fontsize())[1] + ax.xaxis.labelpad / 72
+        space += _lines_size(xlabel.get_text(), float(xlabel.get_fontsize()))[1] + ax.xaxis.labelpad / 72
     needs.bottom = max(needs.bottom, space)
 
 
@@ -199,7 +219,7 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1
     if not primary:
         fig.set_layout_engine("none")
         return
-    grid = primary[0].get_subplotspec().get_gridspec()
+    grid = _spec(primary[0]).get_gridspec()
     nrows, ncols = grid.get_geometry()
     needed = [np.zeros(ncols), np.zeros(ncols), np.zeros(nrows), np.zeros(nrows)]
     # Tick locators choose their ticks from the axes' size, so the labels measured before
@@ -210,7 +230,7 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1
         for ax in primary:
             pos = ax.get_position()
             needs = _axes_needs(ax, pos.width * fig.get_figwidth(), pos.height * fig.get_figheight())
-            spec = ax.get_subplotspec()
+            spec = _spec(ax)
             rows, cols = spec.rowspan, spec.colspan
             for arr, index, value in ((needed[0], cols.start, needs.left), (needed[1], cols.stop - 1, needs.right),
                                       (needed[2], rows.start, needs.top), (needed[3], rows.stop - 1, needs.bottom)):
@@ -223,10 +243,10 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1
     fig.set_layout_engine("none")
 
 
-def _place(fig: Figure, grid: object, rect: tuple[float, float, float, float], left: np.ndarray,
+def _place(fig: Figure, grid: GridSpecBase, rect: tuple[float, float, float, float], left: np.ndarray,
            right: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> None:
     """Set the position of every axes of ``grid`` from the room needed at each boundary (inches)."""
-    nrows, ncols = grid.get_geometry()  # type: ignore[attr-defined]
+    nrows, ncols = grid.get_geometry()
     width_in, height_in = fig.get_figwidth(), fig.get_figheight()
     x0, y0, w, h = rect
     box_w, box_h = w * width_in, h * height_in
@@ -237,8 +257,8 @@ def _place(fig: Figure, grid: object, rect: tuple[float, float, float, float], l
     # the gap between two neighbours holds the decorations of both (one gap per boundary)
     gap_w = np.append(right[:-1] + left[1:] + 2 * PAD, 0.0)
     gap_h = np.append(bottom[:-1] + top[1:] + 2 * PAD, 0.0)
-    ratio_w = np.asarray(grid.get_width_ratios() or [1.0] * ncols, dtype=float)  # type: ignore[attr-defined]
-    ratio_h = np.asarray(grid.get_height_ratios() or [1.0] * nrows, dtype=float)  # type: ignore[attr-defined]
+    ratio_w = np.asarray(grid.get_width_ratios() or [1.0] * ncols, dtype=float)
+    ratio_h = np.asarray(grid.get_height_ratios() or [1.0] * nrows, dtype=float)
     col_w = max(box_w - margin_l - margin_r - gap_w.sum(), 0.1 * ncols) * ratio_w / ratio_w.sum()
     row_h = max(box_h - margin_t - margin_b - gap_h.sum(), 0.1 * nrows) * ratio_h / ratio_h.sum()
     col_x = x0 * width_in + margin_l + np.concatenate([[0.0], np.cumsum(col_w + gap_w)[:-1]])
@@ -252,20 +272,20 @@ def _place(fig: Figure, grid: object, rect: tuple[float, float, float, float], l
         x_right = col_x[cols.stop - 1] + col_w[cols.stop - 1]
         y_top = row_top[rows.start]
         y_bottom = row_top[rows.stop - 1] - row_h[rows.stop - 1]
-        ax.set_position([x_left / width_in, y_bottom / height_in,
-                         (x_right - x_left) / width_in, (y_top - y_bottom) / height_in])
+        ax.set_position((x_left / width_in, y_bottom / height_in,
+                         (x_right - x_left) / width_in, (y_top - y_bottom) / height_in))
 
 
 def texts_outside(fig: Figure) -> Iterable[str]:
     """For tests: the texts (tick labels, labels, titles) that leave the figure after a draw."""
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # the Agg canvas has one
     fig.draw(renderer)
     bounds = fig.bbox
     for ax in fig.axes:
         if not ax.get_visible():
             continue
         for text in [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label, ax.title,
-                     ax._left_title]:
+                     ax._left_title]:  # type: ignore[attr-defined]  # private: the left title
             if not text.get_visible() or not text.get_text():
                 continue
             box = text.get_window_extent(renderer)

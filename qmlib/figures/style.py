@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -41,7 +43,7 @@ WIDTH = 8.4
 
 
 def new_figure(
-    height: float, nrows: int = 1, ncols: int = 1, width: float = WIDTH, **subplot_kw: object
+    height: float, nrows: int = 1, ncols: int = 1, width: float = WIDTH, **subplot_kw: Any
 ) -> tuple[Figure, np.ndarray]:
     """A Figure (not managed by pyplot) and a 2-D array of axes.
 
@@ -198,7 +200,7 @@ def decorate(
         fig.text(0.012, 0.04 / height, note, ha="left", va="bottom", fontsize=7.5, color=MUTED, gid=NOTE_GID)
 
 
-def period_handles(periods: list[str], lang: str) -> list:
+def period_handles(periods: Sequence[str], lang: str) -> list:
     """Legend patches of the periods in their colours."""
     from matplotlib.patches import Patch
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeAlias
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -31,7 +32,7 @@ from .style import (
     shade_periods,
 )
 
-Series = pd.DataFrame  # columns: point, period, value, n
+Series: TypeAlias = pd.DataFrame  # columns: point, period, value, n
 
 
 def _level(g: pd.DataFrame, values: pd.Series) -> pd.DataFrame:

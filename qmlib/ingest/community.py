@@ -84,7 +84,7 @@ def read_tables(data_folder: Path, params: Params) -> list[TableResult]:
         raw.notes.extend(ignored)
         result = validate_table(raw, spec, ctx, known_assets=known_assets)
         if name == "assets":
-            known_assets = set(result.clean["asset_id"].dropna().astype(str))
+            known_assets = set(result.clean["asset_id"].dropna().astype(str))  # type: ignore[index]  # validate_table always sets clean
         results.append(result)
     return results
 

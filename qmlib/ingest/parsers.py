@@ -290,17 +290,17 @@ def parse_column(raw: pd.Series, col: Column, ctx: ParseContext) -> tuple[pd.Ser
     if col.kind == "integer":
         not_whole = values.notna() & (values % 1 != 0)
         problems.append((not_whole, t("reject.integer", lang)))
-    low, high = col.minimum, col.maximum
-    if low is not None and high is not None:
-        out_of_range = values.notna() & ~values.between(low, high)
-        problems.append((out_of_range, t("reject.range", lang).format(low=_fmt(low), high=_fmt(high))))
-    elif low is not None:
-        problems.append((values.notna() & (values < low), t("reject.minimum", lang).format(low=_fmt(low))))
+    minimum, maximum = col.minimum, col.maximum
+    if minimum is not None and maximum is not None:
+        out_of_range = values.notna() & ~values.between(minimum, maximum)
+        problems.append((out_of_range, t("reject.range", lang).format(low=_fmt(minimum), high=_fmt(maximum))))
+    elif minimum is not None:
+        problems.append((values.notna() & (values < minimum), t("reject.minimum", lang).format(low=_fmt(minimum))))
     if col.limit is not None:
         problems.append((values.notna() & (values > col.limit), t("reject.limit", lang).format(high=_fmt(col.limit))))
-    upper = min(x for x in (high, col.limit, 2.0**53) if x is not None)
+    upper = min(x for x in (maximum, col.limit, 2.0**53) if x is not None)
     if col.kind == "integer":
-        fits = (values % 1 == 0) & values.between(low if low is not None else -2.0**53, upper)
+        fits = (values % 1 == 0) & values.between(minimum if minimum is not None else -2.0**53, upper)
         return values.where(fits).astype("Int64"), problems
     return values, problems
 

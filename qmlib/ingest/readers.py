@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,7 +271,7 @@ def read_xlsx_cells(path: Path) -> pd.DataFrame:
         if not book.sheet_names:
             raise InputFileError(str(path), "has no sheet", "an .xlsx file saved by Excel or WPS")
         sheet = book.get_sheet_by_index(0)
-        rows: list[list[object]] = []
+        rows: list[Sequence[object]] = []
         narrow = 0  # the widest row of at most WIDE_ROW cells
         wide_used: set[int] = set()  # columns with a value, in wider rows
         for row in sheet.iter_rows():
@@ -301,7 +302,8 @@ def read_xlsx_cells(path: Path) -> pd.DataFrame:
     # calamine's range starts at the first used cell: put the columns (and, in versions that
     # leave them out, the rows) before it back, so that row and column numbers are the sheet's
     if len(rows) == end_row - start_row + 1 and start_row:
-        body = [[""] * len(keep) for _ in range(start_row)] + body
+        padding: list[list[object]] = [[""] * len(keep) for _ in range(start_row)]
+        body = padding + body
     if not body or all(_blank(v) for v in body[0]):
         raise InputFileError(str(path), "the first sheet is empty (no header row)",
                              "a header row with the column names")

@@ -105,7 +105,7 @@ def _building_clauses(ctx: InsightContext, building: str) -> tuple[list[str], fl
 
 
 def _failure_span(ctx: InsightContext, asset_id: str) -> tuple[str, str]:
-    ev = ctx.tables.get("asset_events")
+    ev = ctx.tables["asset_events"]  # the callers build cases only from asset events
     fails = ev[(ev["asset_id"].astype(str) == asset_id).to_numpy(dtype=bool)
                & is_failure(ev).to_numpy(dtype=bool)]
     t = pd.to_datetime(fails["occurred_at"])
@@ -181,9 +181,9 @@ def good_cases(ctx: InsightContext, found: list[Insight]) -> list[Insight]:
         held = (last != ins.period and None not in (base, peak, end) and better * (peak - base) > 0
                 and better * (end - base) >= ctx.rules.gain_hold_fraction * better * (peak - base))
         change = (ins.value or 0.0) - (ins.reference or 0.0)
-        key = ("insight.ev.case_good" if held else "insight.ev.case_good_plain" if last == ins.period
-               else "insight.ev.case_good_not_held")
-        evidence = ctx.text(key, subject=ins.label,
+        text_key = ("insight.ev.case_good" if held else "insight.ev.case_good_plain" if last == ins.period
+                    else "insight.ev.case_good_not_held")
+        evidence = ctx.text(text_key, subject=ins.label,
                             metric=ctx.metric(ins.metric_id), trail=trail(ctx, ins.metric_id, measure.kind, points),
                             change=fmt_change(ins.metric_id, change, ctx.lang), p=fmt_p(ins.p_value, ctx.lang))
         evidence += "。" if ctx.lang == "zh" else "."

@@ -155,6 +155,7 @@ def explain_change(ctx: InsightContext, metric_id: str, period: str) -> list:
         both = _aligned(bd.parts(metric_id, dim, BASELINE), bd.parts(metric_id, dim, period))
         if len(both) < 2:
             continue
+        args: tuple[pd.Series, ...]
         if derived:
             args = (both["num_f"], both["num_a"], both["den_f"], both["den_a"])
         else:
@@ -276,6 +277,7 @@ def level_drivers(ctx: InsightContext) -> list[Insight]:
             top = win.iloc[point.index]
             element = str(top["element"])
             bad_total = float(bad.sum())
+            exposure: float | None
             if measure.kind == "share":
                 trials = float(win["den"].sum())
                 exposure = float(top["den"]) / trials if trials > 0 else 1.0

@@ -57,8 +57,8 @@ def domain_of(category: str, title: str) -> str:
 
 
 def _best_change(ctx: InsightContext, metrics: tuple[str, ...], period: str) -> pd.Series | None:
-    rows = [ctx.change_row(m, period) for m in metrics]
-    rows = [r for r in rows if r is not None and as_float(r["change"]) is not None]
+    rows = [r for m in metrics
+            if (r := ctx.change_row(m, period)) is not None and as_float(r["change"]) is not None]
     if not rows:
         return None
     with_p = [r for r in rows if as_float(r["p_value"]) is not None]

@@ -397,7 +397,7 @@ class Breakdowns:
 
     def points(self, metric_id: str, dim: str, element: str) -> dict[str, Point]:
         """The metric of one element in every period (contract order)."""
-        out = {}
+        out: dict[str, Point] = {}
         for period in self.params.period_names:
             key = (metric_id, dim, period)
             if key not in self._points:

@@ -78,7 +78,7 @@ def collect(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
     merged: MetricMap = {}
     for domain in DOMAINS:
         merged.update(domain(tables, params))
-    period_order = {p: i for i, p in enumerate(params.period_names)}
+    period_order: dict[str, int] = {p: i for i, p in enumerate(params.period_names)}
     ordered_ids = sorted(merged, key=lambda m: _CATALOG_ORDER.get(base_metric(m), len(_CATALOG_ORDER)))
     return {
         m: dict(sorted(merged[m].items(), key=lambda kv: period_order[kv[0]]))

@@ -70,7 +70,7 @@ def maintenance_on_time_rate(events: pd.DataFrame, tolerance_days: float) -> Est
 def asset_types(assets: pd.DataFrame) -> dict[str, str]:
     """English id → Chinese value of every asset type present, in the schema's order."""
     present = set(assets["type"].dropna().astype(str))
-    ordered = [zh for zh in ASSET_TYPE_EN if zh in present] + sorted(present - set(ASSET_TYPE_EN))
+    ordered: list[str] = [zh for zh in ASSET_TYPE_EN if zh in present] + sorted(present - set(ASSET_TYPE_EN))
     return {ASSET_TYPE_EN.get(zh, zh): zh for zh in ordered}
 
 

@@ -209,7 +209,7 @@ def company_plan(shortcomings: pd.DataFrame, total: int, max_actions: int = 5) -
         return pd.DataFrame(columns=cols)
     sets = shortcomings.dropna(subset=["kind"]).groupby("kind")["community_id"].agg(set).to_dict()
     covered: set[str] = set()
-    rows = []
+    rows: list[dict[str, object]] = []
     while sets and len(rows) < max_actions:
         kind = max(sorted(sets), key=lambda k: (len(sets[k] - covered), len(sets[k])))
         new = len(sets[kind] - covered)

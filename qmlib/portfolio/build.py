@@ -56,7 +56,7 @@ def inputs_fingerprint(out_dir: Path, params_dir: Path, lang: str) -> str:
                                 "selection": [[c, bool(p), "" if p else r] for c, p, r in
                                               zip(selection["community_id"], selection["pooled"],
                                                   selection["reason"], strict=True)]}
-    files = {}
+    files: dict[str, list[int] | str | None] = {}
     for cid in selection.loc[selection["pooled"], "community_id"]:
         for name in COMMUNITY_FILES:
             files[f"{cid}/{name}"] = _stat(out_dir / cid / name)

@@ -336,7 +336,7 @@ def history_section(b: Board, lang: str = "zh") -> Markup:
             cells = [community_link(b, cid)]
             for month in months:
                 known = cid in present.index and pd.notna(present.loc[cid].get(month))
-                n_red = reds.loc[cid].get(month) if cid in reds.index else None
+                n_red = reds.loc[cid].get(month) if cid in reds.index else 0
                 cells.append(f"{int(n_red) if pd.notna(n_red) else 0}" if known else "—")
             srows.append(cells)
         parts += [tag("h3", t("portfolio.history.status", lang), class_="qm-h3"),

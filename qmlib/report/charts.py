@@ -75,7 +75,7 @@ def key_charts(tables: Mapping[str, pd.DataFrame], results: Any, params: Params,
     use_cache = cache is not None and cache.valid
     charts: list[Chart] = []
     for key, build in _builders():
-        png = cache.get(chart_name(key)) if use_cache else None
+        png = cache.get(chart_name(key)) if use_cache and cache is not None else None
         if use_cache and png is None:
             continue
         fig = None if png is not None else build(tables, results, params, lang)

@@ -148,7 +148,7 @@ def fmt_date(value: object) -> str:
     if is_missing(value):
         return DASH
     try:
-        return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
     except (TypeError, ValueError):
         return str(value)
 

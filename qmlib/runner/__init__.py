@@ -17,6 +17,6 @@ import sys
 # jsonschema (imported with papermill through nbformat) builds the RFC 3987 grammar of
 # rfc3987-syntax at import, ~3 s, for its "iri" format checker; nbformat's schemas use no
 # format, so the runner does without it, as the warm kernel does (engine.PRELUDE).
-sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None in sys.modules blocks the import
 
 import papermill  # noqa: E402, F401

@@ -273,10 +273,12 @@ def _start_kernel(kernel_name: str, cwd: str, startup_timeout: float) -> WarmKer
 def discard_kernel(warm: WarmKernel | None = None) -> None:
     """Shut down ``warm`` (default: this thread's kernel) and forget it."""
     if warm is None:
-        warm = getattr(_local, "kernel", None)
-        if warm is None:
+        current: WarmKernel | None = getattr(_local, "kernel", None)
+        if current is None:
             return
-    if getattr(_local, "kernel", None) is warm:
+        warm = current
+    local_kernel: object = getattr(_local, "kernel", None)
+    if local_kernel is warm:
         _local.kernel = None
     with _registry_lock:
         _all_kernels.discard(warm)

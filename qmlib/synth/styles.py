@@ -216,7 +216,11 @@ def _format_enum(s: pd.Series, col: Column, style: TableStyle) -> np.ndarray:
     if style.enum_lang == "zh":
         return _format_text(s)
     eng = english_of(col)
-    word = (lambda v: eng.get(v, v).title()) if style.title_case else (lambda v: eng.get(v, v))
+
+    def word(v: str) -> str:
+        spelled = eng.get(v, v)
+        return spelled.title() if style.title_case else spelled
+
     return _cells(s, lambda sub: [word(v) for v in sub])
 
 

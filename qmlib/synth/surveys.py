@@ -137,10 +137,10 @@ def surveys_table(c: Community) -> pd.DataFrame:
     lift = _initiative_lift(c, df)
     for dim in SURVEY_DIMENSIONS:
         offset = DIMENSION_OFFSETS[dim] if not c.clean else DIMENSION_OFFSETS[dim] / 3
-        extra = lift if lift is not None and dim == c.effect("initiative_effect")["dimension"] else 0.0
+        extra = lift if lift is not None and dim == c.effect("initiative_effect")["dimension"] else 0.0  # type: ignore[index]  # lift implies the effect
         scores = _draw_scores(rng, np.round(mean + offset + extra, 6), latent, c.scale)
         df[dim] = np.where(rng.random(n) < 0.02, np.nan, scores)
-    df["comment"] = np.where(rng.random(n) < 0.3, rng.choice(SURVEY_COMMENTS, n), None)
+    df["comment"] = np.where(rng.random(n) < 0.3, rng.choice(SURVEY_COMMENTS, n), None)  # type: ignore[call-overload]  # numpy stubs reject None
     frequent = c.effect("frequent_comment")
     if frequent is not None:  # a comment many residents write, in every period
         rows = rng.choice(n, size=min(int(frequent["count"]), n), replace=False)

@@ -296,7 +296,8 @@ def _inspections(c: Community) -> pd.DataFrame:
 
 
 def _employees(c: Community) -> pd.DataFrame:
-    ids, roles = [], []
+    ids: list[str] = []
+    roles: list[str] = []
     for role in ROLES:
         for _ in range(c.staff[role]):
             ids.append(f"GH{len(ids) + 101:04d}")

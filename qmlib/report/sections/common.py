@@ -103,7 +103,7 @@ def period_in_text(period: str, lang: str) -> str:
 
 def period_range(params: Params, period: str, lang: str) -> str:
     """A period's dates as text (``report.meta.period_range``)."""
-    start, end = params.periods[period]
+    start, end = params.period_dates(period)
     return t("report.meta.period_range", lang).format(start=start.isoformat(), end=end.isoformat())
 
 
@@ -264,10 +264,10 @@ def rejected_tables(r: ReportInputs) -> dict[str, int]:
     out: dict[str, int] = {}
     for row in records(r.ingest_summary):
         read, accepted = row.get("rows_read"), row.get("rows_accepted")
-        if is_missing(read) or is_missing(accepted):
+        if read is None or accepted is None or is_missing(read) or is_missing(accepted):
             continue
-        if int(read) > 0 and int(accepted) == 0:  # type: ignore[call-overload]
-            out[str(row.get("table"))] = int(read)  # type: ignore[call-overload]
+        if int(read) > 0 and int(accepted) == 0:
+            out[str(row.get("table"))] = int(read)
     return out
 
 

@@ -161,7 +161,7 @@ def results_drivers(r: ReportInputs, per_change: int = 2) -> Markup:
                 used.add(str(row.get("insight_id")))
                 break
     order = {m: i for i, m in enumerate(METRICS)}
-    periods = {p: i for i, p in enumerate(r.params.period_names)}
+    periods: dict[str, int] = {p: i for i, p in enumerate(r.params.period_names)}
     keys = sorted(by_change, key=lambda k: (periods.get(k[1], 99), order.get(k[0].split(".", 1)[0], 999), k[0]))
     items = []
     for key in keys:
@@ -268,7 +268,7 @@ def residents_voice(r: ReportInputs, limit: int = 6, praise: int = 2) -> Markup:
         kind = "good" if str(row.get("direction")) == "good" else "bad"
         items.append(badge(theme, kind) + Markup(" ") + _evidence(row, lang))
     total = next((row.get("reference") for row in rows if not is_missing(row.get("reference"))), None)
-    intro = t("insight.report.voice_intro", lang).format(n="" if total is None else int(float(total)))  # type: ignore[arg-type]
+    intro = t("insight.report.voice_intro", lang).format(n="" if total is None else int(float(total)))
     return h3(t("insight.report.voice", lang)) + para(intro, "qm-note") + bullet_list(items, class_="qm-insights qm-voice")
 
 

@@ -150,7 +150,8 @@ def _next_targets(plan: pd.DataFrame, lang: str) -> list[list[object]]:
         old, new = best[key].get("kpi_target"), row.get("kpi_target")
         metric = _kpi_metric(row)
         direction = better_of(metric) if metric else 0
-        if direction and not is_missing(old) and not is_missing(new) and direction * (float(new) - float(old)) > 0:
+        if (direction and old is not None and new is not None and not is_missing(old) and not is_missing(new)
+                and direction * (float(new) - float(old)) > 0):
             best[key] = row
     return [[_kpi_label(row.get("kpi"), lang), _kpi_current(row), tag("strong", _kpi_target(row)),
              fmt_date(row.get("due_on"))] for row in best.values()]

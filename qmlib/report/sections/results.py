@@ -39,7 +39,8 @@ def _comparison_table(r: ReportInputs, metric_ids: list[str], grouped: bool) -> 
         if period != "baseline":
             numeric.append(len(header))
             header.append(Markup("{}<br>{}").format(period_name(period, lang), t("report.results.col.change_vs", lang)))
-    rows, groups = [], {}
+    rows: list[Sequence[object]] = []
+    groups: dict[int, str] = {}
     last_group = None
     for mid in metric_ids:
         group = metric_def(mid).group
