@@ -9,6 +9,8 @@ user error must be defined here.
 
 from __future__ import annotations
 
+import yaml
+
 
 class QmError(Exception):
     """An error caused by the user's input, with a message meant for them.
@@ -79,3 +81,26 @@ def user_error_names() -> frozenset[str]:
 def is_user_error(ename: str) -> bool:
     """``True`` when ``ename`` (an exception's class name) is a :class:`QmError`."""
     return ename in user_error_names()
+
+
+# ---- internal errors (not shown to users as such) ----------------------------------
+
+
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping in the params file names the same key twice."""
+
+    def __init__(self, key: str, first_line: int, line: int) -> None:
+        self.key, self.first_line, self.line = key, first_line, line
+        super().__init__(f"key {key!r} appears twice (lines {first_line} and {line}); give it once")
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch; run.json says which communities did not run."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class WarmKernelError(RuntimeError):
+    """The warm kernel could not be started or reset."""

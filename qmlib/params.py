@@ -27,19 +27,11 @@ from pydantic import (
 )
 
 from .catalog import is_known_metric
-from .errors import ParamsError
+from .errors import DuplicateKeyError, ParamsError
 from .validation import first_problem
 
 #: libyaml's safe loader when available (about 10x faster), else PyYAML's; both are safe.
 _BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class DuplicateKeyError(yaml.YAMLError):
-    """A mapping in the params file names the same key twice."""
-
-    def __init__(self, key: str, first_line: int, line: int) -> None:
-        self.key, self.first_line, self.line = key, first_line, line
-        super().__init__(f"key {key!r} appears twice (lines {first_line} and {line}); give it once")
 
 
 class SafeLoader(_BaseSafeLoader):  # type: ignore[misc,valid-type]

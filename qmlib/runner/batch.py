@@ -36,7 +36,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from qmlib.errors import QmError
+from qmlib.errors import BatchInterrupted, QmError
 
 from . import engine as warm_engine
 from .communities import default_notebooks_dir, list_notebooks
@@ -63,14 +63,6 @@ class BatchOutcome:
     summary: str
     run_json: Path
     index_html: Path | None
-
-
-class BatchInterrupted(KeyboardInterrupt):
-    """Ctrl-C during a batch; run.json says which communities did not run."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def default_jobs() -> int:

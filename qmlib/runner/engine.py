@@ -69,6 +69,8 @@ from papermill.engines import Engine
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
+from qmlib.errors import WarmKernelError
+
 #: Modules imported by :data:`PRELUDE` when a kernel starts (those of the pipeline notebooks).
 PRELOAD: tuple[str, ...] = (
     "IPython.display",
@@ -163,10 +165,6 @@ get_ipython().reset(new_session=True)
 
 #: Runs before every notebook (``{cwd!r}`` is filled in).
 RESET = '__import__("_qm_warm_state").reset({cwd!r})'
-
-
-class WarmKernelError(RuntimeError):
-    """The warm kernel could not be started or reset."""
 
 
 @dataclass(eq=False)
