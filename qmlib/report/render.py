@@ -16,6 +16,7 @@ report that works offline).
 
 from __future__ import annotations
 
+import functools
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -122,8 +123,14 @@ def remote_resources(html: str) -> list[str]:
     return remote
 
 
+@functools.cache
 def make_exporter(lang: str = "zh") -> HTMLExporter:
-    """The configured HTMLExporter (template ``qm_report``, code and prompts excluded)."""
+    """The configured HTMLExporter (template ``qm_report``, code and prompts excluded).
+
+    One per language and process: nbconvert compiles its Jinja2 templates when an
+    exporter is built (about a third of a render), and the exporter and its
+    preprocessors keep no state between notebooks, so a warm worker reuses it.
+    """
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATE_DIR)],
