@@ -11,10 +11,10 @@ display text. Sentence templates use ``str.format`` placeholders.
 from __future__ import annotations
 
 from ..privacy import mask_pii
-from . import core, figures, findings, ingest, insights, portfolio, report
+from . import core, documents, figures, findings, ingest, insights, portfolio, report
 
 LABELS: dict[str, tuple[str, str]] = {}
-for _module in (core, figures, findings, ingest, insights, portfolio, report):
+for _module in (core, documents, figures, findings, ingest, insights, portfolio, report):
     _dupes = LABELS.keys() & _module.LABELS.keys()
     if _dupes:
         raise RuntimeError(f"label keys defined twice: {sorted(_dupes)}")
