@@ -77,6 +77,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "doc.col.actual": ("实际值", "Actual"),
     "doc.col.result": ("结果", "Result"),
     "doc.col.statement": ("统计结论", "What the data say"),
+    "doc.col.change_vs": ("{period}较基线", "{period} vs baseline"),
     "doc.col.n": ("样本量", "n"),
     "doc.col.no": ("序号", "No."),
     "doc.col.severity": ("严重程度", "Severity"),
