@@ -63,6 +63,7 @@ def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
   @bottom-center {{ content: {counter}; font-family: "{FONT_FAMILY}", sans-serif; font-size: 8.5pt; color: #7b8794; }}
 }}
 @page :first {{ @top-right {{ content: none; }} }}
+@page body:first {{ @top-right {{ content: none; }} }}
 @page body {{
   {head.replace('@top-right {', '@top-right { font-family: "' + FONT_FAMILY + '", sans-serif; font-size: 8.5pt; color: #7b8794; ') if head else ''}
 }}
