@@ -1,0 +1,46 @@
+"""``write_documents``: every document of one community from its stage outputs.
+
+Called by the runner right after nbconvert has written ``report.html``
+(and by :func:`qmlib.pipeline.run_inprocess`). Writes into ``folder``:
+
+- ``report.docx`` (:mod:`.docx`),
+- ``report.pdf`` from ``report.html`` (:mod:`.pdf`; skipped when there is no report.html),
+- ``brief.html`` and ``brief.pdf`` (:mod:`.brief`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..params import Params
+from .brief import write_brief
+from .content import load_document_data, page_label, running_header
+from .docx import write_docx
+from .pdf import html_to_pdf
+
+#: Documents written for every community, in the order they are listed (run.json, index.html).
+DOCUMENT_FILES: tuple[str, ...] = ("report.docx", "report.pdf", "brief.pdf", "brief.html")
+
+
+def find_template(params_dir: Path | str | None) -> Path | None:
+    """A company's Word template: ``<params_dir>/templates/report.docx`` when it exists."""
+    if params_dir is None:
+        return None
+    path = Path(params_dir) / "templates" / "report.docx"
+    return path if path.is_file() else None
+
+
+def write_documents(folder: Path | str, params: Params, lang: str | None = None, *,
+                    template: Path | str | None = None, front: dict | None = None) -> dict[str, Path]:
+    """Write report.docx, report.pdf, brief.html and brief.pdf into ``folder``; return name → path."""
+    folder = Path(folder)
+    lang = lang or params.language
+    data = load_document_data(folder, params, lang)
+    written: dict[str, Path] = {"report.docx": write_docx(data, folder / "report.docx", template, front)}
+    html = folder / "report.html"
+    if html.is_file():
+        written["report.pdf"] = html_to_pdf(html, folder / "report.pdf", header=running_header(params, lang),
+                                            page_label=page_label(lang))
+    brief_html, brief_pdf = write_brief(data, folder)
+    written["brief.pdf"], written["brief.html"] = brief_pdf, brief_html
+    return written
