@@ -24,15 +24,19 @@ from docxtpl import DocxTemplate
 
 from ..labels import t
 from ..outputs import atomic_write_bytes
+from ..privacy import mask_pii
 from ..report.sections import method_notes
 from . import tables as tb
 from .content import DocumentData, document_title, running_header
+from .notes import Block as NoteBlock
+from .notes import Notes
 
 DEFAULT_TEMPLATE = Path(__file__).with_name("templates") / "report.docx"
 #: Sections of the template, in order (placeholders ``headings.<key>`` and ``sections.<key>``).
 SECTION_KEYS: tuple[str, ...] = ("foreword", "targets", "activities", "results", "shortcomings", "plan", "appendix")
-#: Width of the pictures (the type area of the default template is 156 mm).
+#: Width of the pictures (the type area of the default template is 156 mm) and of the authors' photos.
 PICTURE_WIDTH = Mm(150)
+PHOTO_WIDTH = Mm(120)
 
 
 class Block:
@@ -83,10 +87,21 @@ class Block:
                     cell.width = Mm(widths_mm[c])
         self.doc.add_paragraph("", style=self.style("QM Note"))
 
-    def picture(self, path: Path, caption: str) -> None:
+    def picture(self, path: Path, caption: str, width=PICTURE_WIDTH) -> None:
         p = self.doc.add_paragraph(style=self.style("QM Figure"))
-        p.add_run().add_picture(str(path), width=PICTURE_WIDTH)
-        self.doc.add_paragraph(caption, style=self.style("Caption"))
+        p.add_run().add_picture(str(path), width=width)
+        if caption:
+            self.doc.add_paragraph(caption, style=self.style("Caption"))
+
+    def notes(self, blocks: list[NoteBlock]) -> None:
+        """The authors' narrative for this section: paragraphs, bullet items, photos (text masked)."""
+        for block in blocks:
+            if block.kind == "img" and block.path is not None:
+                self.picture(block.path, mask_pii(block.text), width=PHOTO_WIDTH)
+            elif block.kind == "li":
+                self.bullets([mask_pii(block.text)])
+            else:
+                self.para(mask_pii(block.text))
 
 
 def _no_split(row) -> None:
@@ -107,11 +122,12 @@ def _repeat_header(row) -> None:
 # sections
 # ---------------------------------------------------------------------------
 def foreword(tpl: DocxTemplate, data: DocumentData, text: str | None = None) -> Block:
+    """The params ``foreword`` (paragraphs split at blank lines), else a sentence on the quality month."""
     p, lang = data.params, data.lang
     b = Block(tpl)
     if text:
         for part in text.strip().split("\n\n"):
-            b.para(" ".join(part.split("\n")))
+            b.para(mask_pii(" ".join(part.split())))
     else:
         qs, qe = p.periods["quality_month"]
         bs, be = p.periods["baseline"]
@@ -215,10 +231,16 @@ def appendix(tpl: DocxTemplate, data: DocumentData) -> Block:
 # ---------------------------------------------------------------------------
 # the document
 # ---------------------------------------------------------------------------
-def context(tpl: DocxTemplate, data: DocumentData, front: dict | None = None) -> dict:
+def front_matter(data: DocumentData) -> dict[str, str]:
+    """theme, organisation, foreword, signed_by from params (empty strings when not given)."""
+    p = data.params
+    return {k: getattr(p, k, None) or "" for k in ("theme", "organisation", "foreword", "signed_by")}
+
+
+def context(tpl: DocxTemplate, data: DocumentData, notes: Notes | None = None) -> dict:
     """The template's placeholders (documented in docs/DOCUMENTS.md)."""
     p, lang = data.params, data.lang
-    front = front or {}
+    front = front_matter(data)
     qs, qe = p.periods["quality_month"]
     sections = {
         "foreword": foreword(tpl, data, front.get("foreword")),
@@ -229,6 +251,9 @@ def context(tpl: DocxTemplate, data: DocumentData, front: dict | None = None) ->
         "plan": plan(tpl, data),
         "appendix": appendix(tpl, data),
     }
+    for key, block in sections.items():
+        if notes:
+            block.notes(notes.get(key))
     return {
         "title": document_title(p, lang),
         "running_header": running_header(p, lang),
@@ -240,7 +265,7 @@ def context(tpl: DocxTemplate, data: DocumentData, front: dict | None = None) ->
         "period": t("report.meta.period_range", lang).format(start=qs.isoformat(), end=qe.isoformat()),
         "as_of": p.as_of_date.isoformat(),
         "date": (data.generated_on or dt.date.today()).isoformat(),
-        "closing": front.get("closing") or "",
+        "closing": "",
         "labels": {k: t(f"doc.{k}", lang) for k in (
             "theme", "organisation", "signed_by", "company", "period", "as_of", "date", "toc", "toc_hint")},
         "headings": {k: t(f"doc.sec.{k}", lang) for k in SECTION_KEYS},
@@ -249,10 +274,11 @@ def context(tpl: DocxTemplate, data: DocumentData, front: dict | None = None) ->
 
 
 def write_docx(data: DocumentData, docx_path: Path | str, template: Path | str | None = None,
-               front: dict | None = None) -> Path:
-    """Render ``report.docx`` from ``data`` on ``template`` (default: the shipped one)."""
+               notes: Notes | None = None) -> Path:
+    """Render ``report.docx`` from ``data`` on ``template`` (default: the shipped one), with the
+    authors' ``notes`` placed in their sections."""
     tpl = DocxTemplate(str(template or DEFAULT_TEMPLATE))
-    tpl.render(context(tpl, data, front), autoescape=True)
+    tpl.render(context(tpl, data, notes), autoescape=True)
     import io
 
     buffer = io.BytesIO()
