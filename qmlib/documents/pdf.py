@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..figures.fonts import cjk_font_path
 from ..outputs import atomic_write_bytes
 
 #: Family name under which the bundled CJK font is declared.
@@ -32,6 +31,8 @@ def _css_string(text: str) -> str:
 
 def font_face_css() -> str:
     """``@font-face`` rules for the bundled Noto Sans CJK SC (regular; bold synthesised)."""
+    from ..figures.fonts import cjk_font_path
+
     url = cjk_font_path().as_uri()
     return (
         f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); font-weight: 100 900; }}\n'

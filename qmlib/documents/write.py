@@ -11,14 +11,13 @@ Called by the runner right after nbconvert has written ``report.html``
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ParamsError
 from ..params import Params
-from .brief import write_brief
-from .content import load_document_data, page_label, running_header
-from .docx import write_docx
-from .notes import Notes, load_notes
-from .pdf import html_to_pdf
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .notes import Notes
 
 #: Documents written for every community, in the order they are listed (run.json, index.html).
 DOCUMENT_FILES: tuple[str, ...] = ("report.docx", "report.pdf", "brief.pdf", "brief.html")
@@ -49,6 +48,12 @@ def write_documents(folder: Path | str, params: Params, lang: str | None = None,
     narrative ``notes/<id>.md`` (:func:`~qmlib.documents.notes.load_notes`) unless ``template``
     or ``notes`` are passed.
     """
+    from .brief import write_brief  # heavy (docxtpl, WeasyPrint): imported when documents are written
+    from .content import load_document_data, page_label, running_header
+    from .docx import write_docx
+    from .notes import load_notes
+    from .pdf import html_to_pdf
+
     folder = Path(folder)
     lang = lang or params.language
     data = load_document_data(folder, params, lang)

@@ -121,6 +121,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "doc.appendix.notes": ("（四）补充材料", "D. Further material"),
     "doc.small_sample": ("样本较少", "small sample"),
     "doc.missing": ("—", "—"),
+    # ---- PDCA across months -----------------------------------------------------
+    "doc.pdca.title": ("上期改进计划跟踪", "Follow-up of the previous plan"),
+    "doc.pdca.intro": (
+        "对 {month} 质量月制定的 {n} 项改进措施，按本期数据逐项核对验证指标：已达成 {achieved} 项，未达成 {not_achieved} 项，"
+        "逾期未达成 {overdue} 项，无法用指标核对 {not_checkable} 项。",
+        "The {n} actions planned after the {month} quality month, each checked on this period's data: "
+        "{achieved} achieved, {not_achieved} not yet achieved, {overdue} overdue, {not_checkable} not checkable "
+        "from the metrics.",
+    ),
+    "doc.pdca.month": ("{year}年{month}月", "{month_name} {year}"),
+    "doc.pdca.col.value_now": ("本期值", "Now"),
+    "doc.pdca.col.status": ("状态", "Status"),
+    "doc.pdca.status.achieved": ("已达成", "Achieved"),
+    "doc.pdca.status.not_achieved": ("未达成", "Not yet achieved"),
+    "doc.pdca.status.overdue": ("逾期未达成", "Overdue"),
+    "doc.pdca.status.not_checkable": ("无法用指标核对", "Not checkable"),
+    "doc.plan.cadence.weekly": ("按周统计", "weekly"),
+    "doc.plan.cadence.monthly": ("按月统计", "monthly"),
+    "doc.plan.cadence.quarterly": ("按季度统计", "quarterly"),
+    "doc.plan.kpi_cadence": ("{kpi}（{cadence}）", "{kpi} ({cadence})"),
     # ---- brief -------------------------------------------------------------------
     "doc.brief.kpis": ("关键指标", "Key metrics"),
     "doc.brief.targets": ("目标完成情况", "Targets"),
