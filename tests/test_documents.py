@@ -161,6 +161,13 @@ def test_brief_fits_two_a4_pages(written):
     assert 'b-card b-green' in html and 'b-card b-red' in html  # satisfaction met, inspection missed
 
 
+def test_pdf_font_is_the_charts_font():
+    from qmlib.documents.pdf import font_path
+    from qmlib.figures.fonts import cjk_font_path
+
+    assert font_path() == cjk_font_path()
+
+
 def test_html_to_pdf_refuses_remote_resources(tmp_path):
     html = '<html><body><p>测试</p><img src="https://example.com/x.png"></body></html>'
     path = html_to_pdf(html, tmp_path / "x.pdf")

@@ -45,6 +45,21 @@ class DocumentData:
     activities: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: dict[str, Path] = field(default_factory=dict)
     generated_on: dt.date = field(default_factory=dt.date.today)
+    #: The previous quality month's start and its actions checked on this run's data
+    #: (:func:`qmlib.plan.history.follow_up`); None when no earlier plan was kept.
+    previous: tuple[dt.date, pd.DataFrame] | None = None
+
+    def row(self, table: str, metric_id: str, period: str) -> dict | None:
+        """The ``metrics``/``changes`` row of (metric, period), or None (indexed on first use)."""
+        index = self._index.get(table)
+        if index is None:
+            frame = getattr(self, table)
+            index = {} if frame.empty else {
+                (str(r["metric_id"]), str(r["period"])): r for r in frame.to_dict("records")}
+            self._index[table] = index
+        return index.get((metric_id, period))
+
+    _index: dict[str, dict] = field(default_factory=dict, repr=False)
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -73,7 +88,24 @@ def load_document_data(folder: Path | str, params: Params, lang: str | None = No
     if acts.is_file():
         data.activities = pd.read_parquet(acts)
     data.figures = figure_paths(folder)
+    data.previous = previous_follow_up(folder, params, data.metrics)
     return data
+
+
+def previous_follow_up(folder: Path, params: Params, metrics: pd.DataFrame) -> tuple[dt.date, pd.DataFrame] | None:
+    """The earlier quality month's plan checked on ``metrics`` (None when there is none)."""
+    from ..plan.history import follow_up, previous_plan
+
+    found = previous_plan(folder, params)
+    if found is None:
+        return None
+    start, plan = found
+    return start, follow_up(plan, metrics, params)
+
+
+def month_text(day: dt.date, lang: str) -> str:
+    """"2025年9月" / "September 2025"."""
+    return t("doc.pdca.month", lang).format(year=day.year, month=day.month, month_name=MONTHS_EN[day.month - 1])
 
 
 def month_fields(params: Params, lang: str) -> dict[str, str]:

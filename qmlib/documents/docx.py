@@ -44,29 +44,41 @@ class Block:
 
     def __init__(self, tpl: DocxTemplate) -> None:
         self.doc = tpl.new_subdoc()
-        names = {s.name for s in tpl.get_docx().styles}
-        self._styles = names
+        self._ids = style_ids(tpl)
+        self._styles = set(self._ids)
 
     def style(self, name: str, fallback: str = "Normal") -> str | None:
         return name if name in self._styles else (fallback if fallback in self._styles else None)
 
+    def _styled(self, paragraph, name: str | None) -> None:
+        """Set a paragraph style by its id (python-docx's lookup by name is slow for big tables)."""
+        sid = self._ids.get(name) if name else None
+        if sid:
+            paragraph._p.style = sid
+
+    def add(self, text: str = "", style: str = "Normal"):
+        p = self.doc.add_paragraph(text)
+        self._styled(p, self.style(style))
+        return p
+
     def para(self, text: str, style: str = "Normal") -> None:
-        self.doc.add_paragraph(text, style=self.style(style))
+        self.add(text, style)
 
     def note(self, text: str) -> None:
         self.para(text, "QM Note")
 
     def heading(self, text: str, level: int = 2) -> None:
-        self.doc.add_paragraph(text, style=self.style(f"Heading {level}"))
+        self.add(text, f"Heading {level}")
 
     def bullets(self, items: list[str]) -> None:
         for item in items:
-            self.doc.add_paragraph(item, style=self.style("List Bullet"))
+            self.add(item, "List Bullet")
 
     def table(self, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None,
               font_pt: float | None = None) -> None:
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
-        table.style = self.style("Table Grid", "Normal Table") if "Table Grid" in self._styles else None
+        if "Table Grid" in self._ids:
+            table._tbl.tblPr.style = self._ids["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         cell_style = self.style("QM Table Text")
         for r, values in enumerate([header, *rows]):
@@ -77,7 +89,7 @@ class Block:
             for c, value in enumerate(values):
                 cell = row.cells[c]
                 p = cell.paragraphs[0]
-                p.style = cell_style
+                self._styled(p, cell_style)
                 run = p.add_run(str(value))
                 if r == 0:
                     run.bold = True
@@ -85,13 +97,13 @@ class Block:
                     run.font.size = Pt(font_pt)
                 if widths_mm:
                     cell.width = Mm(widths_mm[c])
-        self.doc.add_paragraph("", style=self.style("QM Note"))
+        self.add("", "QM Note")
 
     def picture(self, path: Path, caption: str, width=PICTURE_WIDTH) -> None:
-        p = self.doc.add_paragraph(style=self.style("QM Figure"))
+        p = self.add("", "QM Figure")
         p.add_run().add_picture(str(path), width=width)
         if caption:
-            self.doc.add_paragraph(caption, style=self.style("Caption"))
+            self.add(caption, "Caption")
 
     def notes(self, blocks: list[NoteBlock]) -> None:
         """The authors' narrative for this section: paragraphs, bullet items, photos (text masked)."""
@@ -102,6 +114,11 @@ class Block:
                 self.bullets([mask_pii(block.text)])
             else:
                 self.para(mask_pii(block.text))
+
+
+def style_ids(tpl: DocxTemplate) -> dict[str, str]:
+    """Paragraph and table style names of the template → their ids."""
+    return {st.name: st.style_id for st in tpl.get_docx().styles if st.name and st.style_id}
 
 
 def _no_split(row) -> None:
@@ -195,6 +212,11 @@ def shortcomings(tpl: DocxTemplate, data: DocumentData) -> Block:
 def plan(tpl: DocxTemplate, data: DocumentData, extra: list[Block] | None = None) -> Block:
     lang = data.lang
     b = Block(tpl)
+    intro, header, rows = tb.follow_up_table(data)
+    if rows:
+        b.heading(t("doc.pdca.title", lang))
+        b.para(intro)
+        b.table(header, rows, [10, 44, 15, 18, 22, 15, 18, 14], font_pt=8.5)
     b.para(t("doc.plan.intro", lang))
     actions, routines = tb.split_plan(data)
     b.heading(t("doc.plan.actions", lang))

@@ -22,6 +22,19 @@ from ..outputs import atomic_write_bytes
 
 #: Family name under which the bundled CJK font is declared.
 FONT_FAMILY = "QM CJK"
+#: The Noto Sans CJK SC file of ``mplfonts`` — the same file :func:`qmlib.figures.fonts.cjk_font_path`
+#: gives the charts (a test checks they agree); found here without importing matplotlib.
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+def font_path() -> Path:
+    """Path of the CJK font shipped by ``mplfonts``."""
+    import importlib.resources
+
+    path = Path(str(importlib.resources.files("mplfonts") / "fonts" / FONT_FILE))
+    if not path.is_file():
+        raise FileNotFoundError(f"CJK font not found: {path} (reinstall the mplfonts package)")
+    return path
 
 
 def _css_string(text: str) -> str:
@@ -31,9 +44,7 @@ def _css_string(text: str) -> str:
 
 def font_face_css() -> str:
     """``@font-face`` rules for the bundled Noto Sans CJK SC (regular; bold synthesised)."""
-    from ..figures.fonts import cjk_font_path
-
-    url = cjk_font_path().as_uri()
+    url = font_path().as_uri()
     return (
         f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); font-weight: 100 900; }}\n'
         f'@font-face {{ font-family: "Noto Sans CJK SC"; src: url("{url}"); font-weight: 100 900; }}\n'

@@ -46,13 +46,10 @@ def period_name(period: str, lang: str) -> str:
 
 
 def metric_n(data: DocumentData, metric_id: str, period: str) -> float | None:
-    m = data.metrics
-    if m.empty:
+    row = data.row("metrics", metric_id, period)
+    if row is None or is_missing(row.get("n")):
         return None
-    hit = m[(m["metric_id"] == metric_id) & (m["period"] == period)]
-    if hit.empty or is_missing(hit.iloc[0]["n"]):
-        return None
-    return float(hit.iloc[0]["n"])
+    return float(row["n"])
 
 
 def min_n(data: DocumentData, metric_id: str, period: str) -> float | None:
@@ -62,11 +59,7 @@ def min_n(data: DocumentData, metric_id: str, period: str) -> float | None:
 
 
 def change_row(data: DocumentData, metric_id: str, period: str) -> dict | None:
-    c = data.changes
-    if c.empty:
-        return None
-    hit = c[(c["metric_id"] == metric_id) & (c["period"] == period)]
-    return None if hit.empty else hit.iloc[0].to_dict()
+    return data.row("changes", metric_id, period)
 
 
 def statement(data: DocumentData, metric_id: str, period: str) -> str:
@@ -113,11 +106,8 @@ def target_tally(data: DocumentData) -> dict[str, int]:
 
 
 def value_of(data: DocumentData, metric_id: str, period: str) -> object:
-    m = data.metrics
-    if m.empty:
-        return None
-    hit = m[(m["metric_id"] == metric_id) & (m["period"] == period)]
-    return None if hit.empty else hit.iloc[0]["value"]
+    row = data.row("metrics", metric_id, period)
+    return None if row is None else row.get("value")
 
 
 def results_table(data: DocumentData) -> tuple[list[str], list[list[str]]]:
@@ -155,11 +145,10 @@ def metric_details(data: DocumentData) -> tuple[list[str], list[list[str]]]:
             continue
         cells = []
         for p in periods:
-            hit = m[(m["metric_id"] == mid) & (m["period"] == p)]
-            if hit.empty:
+            r = data.row("metrics", mid, p)
+            if r is None:
                 cells.append(DASH)
                 continue
-            r = hit.iloc[0]
             ci = fmt_ci(mid, r.get("ci_low"), r.get("ci_high"))
             cells.append(" ".join(x for x in (fmt_value(mid, r["value"]), ci, f"n={fmt_int(r['n'])}") if x))
         rows.append([metric_label(mid, lang), *cells])
@@ -247,6 +236,32 @@ def actions_table(rows: list[dict], lang: str, routine: bool = False) -> tuple[l
         for r, b in zip(rows, body, strict=True):
             b.insert(0, str(r.get("action_id") or ""))
     return header, body
+
+
+def follow_up_table(data: DocumentData) -> tuple[str, list[str], list[list[str]]]:
+    """上期改进计划跟踪: (intro sentence, header, rows); empty when no earlier plan was kept."""
+    if data.previous is None:
+        return "", [], []
+    from .content import month_text
+
+    lang = data.lang
+    start, frame = data.previous
+    counts = {s: int((frame["status"] == s).sum()) for s in ("achieved", "not_achieved", "overdue", "not_checkable")}
+    intro = t("doc.pdca.intro", lang).format(month=month_text(start, lang), n=len(frame), **counts)
+    header = [t("doc.col.no", lang), t("doc.col.action", lang), t("doc.col.owner", lang), t("doc.col.due", lang),
+              t("doc.col.kpi", lang), t("doc.col.kpi_target", lang), t("doc.pdca.col.value_now", lang),
+              t("doc.pdca.col.status", lang)]
+    rows = []
+    for r in records(frame):
+        mid = r.get("kpi_metric_id") if not is_missing(r.get("kpi_metric_id")) else None
+        now = fmt_value(str(mid), r.get("value_now")) if mid else DASH
+        if now != DASH and r.get("period_now"):
+            now = f"{now}（{period_name(str(r['period_now']), lang)}）" if lang == "zh" else \
+                f"{now} ({period_name(str(r['period_now']), lang).lower()})"
+        rows.append([str(r.get("action_id") or ""), text(r.get("action")), text(r.get("owner_role")) or DASH,
+                     fmt_date(r.get("due_on")), text(r.get("kpi")) or DASH, text(r.get("kpi_target_text")) or DASH,
+                     now, t(f"doc.pdca.status.{r.get('status')}", lang)])
+    return intro, header, rows
 
 
 def ingest_table(data: DocumentData) -> tuple[list[str], list[list[str]]]:

@@ -1,8 +1,13 @@
-"""Rendering the executed report notebook (04_plan) to ``report.html``.
+"""Rendering the executed report notebook (04_plan) to ``report.html``, then the documents.
 
 Uses ``qmlib.report.render_report(executed_nb, html_path, lang)`` when that
 exists; until then nbconvert's plain HTML exporter with inputs and prompts
-hidden.
+hidden. :func:`write_documents` then writes report.docx, report.pdf and
+brief.html/pdf (:mod:`qmlib.documents`) and keeps the run's plan for the
+next quality month (:func:`qmlib.plan.history.save_history`);
+:func:`carry_history` brings the kept plans of earlier runs into the staging
+folder before the notebooks run, so that 04_plan can follow them up and they
+survive the swap.
 """
 
 from __future__ import annotations
@@ -54,3 +59,29 @@ def report_language(params_path: Path) -> str:
         return "zh"
     lang = data.get("language") if isinstance(data, dict) else None
     return lang if lang in ("zh", "en") else "zh"
+
+
+def carry_history(previous: Path, work: Path) -> list[str]:
+    """Copy ``previous/history/`` (the outputs being replaced) into the staging folder ``work``."""
+    from qmlib.plan.history import carry_history as carry
+
+    return carry(previous, work)
+
+
+def write_documents(work: Path, params_path: Path) -> list[str]:
+    """Write the documents of a rendered community folder and keep its plan; return the file names written."""
+    from qmlib.documents import write_documents as write
+    from qmlib.params import load_params
+    from qmlib.plan.history import save_history
+
+    params = load_params(params_path)
+    written = write(work, params, params.language, params_dir=params_path.parent)
+    save_history(work, params)
+    return list(written)
+
+
+def documents_of(folder: Path) -> list[str]:
+    """``<id>/<file>`` of every document present in a community folder (run.json, index.html)."""
+    from qmlib.documents.write import DOCUMENT_FILES
+
+    return [f"{folder.name}/{name}" for name in DOCUMENT_FILES if (folder / name).is_file()]
