@@ -17,14 +17,8 @@ import math
 
 from ..labels import t
 from ..metrics.stats import ALPHA
-from ..report.fmt import (
-    DECIMALS,
-    PERCENT_UNITS,
-    better_of,
-    fmt_percent,
-    is_missing,
-    unit_of,
-)
+from ..report.fmt import fmt_percent
+from ..units import PERCENT_UNITS, better_of, decimals, is_missing, unit_of
 
 #: The significance level the ``significant`` flag was decided on (0.05; rounded: 1 - 0.95 is 0.05000000000000004).
 LEVEL = round(ALPHA, 6)
@@ -72,8 +66,7 @@ def amount(metric_id: str, change: float, lang: str) -> str:
     x = abs(change)
     if unit in PERCENT_UNITS:
         return t("doc.unit.pp", lang).format(value=f"{x * 100:,.1f}")
-    decimals = DECIMALS.get(unit, 2)
-    number = f"{x:,.{decimals}f}"
+    number = f"{x:,.{decimals(unit)}f}"
     key = f"doc.unit.{unit}" if f"doc.unit.{unit}" in _UNIT_KEYS else "doc.unit.rate"
     return t(key, lang).format(value=number)
 

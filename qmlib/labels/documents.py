@@ -140,6 +140,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "doc.plan.cadence.weekly": ("按周统计", "weekly"),
     "doc.plan.cadence.monthly": ("按月统计", "monthly"),
     "doc.plan.cadence.quarterly": ("按季度统计", "quarterly"),
+    "doc.plan.keep": ("保持 {value}", "keep at {value}"),
     "doc.plan.kpi_cadence": ("{kpi}（{cadence}）", "{kpi} ({cadence})"),
     # ---- brief -------------------------------------------------------------------
     "doc.brief.kpis": ("关键指标", "Key metrics"),
