@@ -118,7 +118,7 @@ def _row(
         "_horizon": act.due_days,
         "_better": better,
         "_unit": None if kpi_metric else act.kpi.unit,
-        "_per_subject": bool(act.kpi.per_subject and subject_label),
+        "_subject": subject_label if (kpi_metric and act.kpi.per_subject and subject_label) else "",
     }
 
 
@@ -144,7 +144,7 @@ def _shown(metric_id: str, value: float) -> str:
 def _apply_rules(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """Reachable targets, one per KPI, and the texts that quote them (:mod:`qmlib.plan.rules`).
 
-    Rows checked by the same metric KPI (same metric and subject) share the
+    Rows checked by the same metric (and, for a subject's KPI, the same subject) share the
     target computed from the first (highest-ranked) row's current value and
     benchmark over the longest horizon among them. Labelled KPIs (counts of
     named items) keep their fixed target.
@@ -152,7 +152,7 @@ def _apply_rules(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
         if row["kpi_metric_id"]:
-            groups.setdefault((row["kpi_metric_id"], row["kpi"]), []).append(row)
+            groups.setdefault((row["kpi_metric_id"], row["_subject"]), []).append(row)
     for (metric_id, _), group in groups.items():
         first = group[0]
         horizon = max(r["_horizon"] for r in group)
@@ -169,7 +169,7 @@ def _apply_rules(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
             text = t("doc.plan.keep", lang).format(value=_shown(metric_id, row["kpi_current"]))
         fill.update(kpi=row["kpi"], target=text)
         row["action"] = mask_pii(row.pop("_template").format_map(fill))
-        for key in ("_horizon", "_better", "_unit", "_per_subject"):
+        for key in ("_horizon", "_better", "_unit", "_subject"):
             row.pop(key)
     return rows
 

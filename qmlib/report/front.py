@@ -29,6 +29,24 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
 
 
+def report_title(params: Params, lang: str) -> str:
+    """"2025年9月 翠湖花园质量月工作总结": the same title as report.docx and report.pdf."""
+    from ..documents.content import document_title
+
+    return document_title(params, lang)
+
+
+def owner_of(row: dict) -> str:
+    """The named owner of a plan row (``owner``) when the plan has one, else its ``owner_role``."""
+    from .fmt import is_missing
+
+    for col in ("owner", "owner_role"):
+        value = row.get(col)
+        if not is_missing(value) and str(value).strip():
+            return str(value)
+    return ""
+
+
 def front_lines(params: Params, lang: str) -> list[tuple[str, str]]:
     """``(label, value)`` cover lines of the params front matter that is given."""
     out = []
