@@ -16,12 +16,10 @@ from __future__ import annotations
 import math
 
 from ..labels import t
-from ..metrics.stats import ALPHA
+from ..report.fmt import fmt_p as report_fmt_p
 from ..report.fmt import fmt_percent
 from ..units import PERCENT_UNITS, better_of, decimals, is_missing, unit_of
 
-#: The significance level the ``significant`` flag was decided on (0.05; rounded: 1 - 0.95 is 0.05000000000000004).
-LEVEL = round(ALPHA, 6)
 #: Below this many observations a metric is a small sample (never a verdict on its own).
 SMALL_N = 10
 
@@ -41,23 +39,12 @@ def flag(value: object) -> bool | None:
 
 
 def fmt_p(p_value: object, significant: bool | None, lang: str = "zh") -> str:
-    """The p-value as text that agrees with ``significant``.
-
-    ``p<0.001`` below 0.001; otherwise three decimals, unless rounding would
-    cross the 5% line the flag was decided on (0.0496 → ``p<0.05``;
-    a non-significant 0.04996 would be shown with four decimals).
-    """
+    """The p-value as text that agrees with the significance decision (:func:`qmlib.report.fmt.fmt_p`:
+    a significant 0.0496 reads ``p<0.05``); empty when missing. ``significant`` is the row's flag,
+    decided on the same level."""
     if is_missing(p_value):
         return ""
-    p = float(p_value)  # type: ignore[arg-type]
-    if p < 0.001:
-        return t("doc.stat.p_small", lang)
-    text = f"{p:.3f}"
-    if significant is True and float(text) >= LEVEL:
-        return t("doc.stat.p_alpha", lang).format(alpha=f"{LEVEL:g}")
-    if significant is False and float(text) < LEVEL:
-        text = f"{p:.4f}" if float(f"{p:.4f}") >= LEVEL else f"{p:.3f}"
-    return t("doc.stat.p_value", lang).format(value=text)
+    return report_fmt_p(p_value, lang)
 
 
 def amount(metric_id: str, change: float, lang: str) -> str:
