@@ -288,8 +288,9 @@ def context(tpl: DocxTemplate, data: DocumentData, notes: Notes | None = None) -
         "as_of": p.as_of_date.isoformat(),
         "date": (data.generated_on or dt.date.today()).isoformat(),
         "closing": "",
-        "labels": {k: t(f"doc.{k}", lang) for k in (
-            "theme", "organisation", "signed_by", "company", "period", "as_of", "date", "toc", "toc_hint")},
+        "labels": {**{k: t(f"doc.{k}", lang) + t("doc.colon", lang) for k in (
+            "theme", "organisation", "signed_by", "company", "period", "as_of", "date")},
+            "toc": t("doc.toc", lang), "toc_hint": t("doc.toc_hint", lang)},
         "headings": {k: t(f"doc.sec.{k}", lang) for k in SECTION_KEYS},
         "sections": {k: v.doc for k, v in sections.items()},
     }

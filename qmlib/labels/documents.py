@@ -21,6 +21,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "doc.as_of": ("数据截至", "Data as of"),
     "doc.date": ("报告日期", "Date"),
     "doc.toc": ("目录", "Contents"),
+    "doc.colon": ("：", ": "),
     "doc.toc_hint": ("（打开文档后按 F9 或右键“更新域”生成目录）",
                      "(press F9 or right-click → Update Field to build the table of contents)"),
     "doc.sec.foreword": ("前言", "Foreword"),
