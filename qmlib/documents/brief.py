@@ -104,7 +104,8 @@ def key_actions(data: DocumentData) -> list[dict]:
     """Six to eight actions: by the rank of the shortcoming they answer, the doing stages first.
 
     One action per shortcoming in rank order, then a second one per
-    shortcoming, then routine mechanisms, until :data:`MAX_ACTIONS`.
+    shortcoming, then routine mechanisms, until :data:`MAX_ACTIONS`; an
+    action worded like one already chosen (two missed targets on one metric) is not repeated.
     """
     actions, routines = tb.split_plan(data)
     rank = {str(r.get("shortcoming_id")): float(r.get("rank") or 1e9) for r in tb.records(data.shortcomings)}
@@ -116,7 +117,8 @@ def key_actions(data: DocumentData) -> list[dict]:
         for r in actions:
             sid = str(r.get("shortcoming_id"))
             seen[sid] = seen.get(sid, 0) + 1
-            if seen[sid] == round_ + 1 and r not in chosen and len(chosen) < MAX_ACTIONS:
+            duplicate = any(str(c.get("action")) == str(r.get("action")) for c in chosen)
+            if seen[sid] == round_ + 1 and r not in chosen and not duplicate and len(chosen) < MAX_ACTIONS:
                 chosen.append(r)
     for r in routines:
         if len(chosen) >= MIN_ACTIONS:
