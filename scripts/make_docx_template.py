@@ -121,10 +121,22 @@ def font_table(doc) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+#: Elements that follow w:updateFields in the schema's sequence of w:settings (ECMA-376 CT_Settings).
+AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                       "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                       "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+                       "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+
+
 def update_fields_on_open(doc) -> None:
+    """Ask Word to update the fields (TOC, PAGE) when the file is opened; placed where the schema wants it."""
     settings = doc.settings.element
     el = OxmlElement("w:updateFields")
     el.set(qn("w:val"), "true")
+    for child in settings:
+        if child.tag in {qn(f"w:{name}") for name in AFTER_UPDATE_FIELDS}:
+            child.addprevious(el)
+            return
     settings.append(el)
 
 
