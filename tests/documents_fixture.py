@@ -73,6 +73,14 @@ PLAN = [
 ]
 
 
+INSIGHTS = [
+    ("I01", "driver", "inspection_score", "quality_month", "dimension", "保洁", 78.0, 87.0, 0.62,
+     "保洁分项得分 78.0，拉低了品质检查得分（占变化的 62%）。", 1, "S02"),
+    ("I02", "voice", "", "", "theme", "噪音", 12, 64, None, f"12 条评论提到夜间噪音（联系 {PHONE}）。", 1, ""),
+    ("I03", "caveat", "survey_coverage", "quality_month", "", "", 0.1, 0.2, None, "问卷覆盖率 10%，低于所需的 20%。", 1, ""),
+]
+
+
 def write_folder(folder: Path, lang: str = "zh", figure: bool = True) -> Path:
     """Write the stage outputs of the fixture community into ``folder``; return it."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -96,6 +104,10 @@ def write_folder(folder: Path, lang: str = "zh", figure: bool = True) -> Path:
     write_csv(pd.DataFrame([("surveys", "surveys.xlsx", 497, 492, 5)],
                            columns=["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"]),
               folder / "ingest_summary.csv")
+    write_csv(pd.DataFrame([(cid, *r) for r in INSIGHTS],
+                           columns=["community_id", "insight_id", "kind", "metric_id", "period", "dimension", "subject",
+                                    "value", "reference", "share_of_change", "evidence", "rank", "explains"]),
+              folder / "insights.csv")
     if figure:
         import matplotlib
 

@@ -95,6 +95,17 @@ def test_docx_has_word_headings_tables_pictures(written):
     assert "w:tblHeader" in body_xml and "w:cantSplit" in body_xml
 
 
+def test_docx_carries_the_insights(written):
+    lang, folder, _ = written
+    document = docx.Document(str(folder / "report.docx"))
+    texts = [p.text for p in document.paragraphs]
+    if lang == "zh":
+        i = texts.index("原因分析")
+        assert texts[i + 1] == "S02：保洁分项得分 78.0，拉低了品质检查得分（占变化的 62%）。"
+        assert "业主声音" in texts and "12 条评论提到夜间噪音（联系 138****5678）。" in texts
+        assert texts.index("（四）比较的局限") > texts.index("（三）方法说明")
+
+
 def test_docx_masks_phone_and_id_numbers(written):
     _, folder, _ = written
     text = _docx_text(docx.Document(str(folder / "report.docx")))
@@ -154,7 +165,8 @@ def test_brief_fits_two_a4_pages(written):
     assert not PII.search(text)
     if lang == "zh":
         assert "2025年9月 翠湖花园质量月工作简报" in text
-        for word in ("关键指标", "目标完成情况", "三大风险", "重点行动", "较大及以上隐患逾期：YH0018"):
+        for word in ("关键指标", "目标完成情况", "三大风险", "重点行动", "较大及以上隐患逾期：YH0018",
+                     "主要原因：保洁分项得分 78.0"):
             assert word in text
     html = (folder / "brief.html").read_text(encoding="utf-8")
     assert html.count('class="b-card b-') == 4  # the four metrics of the fixture

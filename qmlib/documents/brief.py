@@ -95,8 +95,10 @@ def risks(data: DocumentData, limit: int = 3) -> list[dict]:
         name = t(f"finding.kind.{r.get('kind')}", lang)
         if subject and subject not in name:
             name = t("doc.brief.risk_name", lang).format(kind=name, subject=subject)
+        found = tb.causes(data, str(r.get("shortcoming_id")), limit=1)
         out.append({"name": name, "severity": t(f"finding.severity.{r.get('severity')}", lang),
-                    "level": str(r.get("severity")), "evidence": tb.text(r.get("evidence"))})
+                    "level": str(r.get("severity")), "evidence": tb.text(r.get("evidence")),
+                    "cause": t("doc.brief.cause", lang).format(text=found[0]) if found else ""})
     return out
 
 

@@ -21,7 +21,7 @@ from ..labels.documents import MONTHS_EN
 from ..params import Params
 
 #: The stage outputs a document reads (file stem → attribute).
-STAGE_FILES: tuple[str, ...] = ("metrics", "changes", "targets", "shortcomings", "plan", "ingest_summary")
+STAGE_FILES: tuple[str, ...] = ("metrics", "changes", "targets", "shortcomings", "plan", "ingest_summary", "insights")
 #: Charts in the order of the report's §三 (file stem under figures/; caption label report.chart.<stem>).
 FIGURE_ORDER: tuple[str, ...] = (
     "trends", "satisfaction", "satisfaction_dims", "complaints", "complaint_pareto", "repairs", "arrival",
@@ -42,6 +42,7 @@ class DocumentData:
     shortcomings: pd.DataFrame = field(default_factory=pd.DataFrame)
     plan: pd.DataFrame = field(default_factory=pd.DataFrame)
     ingest_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    insights: pd.DataFrame = field(default_factory=pd.DataFrame)
     activities: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: dict[str, Path] = field(default_factory=dict)
     generated_on: dt.date = field(default_factory=dt.date.today)

@@ -191,6 +191,11 @@ def results(tpl: DocxTemplate, data: DocumentData) -> Block:
         statement_width = (156 - 28 - 14 * n_periods) / max(1, n_periods - 1)
         b.table(header, rows, [28] + [14] * n_periods + [statement_width] * (n_periods - 1), font_pt=8.5)
         b.note(t("doc.stat.legend", lang))
+    for kind, limit in (("case", 3), ("voice", 5), ("initiative", 3)):
+        found = [tb.text(r.get("evidence")) for r in tb.insights_of(data, kind, limit)]
+        if any(found):
+            b.heading(t(f"doc.insights.{kind}", lang))
+            b.bullets([x for x in found if x])
     for i, (stem, path) in enumerate(data.figures.items(), start=1):
         caption = t("doc.figure", lang).format(n=i, caption=t(f"report.chart.{stem}", lang))
         b.picture(path, caption)
@@ -206,6 +211,12 @@ def shortcomings(tpl: DocxTemplate, data: DocumentData) -> Block:
         return b
     b.para(t("doc.shortcomings.intro", lang).format(count=len(rows)))
     b.table(header, rows, [12, 16, 22, 106], font_pt=9.5)
+    explained = [(sid, tb.causes(data, sid)) for sid in (r[0] for r in rows)]
+    explained = [(sid, found) for sid, found in explained if found]
+    if explained:
+        b.heading(t("doc.insights.causes", lang))
+        b.bullets([t("doc.insights.cause_item", lang).format(id=sid, text=t("report.list_sep", lang).join(found))
+                   for sid, found in explained])
     return b
 
 
@@ -247,6 +258,10 @@ def appendix(tpl: DocxTemplate, data: DocumentData) -> Block:
     b.heading(t("doc.appendix.methods", lang))
     for note in method_notes(data.params, lang):
         b.para(note, "QM Note")
+    caveats = [tb.text(r.get("evidence")) for r in tb.insights_of(data, "caveat")]
+    if any(caveats):
+        b.heading(t("doc.insights.caveat", lang))
+        b.bullets([x for x in caveats if x])
     return b
 
 

@@ -264,6 +264,28 @@ def follow_up_table(data: DocumentData) -> tuple[str, list[str], list[list[str]]
     return intro, header, rows
 
 
+def insights_of(data: DocumentData, kind: str, limit: int | None = None) -> list[dict]:
+    """Rows of insights.csv of one ``kind`` (driver, case, voice, initiative, caveat) in rank order."""
+    ins = data.insights
+    if ins.empty or "kind" not in ins.columns:
+        return []
+    rows = ins[ins["kind"] == kind]
+    if "rank" in rows.columns:
+        rows = rows.sort_values("rank", kind="stable")
+    out = list(records(rows))
+    return out[:limit] if limit else out
+
+
+def causes(data: DocumentData, shortcoming_id: str, limit: int = 2) -> list[str]:
+    """Evidence of the drivers that explain a shortcoming (insights.csv ``explains``), best first."""
+    out = []
+    for row in insights_of(data, "driver"):
+        explains = "" if is_missing(row.get("explains")) else str(row.get("explains"))
+        if shortcoming_id in [x.strip() for x in explains.split(";")]:
+            out.append(text(row.get("evidence")))
+    return [x for x in out if x][:limit]
+
+
 def ingest_table(data: DocumentData) -> tuple[list[str], list[list[str]]]:
     lang = data.lang
     header = [t("ui.table", lang), t("ui.source_file", lang), t("ui.rows_read", lang), t("ui.rows_accepted", lang),

@@ -119,9 +119,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "doc.appendix.metrics": ("（一）指标明细", "A. Metric details"),
     "doc.appendix.ingest": ("（二）数据质量", "B. Data quality"),
     "doc.appendix.methods": ("（三）方法说明", "C. Methods"),
-    "doc.appendix.notes": ("（四）补充材料", "D. Further material"),
     "doc.small_sample": ("样本较少", "small sample"),
     "doc.missing": ("—", "—"),
+    # ---- insights (insights.csv) ------------------------------------------------
+    "doc.insights.causes": ("原因分析", "What lies behind the problems"),
+    "doc.insights.cause_item": ("{id}：{text}", "{id}: {text}"),
+    "doc.insights.case": ("典型案例", "Typical cases"),
+    "doc.insights.voice": ("业主声音", "What residents say"),
+    "doc.insights.initiative": ("举措与成效", "Initiatives and what followed"),
+    "doc.insights.caveat": ("（四）比较的局限", "D. Limits of the comparisons"),
+    "doc.brief.cause": ("主要原因：{text}", "Main cause: {text}"),
     # ---- PDCA across months -----------------------------------------------------
     "doc.pdca.title": ("上期改进计划跟踪", "Follow-up of the previous plan"),
     "doc.pdca.intro": (
