@@ -17,7 +17,9 @@ try:
 except ImportError:  # pragma: no cover
     from tests.documents_fixture import make_params, write_folder
 
-NOTES = """本月以“用心服务”为主题。
+NOTES = """<!-- 写给同事的备注，
+不进入报告 -->
+本月以“用心服务”为主题。
 
 # 二、核心工作举措与亮点
 
@@ -62,8 +64,8 @@ def test_parse_and_locate(notes_file, tmp_path):
 
 
 def test_errors_name_the_file_and_line(tmp_path):
-    with pytest.raises(NotesError, match=r"x\.md, line 3: heading '天气' names no report section"):
-        parse_notes("text\n\n# 天气\n", tmp_path / "x.md")
+    with pytest.raises(NotesError, match=r"x\.md, line 5: heading '天气' names no report section"):
+        parse_notes("<!-- a\nb -->\ntext\n\n# 天气\n", tmp_path / "x.md")
     with pytest.raises(NotesError, match=r"line 2: photo 'missing.png' not found"):
         parse_notes("# 前言\n![a](missing.png)\n", tmp_path / "x.md")
     with pytest.raises(NotesError, match="PNG or JPEG"):
@@ -99,3 +101,27 @@ def test_notes_and_front_matter_in_word(notes_file, tmp_path):
     assert any("138****5678" in x for x in texts[j:]) and not any("13812345678" in x for x in texts)
     assert len(document.inline_shapes) == 1  # the photo
     assert "大堂焕新" in texts
+
+
+def test_notes_and_photos_are_part_of_the_fingerprint(notes_file, tmp_path):
+    """Editing the narrative or a photo makes `qm run` run the community again."""
+    import yaml
+
+    from qmlib.runner.fingerprint import compute_fingerprint
+    from qmlib.runner.render import document_inputs
+
+    try:
+        from documents_fixture import PARAMS
+    except ImportError:  # pragma: no cover
+        from tests.documents_fixture import PARAMS
+
+    params_file = tmp_path / "params" / "demo01.yaml"
+    params_file.write_text(yaml.safe_dump(PARAMS, allow_unicode=True), encoding="utf-8")
+    files = document_inputs(params_file)
+    assert files == [notes_file, notes_file.parent / "photos" / "lobby.png"]
+    before = compute_fingerprint(tmp_path / "data", params_file, [], files)
+    notes_file.write_text(NOTES + "\n补充一句。\n", encoding="utf-8")
+    assert compute_fingerprint(tmp_path / "data", params_file, [], document_inputs(params_file)) != before
+    # no narrative, no template: the fingerprint is what it was without documents
+    assert compute_fingerprint(tmp_path / "data", params_file, [], []) == \
+        compute_fingerprint(tmp_path / "data", params_file, [])

@@ -8,7 +8,7 @@ section by its key (``foreword``, ``targets``, ``activities``, ``results``,
 with or without the numbering ("二、核心工作举措与亮点", "核心工作举措与亮点",
 "2. Key initiatives and highlights", "activities").
 
-Under a heading: paragraphs (separated by blank lines), bullet items
+HTML comments ``<!-- … -->`` are ignored. Under a heading: paragraphs (separated by blank lines), bullet items
 (``- text``) and photos ``![caption](photos/lobby.jpg)`` (PNG or JPEG,
 relative to the Markdown file). Text before the first heading belongs to the
 foreword. A heading that matches no section, or a photo that is missing, is an
@@ -37,6 +37,7 @@ _HEADING_LABELS: dict[str, tuple[str, ...]] = {
 }
 _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[.、．)]|[（(][一二三四五六七八九十\d]+[）)])\s*")
 _IMAGE = re.compile(r"^!\[(?P<caption>[^\]]*)\]\((?P<path>[^)\s]+)\)\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HEADING = re.compile(r"^(#{1,2})\s+(?P<text>.+?)\s*#*\s*$")
 PHOTO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
@@ -84,6 +85,8 @@ def section_key(heading: str) -> str | None:
 
 def parse_notes(text: str, source: Path) -> Notes:
     """Parse the Markdown text of ``source`` (photos are resolved relative to it)."""
+    # HTML comments (<!-- … -->) are the authors' own remarks: dropped, keeping the line numbers
+    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     notes = Notes(source=source)
     key = "foreword"
     paragraph: list[str] = []

@@ -85,3 +85,24 @@ def documents_of(folder: Path) -> list[str]:
     from qmlib.documents.write import DOCUMENT_FILES
 
     return [f"{folder.name}/{name}" for name in DOCUMENT_FILES if (folder / name).is_file()]
+
+
+def document_inputs(params_path: Path) -> list[Path]:
+    """Files besides data and params that change a community's documents: its narrative
+    (notes/<id>.md and the photos it shows) and a company Word template (for the fingerprint)."""
+    from qmlib.documents.notes import load_notes
+    from qmlib.documents.write import find_template
+    from qmlib.errors import QmError
+    from qmlib.params import load_params
+
+    try:
+        params = load_params(params_path)
+        notes = load_notes(params_path.parent, params.community_id, params.notes)
+        template = find_template(params, params_path.parent)
+    except QmError:
+        return []  # the run itself reports the problem
+    files = [notes.source] if notes.source is not None else []
+    files += [b.path for blocks in notes.sections.values() for b in blocks if b.path is not None]
+    if template is not None:
+        files.append(template)
+    return files
