@@ -16,12 +16,10 @@ from __future__ import annotations
 import math
 
 from ..labels import t
+from ..report.fmt import SMALL_SAMPLE_N as SMALL_N
 from ..report.fmt import fmt_p as report_fmt_p
 from ..report.fmt import fmt_percent
 from ..units import PERCENT_UNITS, better_of, decimals, is_missing, unit_of
-
-#: Below this many observations a metric is a small sample (never a verdict on its own).
-SMALL_N = 10
 
 
 def flag(value: object) -> bool | None:
