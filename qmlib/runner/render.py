@@ -13,6 +13,7 @@ survive the swap.
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import yaml
 from qmlib.outputs import atomic_write_bytes
 
 Renderer = Callable[[Path, Path, str], object]
+log = logging.getLogger(__name__)
 
 
 def external_renderer() -> Renderer | None:
@@ -74,6 +76,10 @@ def write_documents(work: Path, params_path: Path) -> list[str]:
     from qmlib.params import load_params
     from qmlib.plan.history import save_history
 
+    if not (work / "metrics.csv").is_file():
+        # a pipeline without the metrics stage (a test or partial pipeline): nothing to put in a document
+        log.info("%s: no metrics.csv, no documents written", work.name)
+        return []
     params = load_params(params_path)
     written = write(work, params, params.language, params_dir=params_path.parent)
     save_history(work, params)
