@@ -70,15 +70,25 @@ def carry_history(previous: Path, work: Path) -> list[str]:
     return carry(previous, work)
 
 
+def _has_metrics(path: Path) -> bool:
+    """True when ``path`` is a metrics.csv with the contract's columns (metric_id, period, value)."""
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            header = {c.strip() for c in fh.readline().split(",")}
+    except OSError:
+        return False
+    return {"metric_id", "period", "value"} <= header
+
+
 def write_documents(work: Path, params_path: Path) -> list[str]:
     """Write the documents of a rendered community folder and keep its plan; return the file names written."""
     from qmlib.documents import write_documents as write
     from qmlib.params import load_params
     from qmlib.plan.history import save_history
 
-    if not (work / "metrics.csv").is_file():
-        # a pipeline without the metrics stage (a test or partial pipeline): nothing to put in a document
-        log.info("%s: no metrics.csv, no documents written", work.name)
+    if not _has_metrics(work / "metrics.csv"):
+        # a pipeline without qm's metrics stage (a test or partial pipeline): nothing to put in a document
+        log.info("%s: no metrics.csv of contract §5, no documents written", work.name)
         return []
     params = load_params(params_path)
     written = write(work, params, params.language, params_dir=params_path.parent)
