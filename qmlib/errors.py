@@ -67,6 +67,16 @@ class SchedulerError(QmError):
     """The Dask scheduler cannot be reached (exit code 2: nothing was run)."""
 
 
+class NotesError(QmError):
+    """A narrative file (``notes/<id>.md``) that qm cannot place in the report."""
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{path}, line {line}: {problem}")
+
+
 def user_error_names() -> frozenset[str]:
     """Class names of :class:`QmError` and all its subclasses (defined in this module)."""
     names: set[str] = set()

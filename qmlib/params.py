@@ -60,6 +60,9 @@ RESERVED_IDS: frozenset[str] = frozenset({"portfolio"})
 PeriodName = Literal["baseline", "quality_month", "followup"]
 PERIOD_NAMES: tuple[PeriodName, ...] = ("baseline", "quality_month", "followup")
 
+#: Roles of the packaged playbook (qmlib/playbook.yaml) that ``owners`` may name besides ``staff``.
+PLAN_ROLES: tuple[str, ...] = ("项目经理", "客服", "工程", "秩序", "保洁", "绿化")
+
 URGENCY_KEYS = {"普通": "普通", "normal": "普通", "紧急": "紧急", "urgent": "紧急"}
 SEVERITY_KEYS = {
     "一般": "一般", "minor": "一般", "较大": "较大", "major": "较大", "重大": "重大", "critical": "重大",
@@ -189,6 +192,38 @@ class Params(Strict):
     training_pass_score: float = 60.0
     targets: list[Target] = Field(default_factory=list)
     language: Literal["zh", "en"] = "zh"
+    # ---- front matter of the documents (all optional; see docs/DOCUMENTS.md) -------------
+    theme: str | None = Field(default=None, max_length=200)
+    organisation: str | None = Field(default=None, max_length=500)
+    foreword: str | None = Field(default=None, max_length=20000)
+    signed_by: str | None = Field(default=None, max_length=200)
+    owners: dict[str, str] = Field(default_factory=dict)
+    notes: str | None = Field(default=None, max_length=500)
+    docx_template: str | None = Field(default=None, max_length=500)
+
+    @field_validator("theme", "organisation", "foreword", "signed_by", "notes", "docx_template")
+    @classmethod
+    def _front_text(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = str(value).strip()
+        if not value:
+            raise ValueError("must not be empty (leave the key out instead)")
+        return value
+
+    @field_validator("owners")
+    @classmethod
+    def _owners(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        known = set(info.data.get("staff") or {}) | set(PLAN_ROLES)
+        out: dict[str, str] = {}
+        for role, person in value.items():
+            role, person = str(role).strip(), "" if person is None else str(person).strip()
+            if role not in known:
+                raise ValueError(f"unknown role {role!r}; known roles: {', '.join(sorted(known))}")
+            if not person:
+                raise ValueError(f"role {role!r} needs a person's name")
+            out[role] = person
+        return out
 
     @field_validator("community_id")
     @classmethod

@@ -35,11 +35,13 @@ def notebook_only_figures(tables: dict, results, params, lang: str) -> list:
 
 
 def run_inprocess(community_id: str, data_dir: Path | str, params_dir: Path | str,
-                  out_dir: Path | str) -> Path:
+                  out_dir: Path | str, documents: bool = True) -> Path:
     """Run every stage for one community; return the path of its report.html.
 
     Each stage reads what the one before it wrote (:mod:`qmlib.stages`), as
-    the notebooks do.
+    the notebooks do. With ``documents`` (the default) also writes
+    report.docx, report.pdf and brief.html/pdf, and keeps the plan under
+    ``history/``, as ``qm run`` does.
     """
     qf.setup_fonts()
     community = stages.Community(community_id, data_dir, params_dir, out_dir)
@@ -65,4 +67,10 @@ def run_inprocess(community_id: str, data_dir: Path | str, params_dir: Path | st
     html = Markup('<!DOCTYPE html><html lang="{}"><meta charset="utf-8"><body>{}</body></html>').format(lang, body)
     path = community.layout.report_html
     atomic_write_bytes(path, str(html).encode("utf-8"))
+    if documents:
+        from .documents import write_documents
+        from .plan.history import save_history
+
+        write_documents(community.layout.folder, params, lang, params_dir=params_dir)
+        save_history(community.layout.folder, params)
     return path

@@ -306,11 +306,15 @@ def report_inputs(c: Community, ingest: Any = None, metrics: MetricFrames | None
     shortcomings = shortcomings if shortcomings is not None else load_shortcomings(c)
     plan = plan if plan is not None else load_plan(c)
     insights = insights if insights is not None else load_insights(c)
+    from .documents.notes import load_notes
+
     return ReportInputs(
         params=c.params, tables=ingest.tables, lang=c.lang,
         metrics=metrics.metrics, changes=metrics.changes, targets=metrics.targets,
         shortcomings=shortcomings, plan=plan,
         ingest_summary=ingest.summary, rejects=ingest.rejects, insights=insights,
+        notes=load_notes(c.params_dir, c.community_id, c.params.notes),  # notes/<id>.md, the authors' narrative
+        folder=c.layout.folder,  # history/ of earlier quality months: §五 follows up the previous plan
     )
 
 

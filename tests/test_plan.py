@@ -99,11 +99,15 @@ def test_targets_from_findings() -> None:
     plan = build_plan(sc, metrics_frame(), params, include_routine=False)
     sla = plan[plan["kind"] == "repair_sla_lag"].iloc[0]
     assert sla["kpi"] == "报修及时到场率（报修类别“水电”）"
-    assert sla["kpi_current"] == pytest.approx(0.4) and sla["kpi_target"] == pytest.approx(0.9)
-    assert sla["kpi_target_text"] == "≥ 90.0%" and sla["owner_role"] == "工程"
+    # reachable by the due date (qmlib/plan/rules.py): the two actions share one target over the longer
+    # horizon, 45 days: 0.4 + min(1, 45/90)·(0.9 − 0.4) = 0.65
+    assert sla["kpi_current"] == pytest.approx(0.4) and sla["kpi_target"] == pytest.approx(0.65)
+    assert sla["kpi_target_text"] == "≥ 65.0%" and sla["owner_role"] == "工程"
     held = plan[plan["kind"] == "gain_not_held"]
-    assert held["kpi_target"].tolist() == [80.0, 80.0]
-    assert "与质量月水平≥ 80.0" in held.iloc[1]["action"]
+    # current = the latest period's 72.0; 60 days: 72 + (2/3)·(80 − 72) = 77.33 → 77.4 (rounded up)
+    assert held["kpi_current"].tolist() == [72.0, 72.0]
+    assert held["kpi_target"].tolist() == [77.4, 77.4]
+    assert "与目标≥ 77.4" in held.iloc[1]["action"]
 
 
 def test_owner_by_subject_and_english() -> None:
@@ -144,9 +148,12 @@ def test_routine_mechanisms_hold_the_quality_month() -> None:
     rm = routine_mechanisms(metrics_frame(), make_params(), "zh")
     assert len(rm) >= 3 and (rm["shortcoming_id"] == "").all()
     insp = rm[rm["kpi_metric_id"] == "inspection_pass_rate"].iloc[0]
-    assert insp["kpi_current"] == pytest.approx(0.8) and insp["kpi_target"] == pytest.approx(0.9)
+    # monthly mechanism, 30 days: 0.8 + (1/3)·(0.9 − 0.8) = 0.8333 → 0.834
+    assert insp["kpi_current"] == pytest.approx(0.8) and insp["kpi_target"] == pytest.approx(0.834)
+    assert insp["kpi"] == "品质检查合格率（按月统计）"
     sat = rm[rm["kpi_metric_id"] == "satisfaction_index"].iloc[0]
-    assert sat["kpi_target"] == pytest.approx(80.0)
+    # quarterly survey, 90 days: the whole gap back to the quality month's 80.0
+    assert sat["kpi_target"] == pytest.approx(80.0) and sat["kpi"] == "满意度指数（按季度统计）"
     plan = build_plan(frame(finding("training_gap", metric_id="training_coverage")), metrics_frame(), make_params())
     assert plan["shortcoming_id"].tolist()[-len(rm):] == [""] * len(rm)
 
@@ -195,8 +202,9 @@ def test_company_playbook_with_default(tmp_path: Path) -> None:
     sc = frame(finding("repeat_failure", metric_id="satisfaction_index", subject="EL-1", subject_label="EL-1"))
     plan = build_plan(sc, metrics_frame(), make_params(), playbook=path)
     assert plan["action"].tolist() == ["处理EL-1"] and plan["pdca_stage"].tolist() == ["Do"]
-    # satisfaction 72.0 now: close 20% of the gap to 100 → 77.6
-    assert plan["kpi_target"].tolist() == [pytest.approx(77.6)]
+    # satisfaction 72.0 now: the benchmark closes 20% of the gap to 100 → 77.6; in 10 days a ninth of
+    # the way there: 72 + (10/90)·5.6 = 72.62 → 72.7
+    assert plan["kpi_target"].tolist() == [pytest.approx(72.7)]
     assert plan["due_on"].tolist() == ["2025-11-15"]
     with pytest.raises(PlaybookError, match="not found"):
         load_playbook(tmp_path / "missing.yaml")

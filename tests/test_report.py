@@ -187,7 +187,7 @@ def test_hostile_text_cannot_inject(reports: dict[str, str]) -> None:
 @pytest.mark.slow
 def test_english_report_has_english_headings(reports: dict[str, str]) -> None:
     html = reports["en"]
-    assert "<title>翠湖花园: Quality Month Summary</title>" in html
+    assert "<title>翠湖花园: Quality Month Summary, September 2025</title>" in html  # the title carries the month
     for zh in HEADINGS["zh"]:
         assert zh not in html
     assert ">Contents<" in html

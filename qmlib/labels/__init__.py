@@ -11,10 +11,10 @@ display text. Sentence templates use ``str.format`` placeholders.
 from __future__ import annotations
 
 from ..privacy import mask_pii
-from . import core, figures, findings, ingest, insights, portfolio, report
+from . import core, documents, figures, findings, ingest, insights, portfolio, report, vocab
 
 LABELS: dict[str, tuple[str, str]] = {}
-for _module in (core, figures, findings, ingest, insights, portfolio, report):
+for _module in (core, documents, figures, findings, ingest, insights, portfolio, report, vocab):
     _dupes = LABELS.keys() & _module.LABELS.keys()
     if _dupes:
         raise RuntimeError(f"label keys defined twice: {sorted(_dupes)}")
@@ -43,4 +43,11 @@ def metric_label(metric_id: str, lang: str = "zh") -> str:
         if key in LABELS:
             return f"{base_label}·{t(key, lang)}" if lang == "zh" else f"{base_label}: {t(key, lang)}"
     suffix = mask_pii(suffix)
-    return f"{base_label}·{suffix}" if lang == "zh" else f"{base_label}: {suffix}"
+    return f"{base_label}·{suffix}" if lang == "zh" else f"{base_label}: {term(suffix, lang)}"
+
+
+def term(value: str, lang: str = "zh") -> str:
+    """A property-management term found in the data (``保洁``, ``停车管理`` …) in ``lang``; the value itself
+    when it is not a known term (see :mod:`qmlib.labels.vocab`)."""
+    key = f"term.{value}"
+    return t(key, lang) if key in LABELS else value

@@ -13,7 +13,8 @@ from ..labels import metric_label, t
 from ..params import Params
 from ..privacy import mask_pii
 from ..shortcomings import result_frames
-from ..units import better_of, is_missing
+from ..units import better_of, decimals, is_missing, is_percent, unit_of
+from .rules import named_owner, owner_role, reachable_target
 from .schema import Action, Playbook, load_playbook
 from .targets import finite_or_none, fmt_target, next_target
 
@@ -21,7 +22,7 @@ PLAN_COLUMNS: list[str] = [
     "community_id", "action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target",
     "pdca_stage",
 ]
-PLAN_EXTRA_COLUMNS: list[str] = ["kind", "severity", "kpi_metric_id", "kpi_current", "kpi_target_text"]
+PLAN_EXTRA_COLUMNS: list[str] = ["kind", "severity", "kpi_metric_id", "kpi_current", "kpi_target_text", "owner"]
 
 
 def _latest(metrics: pd.DataFrame, metric_id: str, params: Params) -> float | None:
@@ -58,54 +59,66 @@ def _row(
     playbook: Playbook,
     lang: str,
 ) -> dict[str, Any]:
-    """One plan row from an action and (optionally) the finding it answers."""
+    """One plan row from an action and (optionally) the finding it answers.
+
+    The row's target is provisional (the playbook's benchmark); :func:`_apply_rules`
+    turns it into the reachable, shared target and fills the texts.
+    """
     f = finding or {}
     f_metric = str(f.get("metric_id") or "")
     subject_label = str(f.get("subject_label") or f.get("subject") or "")
-    subject_key = str(f.get("subject") or "").split(",")[0]
+    subject_keys = [k.strip() for k in str(f.get("subject") or "").split(",") if k.strip()]
     fill = _SafeDict(subject=subject_label, metric=metric_label(f_metric, lang) if f_metric else subject_label)
     kpi_metric = None
     if act.kpi.metric is not None:
         kpi_metric = f_metric if act.kpi.metric == "{metric_id}" else act.kpi.metric
         kpi_metric = kpi_metric or None
     current = None
-    target = None
+    benchmark = None
     if kpi_metric:
         better = better_of(kpi_metric)
         kpi_text = metric_label(kpi_metric, lang)
-        same = kpi_metric == f_metric and finite_or_none(f.get("value")) is not None
         if act.kpi.per_subject and subject_label:
             kpi_text = t("plan.kpi_subject", lang).format(kpi=kpi_text, subject=subject_label)
-        current = finite_or_none(f.get("value")) if (same or act.kpi.per_subject) else None
-        if current is None and not act.kpi.per_subject:
+            current = finite_or_none(f.get("value"))
+        else:  # 当前值 = the latest period's value (the follow-up when there is one)
             current = _latest(metrics, kpi_metric, params)
         reference = finite_or_none(f.get("reference")) if kpi_metric == f_metric else None
-        target = next_target(
+        benchmark = next_target(
             kpi_metric, act.target, current, reference, _value(metrics, kpi_metric, "quality_month")
         )
     else:
         better = act.kpi.better
         kpi_text = act.kpi.label.get(lang).format_map(fill) if act.kpi.label else ""
         if act.target.method == "fixed":
-            target = float(act.target.value)  # type: ignore[arg-type]
-    target_text = fmt_target(kpi_metric, target, better, None if kpi_metric else act.kpi.unit)
-    fill.update(kpi=kpi_text, target=target_text)
-    role = act.owner_by_subject.get(subject_key, act.owner_role)
+            benchmark = float(act.target.value)  # type: ignore[arg-type]
+    if act.cadence:
+        kpi_text = t("doc.plan.kpi_cadence", lang).format(kpi=kpi_text, cadence=t(f"doc.plan.cadence.{act.cadence}",
+                                                                                    lang))
+    by_subject = act.owner_by_subject if subject_keys else {}
+    role = owner_role(subject_keys, by_subject, act.owner_role, params.staff, playbook.coordinator)
     due = params.as_of_date + dt.timedelta(days=act.due_days)
     return {
         "community_id": params.community_id,
         "shortcoming_id": str(f.get("shortcoming_id") or ""),
-        "action": mask_pii(act.action.get(lang).format_map(fill)),
+        "action": "",
         "owner_role": playbook.role(role, lang),
         "due_on": due.isoformat(),
         "kpi": mask_pii(kpi_text),
-        "kpi_target": target,
+        "kpi_target": benchmark,
         "pdca_stage": act.stage,
         "kind": str(f.get("kind") or ""),
         "severity": str(f.get("severity") or ""),
         "kpi_metric_id": kpi_metric or "",
         "kpi_current": current,
-        "kpi_target_text": target_text,
+        "kpi_target_text": "",
+        "owner": named_owner(role, params.owners) if role in params.owners else playbook.role(role, lang),
+        "_template": act.action.get(lang),
+        "_fill": fill,
+        "_horizon": act.due_days,
+        "_better": better,
+        "_unit": None if kpi_metric else act.kpi.unit,
+        "_subject": subject_label if (kpi_metric and act.kpi.per_subject and subject_label) else "",
     }
 
 
@@ -120,6 +133,45 @@ def _focus(finding: Mapping[str, Any], insights: pd.DataFrame | None, lang: str)
     if subject and subject in str(finding.get("subject") or ""):
         return ""  # the finding is already about that subject (its actions name it)
     return cause_phrase(causes[0], lang)
+
+
+def _shown(metric_id: str, value: float) -> str:
+    """A value as the report shows it (shares in %)."""
+    unit = unit_of(metric_id)
+    return f"{value * 100:.1f}%" if is_percent(unit) else f"{value:.{decimals(unit)}f}"
+
+
+def _apply_rules(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Reachable targets, one per KPI, and the texts that quote them (:mod:`qmlib.plan.rules`).
+
+    Rows checked by the same metric (and, for a subject's KPI, the same subject) share the
+    target computed from the first (highest-ranked) row's current value and
+    benchmark over the longest horizon among them. Labelled KPIs (counts of
+    named items) keep their fixed target.
+    """
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["kpi_metric_id"]:
+            groups.setdefault((row["kpi_metric_id"], row["_subject"]), []).append(row)
+    for (metric_id, _), group in groups.items():
+        first = group[0]
+        horizon = max(r["_horizon"] for r in group)
+        target = reachable_target(metric_id, first["kpi_current"], first["kpi_target"], horizon)
+        for r in group:
+            r["kpi_target"] = target
+            r["kpi_current"] = first["kpi_current"]
+    for row in rows:
+        metric_id = row["kpi_metric_id"] or None
+        text = fmt_target(metric_id, row["kpi_target"], row["_better"], row["_unit"])
+        row["kpi_target_text"] = text
+        fill = row.pop("_fill")
+        if not text and metric_id and row["kpi_current"] is not None:  # already the best: keep it there
+            text = t("doc.plan.keep", lang).format(value=_shown(metric_id, row["kpi_current"]))
+        fill.update(kpi=row["kpi"], target=text)
+        row["action"] = mask_pii(row.pop("_template").format_map(fill))
+        for key in ("_horizon", "_better", "_unit", "_subject"):
+            row.pop(key)
+    return rows
 
 
 def _as_playbook(playbook: Playbook | Path | str | None) -> Playbook:
@@ -150,7 +202,7 @@ def routine_mechanisms(
     lang = lang or params.language
     metrics = result_frames(results)["metrics"]
     rows = [_row(act, None, metrics, params, pb, lang) for act in pb.routine_mechanisms]
-    return _frame(rows)
+    return _frame(_apply_rules(rows, lang))
 
 
 def build_plan(
@@ -186,15 +238,17 @@ def build_plan(
         focus = _focus(finding, insights, lang)
         for i, act in enumerate(pb.actions_for(str(finding.get("kind") or "default"))):
             row = _row(act, finding, metrics, params, pb, lang)
+            # the action text is filled once the targets are set (_apply_rules): change its template
+            cause = focus.replace("{", "{{").replace("}", "}}")
             if focus and i == 0 and finding.get("kind") == "target_missed":
                 # the playbook's first action asks to analyse the cause; the insight has found it
-                row["action"] = mask_pii(t("plan.act_on_cause", lang).format(cause=focus))
+                row["_template"] = t("plan.act_on_cause", lang).format(cause=cause)
             elif focus and i == 0:
-                row["action"] = mask_pii(row["action"] + t("plan.focus", lang).format(cause=focus))
+                row["_template"] = row["_template"] + t("plan.focus", lang).format(cause=cause)
             rows.append(row)
     if include_routine:
         rows.extend(_row(act, None, metrics, params, pb, lang) for act in pb.routine_mechanisms)
-    return _frame(rows)
+    return _frame(_apply_rules(rows, lang))
 
 
 # ---- writing -----------------------------------------------------------------

@@ -82,6 +82,10 @@ class TargetRule(_Strict):
         return self
 
 
+#: Days of one cycle of a routine mechanism's ``cadence``.
+CADENCE_DAYS: dict[str, int] = {"weekly": 7, "monthly": 30, "quarterly": 90}
+
+
 class Action(_Strict):
     stage: Literal["Plan", "Do", "Check", "Act"]
     owner_role: str = Field(min_length=1)
@@ -90,6 +94,14 @@ class Action(_Strict):
     action: Text
     kpi: Kpi
     target: TargetRule
+    cadence: Literal["weekly", "monthly", "quarterly"] | None = None
+
+    @model_validator(mode="after")
+    def _cadence(self) -> Action:
+        if self.cadence is not None and self.due_days < CADENCE_DAYS[self.cadence]:
+            raise ValueError(f"a {self.cadence} mechanism is first checked one cycle ahead: due_days must be "
+                             f"≥ {CADENCE_DAYS[self.cadence]} (got {self.due_days})")
+        return self
 
     @field_validator("stage", mode="before")
     @classmethod
@@ -104,8 +116,19 @@ class Action(_Strict):
 class Playbook(_Strict):
     version: Literal[1] = 1
     roles: dict[str, str] = Field(default_factory=dict)
+    #: The role that owns an action whose subject spans several roles, or whose role has no staff.
+    coordinator: str = Field(default="项目经理", min_length=1)
     kinds: dict[str, list[Action]]
     routine_mechanisms: list[Action] = Field(default_factory=list)
+
+    @field_validator("routine_mechanisms")
+    @classmethod
+    def _routines_have_cadence(cls, actions: list[Action]) -> list[Action]:
+        for i, act in enumerate(actions):
+            if act.cadence is None:
+                raise ValueError(f"routine mechanism {i + 1} needs a cadence (weekly, monthly or quarterly), "
+                                 "so that its KPI is counted over the same period")
+        return actions
 
     @field_validator("kinds")
     @classmethod

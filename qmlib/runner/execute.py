@@ -17,7 +17,7 @@ import socket
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,6 +39,7 @@ from .fingerprint import (
     read_fingerprint,
     write_fingerprint,
 )
+from .render import carry_history, document_inputs, documents_of, write_documents
 from .staging import FAILED_DIR, discard_failed, keep_failed, staging_root, swap_into_place
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ class CommunityResult:
     started_at: str
     finished_at: str
     notebook: str | None = None
-    """The notebook that failed (``"report"`` when rendering report.html failed)."""
+    """The notebook that failed (``"report"`` when rendering report.html failed, ``"documents"`` when the
+    Word/PDF documents failed)."""
     cell_index: int | None = None
     """0-based index of the failing cell in the executed notebook (papermill's numbering)."""
     execution_count: int | None = None
@@ -84,6 +86,8 @@ class CommunityResult:
     of the last successful run are kept), ``"none"`` (this run failed, no earlier outputs)."""
     previous_finished_at: str | None = None
     """With ``outputs == "previous"``: when those previous outputs were written."""
+    documents: list[str] = field(default_factory=list)
+    """``<id>/report.docx``, ``<id>/report.pdf``, ``<id>/brief.pdf``, ``<id>/brief.html`` that exist."""
     worker: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -295,7 +299,7 @@ def run_community(
 
     notebooks = list_notebooks(nb_dir)
     try:
-        fingerprint = compute_fingerprint(data, params, notebooks)
+        fingerprint = compute_fingerprint(data, params, notebooks, document_inputs(params))
     except OSError as exc:
         return result("failed", error_type=type(exc).__name__, error=f"cannot read the inputs: {exc}",
                       **_previous_outputs(final))
@@ -306,6 +310,7 @@ def run_community(
             fingerprint=fingerprint,
             report=f"{community_id}/report.html" if report.exists() else None,
             outputs="unchanged",
+            documents=documents_of(final),
         )
 
     root = staging_root(out_dir, community_id)
@@ -316,6 +321,7 @@ def run_community(
         work = root / community_id
         try:
             (work / "notebooks").mkdir(parents=True)
+            carry_history(final, work)  # earlier months' plans: 04 follows them up, the swap keeps them
             _execute_notebooks(
                 community_id,
                 notebooks,
@@ -342,6 +348,15 @@ def run_community(
                         error=(str(exc) if isinstance(exc, QmError) else f"{type(exc).__name__}: {exc}"),
                         traceback=None if isinstance(exc, QmError) else traceback.format_exc(),
                     ) from None
+                try:
+                    write_documents(work, params)
+                except Exception as exc:
+                    raise _Failure(
+                        notebook="documents",
+                        error_type=type(exc).__name__,
+                        error=(str(exc) if isinstance(exc, QmError) else f"{type(exc).__name__}: {exc}"),
+                        traceback=None if isinstance(exc, QmError) else traceback.format_exc(),
+                    ) from None
             write_fingerprint(work, fingerprint)
             swap_into_place(work, final)
         except _Failure as exc:
@@ -358,6 +373,7 @@ def run_community(
         return result(
             "ok", fingerprint=fingerprint, report=f"{community_id}/report.html" if report.exists() else None,
             outputs="new",
+            documents=documents_of(final),
         )
     except Exception as exc:  # a bug of the runner or a filesystem problem: report it, go on
         return result(

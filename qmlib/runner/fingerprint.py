@@ -3,7 +3,8 @@
 A community's fingerprint is a SHA-256 over, in this order: a format tag, the
 qmlib version, a hash of every file of the qmlib package (code, templates,
 playbook), the community's data files (relative path and content), its params
-file, and the pipeline notebooks (name and content). It is written to
+file, the pipeline notebooks (name and content) and ``extra`` files (the
+narrative notes/<id>.md, its photos and a company Word template). It is written to
 ``outputs/<id>/.fingerprint`` only when the community succeeded; a run whose
 fingerprint equals the stored one is skipped unless ``--force``.
 """
@@ -62,7 +63,8 @@ def qmlib_source_hash() -> str:
     return digest
 
 
-def compute_fingerprint(data_folder: Path, params_file: Path, notebooks: Iterable[Path]) -> str:
+def compute_fingerprint(data_folder: Path, params_file: Path, notebooks: Iterable[Path],
+                        extra: Iterable[Path] = ()) -> str:
     """The fingerprint of one community's run (see the module docstring)."""
     h = hashlib.sha256()
     h.update(_FORMAT + b"\0" + qmlib.__version__.encode() + b"\0" + qmlib_source_hash().encode() + b"\0")
@@ -80,6 +82,13 @@ def compute_fingerprint(data_folder: Path, params_file: Path, notebooks: Iterabl
         h.update(nb.name.encode() + b"\0")
         _hash_file(h, nb)
         h.update(b"\0")
+    extra = [p for p in extra if p.is_file()]
+    if extra:  # only then: fingerprints of communities without notes or template stay as they were
+        h.update(b"extra\0")
+        for path in extra:
+            h.update(path.name.encode() + b"\0")
+            _hash_file(h, path)
+            h.update(b"\0")
     return h.hexdigest()
 
 

@@ -9,6 +9,7 @@ from ...labels import t
 from ...periods import bounds
 from ...schema import ACTIVITY_CATEGORY
 from ..fmt import DASH, fmt_date, fmt_int, is_missing
+from ..front import notes_html
 from ..markup import badge, h3, html_table, join, para, resident_text, section, tag
 from .common import ReportInputs
 from .insights import activities_insights
@@ -50,7 +51,8 @@ def activities_section(r: ReportInputs) -> Markup:
     title = t("report.sec.activities", lang)
     acts = quality_month_activities(r)
     if acts is None:
-        return section("sec-activities", title, para(t("report.activities.none", lang), "qm-note"))
+        return section("sec-activities", title, para(t("report.activities.none", lang), "qm-note")
+                       + notes_html(r.notes, "activities"))
     p = r.params
     qs, qe = p.periods["quality_month"]
     n_cats = acts["category"].nunique()
@@ -111,4 +113,4 @@ def activities_section(r: ReportInputs) -> Markup:
              t("report.col.participants", lang)],
             list_rows, numeric=(3,), nowrap=(0, 1), class_="qm-table--list",
         ))
-    return section("sec-activities", title, join(parts))
+    return section("sec-activities", title, join(parts) + notes_html(r.notes, "activities"))

@@ -13,6 +13,7 @@ from ...metrics.stats import SIGNIFICANCE_LEVEL
 from ...params import Params
 from ...schema import TABLES
 from ..fmt import DASH, SMALL_SAMPLE_N, is_missing
+from ..front import notes_html
 from ..markup import bullet_list, esc, h3, html_table, join, para, resident_text, section, tag
 from .common import REJECTS_ID, ReportInputs, period_name, period_range, records, significance_level
 
@@ -114,7 +115,8 @@ def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
     parts.append(h3(t("report.appendix.methods", lang)))
     parts.append(bullet_list(method_notes(p, lang), class_="qm-methods"))
     footer = para(t("report.footer", lang).format(community_id=p.community_id), "qm-footer-note")
-    return section("sec-appendix", t("report.sec.appendix", lang), join(parts) + footer)
+    return section("sec-appendix", t("report.sec.appendix", lang),
+                   join(parts) + notes_html(r.notes, "appendix") + footer)
 
 
 def method_notes(p: Params, lang: str) -> list[str]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
@@ -79,6 +81,10 @@ class ReportInputs:
     generated_on: dt.date | None = None
     #: insights.csv of the insights stage (:func:`qmlib.insights.links.read_insights`); empty: none shown
     insights: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The authors' narrative (:func:`qmlib.documents.notes.load_notes`), placed in the matching sections.
+    notes: Any = None
+    #: The community's output folder: its ``history/`` gives §五 the previous plan's follow-up.
+    folder: Path | None = None
 
     def __post_init__(self) -> None:
         if self.lang is None:

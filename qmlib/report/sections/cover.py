@@ -7,6 +7,7 @@ import datetime as dt
 from markupsafe import Markup
 
 from ...labels import t
+from ..front import front_lines, report_title
 from ..markup import esc, join, tag
 from .common import ReportInputs, period_name
 
@@ -14,8 +15,8 @@ from .common import ReportInputs, period_name
 def cover(r: ReportInputs) -> Markup:
     """Title block: community, company, households, periods, as-of and generation date."""
     p, lang = r.params, r.lang or "zh"
-    title = t("report.title", lang).format(name=p.name)
-    meta: list[tuple[str, object]] = []
+    title = report_title(p, lang)
+    meta: list[tuple[str, object]] = list(front_lines(p, lang))
     if p.company:
         meta.append((t("report.meta.company", lang), p.company))
     meta.append((t("report.meta.households", lang), t("report.meta.households_value", lang).format(n=f"{p.households:,}")))

@@ -10,7 +10,9 @@ from markupsafe import Markup
 
 from ...labels import metric_label, t
 from ..fmt import DASH, better_of, fmt_date, fmt_value, is_missing
+from ..front import notes_html, owner_of
 from ..markup import badge, bullet_list, esc, h3, html_table, join, para, resident_text, section, tag
+from ..pdca import follow_up_html
 from .common import ReportInputs, known_metric, label_or, records
 
 
@@ -76,7 +78,8 @@ def plan_section(r: ReportInputs) -> Markup:
     """五、未来展望与持续改进计划: PDCA actions, routine mechanisms, next targets."""
     lang = r.lang or "zh"
     title = t("report.sec.plan", lang)
-    parts = [para(t("report.plan.intro", lang))]
+    parts = [follow_up_html(r.folder, r.params, lang) if r.folder is not None else Markup(""),
+             para(t("report.plan.intro", lang))]
     actions, routines = split_plan(r)
     parts.append(h3(t("report.plan.actions", lang)))
     if actions.empty:
@@ -87,7 +90,7 @@ def plan_section(r: ReportInputs) -> Markup:
             tag("span", row.get("action_id"), class_="qm-id"),
             tag("span", row.get("shortcoming_id"), class_="qm-id"),
             resident_text(row.get("action")),
-            esc(row.get("owner_role")),
+            esc(owner_of(row)),
             fmt_date(row.get("due_on")),
             _kpi_label(row.get("kpi"), lang),
             _kpi_target(row),
@@ -100,7 +103,7 @@ def plan_section(r: ReportInputs) -> Markup:
         if "action" in routines.columns:
             cols = ["action", "owner_role", "kpi", "kpi_target", "pdca_stage"]
             body = [[
-                resident_text(row.get("action")), esc(row.get("owner_role")), _kpi_label(row.get("kpi"), lang),
+                resident_text(row.get("action")), esc(owner_of(row)), _kpi_label(row.get("kpi"), lang),
                 _kpi_target(row), badge(_stage(row.get("pdca_stage"), lang), "info"),
             ] for row in records(routines)]
             parts.append(html_table([t(f"plan.col.{c}", lang) for c in cols], body, nowrap=(1, 3, 4),
@@ -118,7 +121,7 @@ def plan_section(r: ReportInputs) -> Markup:
                   t("plan.col.due_on", lang)]
         parts.append(html_table(header, next_rows, numeric=(1, 2), nowrap=(1, 2, 3), class_="qm-table--next"))
     parts.append(para(t("report.plan.closing", lang), "qm-closing"))
-    return section("sec-plan", title, join(parts))
+    return section("sec-plan", title, join(parts) + notes_html(r.notes, "plan"))
 
 
 def _frame_table(frame: pd.DataFrame, lang: str) -> Markup:

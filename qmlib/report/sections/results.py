@@ -10,6 +10,7 @@ from markupsafe import Markup
 from ...catalog import METRICS, metric_def
 from ...labels import metric_label, t
 from ..fmt import DASH, SMALL_SAMPLE_N
+from ..front import notes_html
 from ..markup import Chart, figure_html, h3, html_table, join, para, section, tag
 from .common import (
     ReportInputs,
@@ -72,7 +73,8 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     title = t("report.sec.results", lang)
     ids = set() if r.metrics is None or r.metrics.empty else set(r.metrics["metric_id"].astype(str))
     if not ids:
-        return section("sec-results", title, para(t("report.results.none", lang), "qm-note"))
+        return section("sec-results", title, para(t("report.results.none", lang), "qm-note")
+                       + notes_html(r.notes, "results"))
     known = {m for m in ids if known_metric(m)}
     base = _metric_order({m for m in known if "." not in m})
     dims = _metric_order({m for m in known if "." in m})
@@ -92,7 +94,7 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
         parts.append(h3(t("report.results.charts", lang)))
         parts.append(tag("div", join(figures), class_="qm-figures"))
     parts.append(para(t("report.results.caveat", lang), "qm-note"))
-    return section("sec-results", title, join(parts))
+    return section("sec-results", title, join(parts) + notes_html(r.notes, "results"))
 
 
 def results_legend(lang: str) -> str:

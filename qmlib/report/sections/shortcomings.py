@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from ...labels import metric_label, t
 from ..fmt import DASH, is_missing
+from ..front import notes_html
 from ..markup import badge, html_table, para, resident_text, section, tag
 from .common import ReportInputs, known_metric, label_or, records
 from .insights import bad_cases, has_insights, residents_voice, shortcoming_stories
@@ -20,9 +21,9 @@ def shortcomings_section(r: ReportInputs) -> Markup:
     rows = records(r.shortcomings)
     if not rows:
         none = para(t("report.shortcomings.none", lang), "qm-note")
-        return section("sec-shortcomings", title, none + residents_voice(r))
+        return section("sec-shortcomings", title, none + residents_voice(r) + notes_html(r.notes, "shortcomings"))
     if has_insights(r):
-        return section("sec-shortcomings", title, _with_insights(r, len(rows)))
+        return section("sec-shortcomings", title, _with_insights(r, len(rows)) + notes_html(r.notes, "shortcomings"))
     header = [
         t("report.shortcomings.col.rank", lang), t("finding.col.severity", lang), t("finding.col.category", lang),
         t("finding.col.metric", lang), t("finding.col.evidence", lang),
@@ -40,7 +41,7 @@ def shortcomings_section(r: ReportInputs) -> Markup:
         ])
     intro = para(t("report.shortcomings.intro", lang).format(count=len(rows)))
     table = html_table(header, body, nowrap=(0, 1, 2), class_="qm-table--findings")
-    return section("sec-shortcomings", title, intro + table)
+    return section("sec-shortcomings", title, intro + table + notes_html(r.notes, "shortcomings"))
 
 
 def _with_insights(r: ReportInputs, count: int) -> Markup:

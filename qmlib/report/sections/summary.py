@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from ...labels import metric_label, t
 from ..fmt import SMALL_SAMPLE_N, fmt_int, fmt_p, fmt_value, is_missing
+from ..front import foreword_html
 from ..markup import bullet_list, esc, join, para, section, tag
 from .activities import highlight_flags, participants_total, quality_month_activities
 from .common import (
@@ -215,4 +216,6 @@ def summary(r: ReportInputs) -> Markup:
         name=p.name, start=qs.isoformat(), end=qe.isoformat(), base_start=bs.isoformat(), base_end=be.isoformat()
     )
     body = para(join([esc(lead), _risks(r)], sep=" "), class_="qm-lead") + key_cards(r) + bullet_list(key_points(r), class_="qm-keypoints")
-    return section("sec-summary", t("report.sec.summary", lang), tag("div", body, class_="qm-summary"), major=False)
+    foreword = foreword_html(p, r.notes, lang)  # 前言 (params foreword and the narrative), when given
+    return foreword + section("sec-summary", t("report.sec.summary", lang), tag("div", body, class_="qm-summary"),
+                              major=False)

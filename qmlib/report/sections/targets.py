@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from ...labels import metric_label, t
 from ..fmt import DASH, fmt_change, fmt_percent, fmt_value, is_small_sample
+from ..front import notes_html
 from ..markup import badge, html_table, para, section, tag
 from .common import (
     ReportInputs,
@@ -55,7 +56,8 @@ def targets_section(r: ReportInputs) -> Markup:
     lang = r.lang or "zh"
     rows = records(r.targets)
     if not rows:
-        return section("sec-targets", t("report.sec.targets", lang), para(t("report.targets.none", lang), "qm-note"))
+        return section("sec-targets", t("report.sec.targets", lang),
+                       para(t("report.targets.none", lang), "qm-note") + notes_html(r.notes, "targets"))
     header = [
         t("ui.metric", lang), t("report.targets.col.target", lang), t("report.targets.col.period", lang),
         t("report.targets.col.baseline", lang), t("report.targets.col.actual", lang),
@@ -88,4 +90,4 @@ def targets_section(r: ReportInputs) -> Markup:
     )
     table = html_table(header, body, numeric=(3, 4, 5), nowrap=(2, 6))
     content = para(t("report.targets.intro", lang)) + table + para(tally, "qm-note")
-    return section("sec-targets", t("report.sec.targets", lang), content)
+    return section("sec-targets", t("report.sec.targets", lang), content + notes_html(r.notes, "targets"))

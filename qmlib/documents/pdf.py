@@ -1,0 +1,127 @@
+"""HTML → A4 PDF with WeasyPrint, Chinese text embedded and extractable.
+
+:func:`html_to_pdf` renders an HTML file or string to PDF. Besides the
+document's own CSS it adds :func:`print_css`: an A4 page with page numbers
+("第 3 页 / 共 12 页" / "Page 3 of 12"), an optional running header (for
+example community and period), tables that do not break inside a row, figures
+kept with their captions, and the CJK font shipped by ``mplfonts`` declared
+with ``@font-face`` so that no system font is needed and nothing is
+downloaded. WeasyPrint subsets and embeds the font with a ToUnicode map, so
+the Chinese text of the PDF can be searched and copied.
+
+WeasyPrint: https://doc.courtbouillon.org/weasyprint/ (CSS Paged Media,
+https://www.w3.org/TR/css-page-3/).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..outputs import atomic_write_bytes
+
+#: Family name under which the bundled CJK font is declared.
+FONT_FAMILY = "QM CJK"
+#: The Noto Sans CJK SC file of ``mplfonts`` — the same file :func:`qmlib.figures.fonts.cjk_font_path`
+#: gives the charts (a test checks they agree); found here without importing matplotlib.
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+def font_path() -> Path:
+    """Path of the CJK font shipped by ``mplfonts``."""
+    import importlib.resources
+
+    path = Path(str(importlib.resources.files("mplfonts") / "fonts" / FONT_FILE))
+    if not path.is_file():
+        raise FileNotFoundError(f"CJK font not found: {path} (reinstall the mplfonts package)")
+    return path
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a double-quoted CSS string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def font_face_css() -> str:
+    """``@font-face`` rules for the bundled Noto Sans CJK SC (regular; bold synthesised)."""
+    url = font_path().as_uri()
+    return (
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); font-weight: 100 900; }}\n'
+        f'@font-face {{ font-family: "Noto Sans CJK SC"; src: url("{url}"); font-weight: 100 900; }}\n'
+    )
+
+
+def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
+    """The print style sheet added to every PDF.
+
+    ``header`` is the running header (top right of every page but the
+    first); ``page_label`` the footer with ``{page}``/``{pages}`` placeholders.
+    """
+    before, _, rest = page_label.partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    counter = " ".join(
+        part for part in (
+            _css_string(before) if before else "", "counter(page)",
+            _css_string(middle) if middle else "", "counter(pages)" if _ else "",
+            _css_string(after) if after else "",
+        ) if part
+    )
+    head = f"@top-right {{ content: {_css_string(header)}; }}" if header else ""
+    return font_face_css() + f"""
+@page {{
+  size: A4;
+  margin: 18mm 15mm 18mm 15mm;
+  @top-right {{ content: none; }}
+  @bottom-center {{ content: {counter}; font-family: "{FONT_FAMILY}", sans-serif; font-size: 8.5pt; color: #7b8794; }}
+}}
+@page :first {{ @top-right {{ content: none; }} }}
+@page body:first {{ @top-right {{ content: none; }} }}
+@page body {{
+  {head.replace('@top-right {', '@top-right { font-family: "' + FONT_FAMILY + '", sans-serif; font-size: 8.5pt; color: #7b8794; ') if head else ''}
+}}
+html, body {{ font-family: "{FONT_FAMILY}", sans-serif; }}
+body {{ page: body; }}
+body * {{ font-family: "{FONT_FAMILY}", sans-serif !important; }}
+table {{ border-collapse: collapse; }}
+thead {{ display: table-header-group; }}
+tr, td, th {{ break-inside: avoid; page-break-inside: avoid; }}
+figure, .qm-figure, .qm-kpi, .qm-highlight, .qm-card {{ break-inside: avoid; page-break-inside: avoid; }}
+figure img, .qm-figure img {{ max-width: 100%; height: auto; }}
+figcaption {{ break-before: avoid; page-break-before: avoid; }}
+h1, h2, h3, h4 {{ break-after: avoid; page-break-after: avoid; }}
+.qm-table-wrap {{ overflow: visible !important; }}
+.qm-toc, nav.qm-toc, script {{ display: none !important; }}
+a {{ color: inherit; text-decoration: none; }}
+"""
+
+
+def html_to_pdf(html: Path | str, pdf_path: Path | str, *, header: str = "",
+                page_label: str = "{page} / {pages}", base_url: str | None = None) -> Path:
+    """Render ``html`` (a path to an HTML file, or the HTML text) to an A4 PDF at ``pdf_path``.
+
+    ``header`` is the running header of every page but the first (e.g.
+    "翠湖花园 · 2025年9月"); ``page_label`` the page-number footer with
+    ``{page}`` and ``{pages}``. Images must be embedded (``data:`` URIs) or
+    local files (resolved against ``base_url``, default the HTML file's
+    folder); remote URLs are refused. Returns ``pdf_path``.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    local_only = URLFetcher(allowed_protocols=("data", "file"))
+
+    if isinstance(html, Path) or (isinstance(html, str) and "<" not in html and Path(html).is_file()):
+        path = Path(html)
+        document = HTML(filename=str(path), base_url=base_url or str(path.parent),
+                        url_fetcher=local_only)
+    else:
+        document = HTML(string=str(html), base_url=base_url or ".", url_fetcher=local_only)
+    # WeasyPrint warns about every CSS property it does not support (grid gaps, variables in
+    # screen media ...); those are not problems of the PDF.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    pdf = document.write_pdf(stylesheets=[CSS(string=print_css(header, page_label))])
+    pdf_path = Path(pdf_path)
+    atomic_write_bytes(pdf_path, pdf)
+    pdf_path.chmod(0o644)
+    return pdf_path
