@@ -187,7 +187,7 @@ def kpi_current(row: dict) -> str:
     if is_missing(v):
         return DASH
     mid = _kpi_metric(row)
-    return fmt_value(mid, v) if mid else f"{float(v):g}"
+    return fmt_value(mid, v) if mid else f"{float(v):g}"  # type: ignore[arg-type]  # not missing here
 
 
 def kpi_target(row: dict) -> str:
@@ -198,7 +198,7 @@ def kpi_target(row: dict) -> str:
     if is_missing(v):
         return DASH
     mid = _kpi_metric(row)
-    return fmt_value(mid, v) if mid else f"{float(v):g}"
+    return fmt_value(mid, v) if mid else f"{float(v):g}"  # type: ignore[arg-type]  # not missing here
 
 
 def owner(row: dict, lang: str) -> str:
@@ -219,7 +219,8 @@ def stage(value: object, lang: str) -> str:
 
 def split_plan(data: DocumentData) -> tuple[list[dict], list[dict]]:
     """(actions answering a shortcoming, routine mechanisms: rows without a shortcoming)."""
-    actions, routines = [], []
+    actions: list[dict] = []
+    routines: list[dict] = []
     for row in records(data.plan):
         sid = row.get("shortcoming_id")
         (routines if is_missing(sid) or not str(sid).strip() else actions).append(row)

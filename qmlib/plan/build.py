@@ -161,12 +161,12 @@ def _apply_rules(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
             r["kpi_target"] = target
             r["kpi_current"] = first["kpi_current"]
     for row in rows:
-        metric_id = row["kpi_metric_id"] or None
-        text = fmt_target(metric_id, row["kpi_target"], row["_better"], row["_unit"])
+        kpi_id: str | None = row["kpi_metric_id"] or None
+        text = fmt_target(kpi_id, row["kpi_target"], row["_better"], row["_unit"])
         row["kpi_target_text"] = text
         fill = row.pop("_fill")
-        if not text and metric_id and row["kpi_current"] is not None:  # already the best: keep it there
-            text = t("doc.plan.keep", lang).format(value=_shown(metric_id, row["kpi_current"]))
+        if not text and kpi_id and row["kpi_current"] is not None:  # already the best: keep it there
+            text = t("doc.plan.keep", lang).format(value=_shown(kpi_id, row["kpi_current"]))
         fill.update(kpi=row["kpi"], target=text)
         row["action"] = mask_pii(row.pop("_template").format_map(fill))
         for key in ("_horizon", "_better", "_unit", "_subject"):

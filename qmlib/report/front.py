@@ -95,9 +95,10 @@ def notes_html(notes: Notes | None, key: str) -> Markup:
 
 def foreword_html(params: Params, notes: Notes | None, lang: str) -> Markup:
     """前言: the params foreword and the narrative's foreword, or nothing."""
-    parts = []
-    if getattr(params, "foreword", None):
-        parts.extend(tag("p", resident_text(" ".join(p.split()))) for p in params.foreword.split("\n\n") if p.strip())
+    parts: list[Markup] = []
+    foreword = getattr(params, "foreword", None)
+    if foreword:
+        parts.extend(tag("p", resident_text(" ".join(p.split()))) for p in foreword.split("\n\n") if p.strip())
     body = join(parts) + notes_html(notes, "foreword")
     if not body:
         return Markup("")
