@@ -76,3 +76,13 @@ def test_unchanged_index_is_not_rewritten(tmp_path: Path) -> None:
     run["communities"]["c1"]["duration_s"] = 1.0
     write_index(out, run)
     assert path.stat().st_mtime_ns != 1
+
+
+def test_index_links_each_document_that_exists(tmp_path: Path) -> None:
+    out, run = _site(tmp_path, "zh")
+    for name in ("report.docx", "brief.pdf"):  # report.html from _site; no report.pdf
+        (out / "c1" / name).write_bytes(b"x")
+    html = write_index(out, run).read_text(encoding="utf-8")
+    for href in ("c1/report.html", "c1/report.docx", "c1/brief.pdf"):
+        assert f'href="{href}"' in html
+    assert "c1/report.pdf" not in html

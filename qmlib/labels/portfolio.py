@@ -177,6 +177,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "index.status.earlier": ("以前的运行", "earlier run"),
     "index.previous_outputs": ("显示的是上一次运行的结果", "outputs from the previous run"),
     "index.report": ("报告", "report"),
+    "index.docx": ("Word", "Word"),
+    "index.pdf": ("PDF", "PDF"),
+    "index.brief": ("两页简报", "two-page brief"),
     "index.failed_notebook": ("失败的笔记本", "failed notebook"),
     "index.cell": ("单元格", "cell"),
 }

@@ -64,6 +64,15 @@ def report_language(params_dir: Path | None, ids: list[str]) -> str:
     return sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if langs else "zh"
 
 
+#: The files of a community that index.html links, in this order, when they exist.
+INDEX_DOCUMENTS: tuple[tuple[str, str], ...] = (
+    ("report.html", "index.report"),
+    ("report.docx", "index.docx"),
+    ("report.pdf", "index.pdf"),
+    ("brief.pdf", "index.brief"),
+)
+
+
 def _display_name(params_dir: Path | None, community_id: str) -> str:
     name = _params(params_dir, community_id).get("name")
     return mask_pii(str(name)) if name is not None else ""
@@ -74,8 +83,9 @@ def _row(out_dir: Path, params_dir: Path | None, cid: str, entry: dict[str, Any]
     key = STATUS_KEYS.get(status)
     duration = entry.get("duration_s")
     links = []
-    if (out_dir / cid / "report.html").exists():
-        links.append({"href": quote(f"{cid}/report.html"), "text": t("index.report", lang)})
+    for name, label in INDEX_DOCUMENTS:
+        if (out_dir / cid / name).exists():
+            links.append({"href": quote(f"{cid}/{name}"), "text": t(label, lang)})
     if entry.get("executed_notebook"):
         links.append({"href": quote(str(entry["executed_notebook"])), "text": t("index.failed_notebook", lang)})
     error = ""
