@@ -249,7 +249,11 @@ def naive(ids: list[str], data: Path, params: Path, notebooks: list[Path], out: 
         ok += good
         failed += not good
     return Measure(
-        "(a) naive papermill + nbconvert CLI, sequential", len(ids), time.perf_counter() - t0, ok, failed,
+        "(a) naive papermill + nbconvert CLI, sequential",
+        len(ids),
+        time.perf_counter() - t0,
+        ok,
+        failed,
         cpu_seconds=children_cpu() - cpu0,
     )
 
@@ -305,8 +309,13 @@ def inprocess(ids: list[str], data: Path, params: Path, out: Path) -> Measure | 
             print(f"(c) {cid}: {type(exc).__name__}: {exc}", file=sys.stderr)
     rss = psutil.Process().memory_info().rss / 2**20
     return Measure(
-        "(c) qmlib.pipeline.run_inprocess, sequential", len(ids), time.perf_counter() - t0, ok, failed,
-        peak_rss={"main": rss, "main#": 1}, cpu_seconds=self_cpu() - cpu0,
+        "(c) qmlib.pipeline.run_inprocess, sequential",
+        len(ids),
+        time.perf_counter() - t0,
+        ok,
+        failed,
+        peak_rss={"main": rss, "main#": 1},
+        cpu_seconds=self_cpu() - cpu0,
     )
 
 
@@ -329,21 +338,26 @@ def memory_check(ids: list[str], data: Path, params: Path, nb_dir: Path, out: Pa
         if result.status != "ok":
             print(f"  memory check: {result.describe()}", file=sys.stderr)
         kernel = warm_engine.current_kernel()
-        rows.append((i + 1, rss_mb(kernel.pid) if kernel and kernel.pid else float("nan"),
-                     rss_mb(os.getpid())))
+        rows.append(
+            (i + 1, rss_mb(kernel.pid) if kernel and kernel.pid else float("nan"), rss_mb(os.getpid()))
+        )
     took = time.perf_counter() - t0
     marks = sorted({1, 2, 5, 10, 20, 50, 100, n} & set(range(1, n + 1)))
-    print(f"memory: {n} communities in one warm kernel ({took:.0f} s, kernel replaced after "
-          f"{warm_engine.WarmKernelEngine.max_uses} notebooks); RSS after community k:")
+    print(
+        f"memory: {n} communities in one warm kernel ({took:.0f} s, kernel replaced after "
+        f"{warm_engine.WarmKernelEngine.max_uses} notebooks); RSS after community k:"
+    )
     for k in marks:
         _, kernel_mb, own_mb = rows[k - 1]
         print(f"  k={k:>4}: kernel {kernel_mb:7.1f} MB   worker (this process) {own_mb:7.1f} MB")
-    half = rows[len(rows) // 2:]
+    half = rows[len(rows) // 2 :]
     if len(half) >= 2:
         slope_k = (half[-1][1] - half[0][1]) / (half[-1][0] - half[0][0])
         slope_w = (half[-1][2] - half[0][2]) / (half[-1][0] - half[0][0])
-        print(f"  growth over the second half: kernel {slope_k:+.2f} MB/community, "
-              f"worker {slope_w:+.2f} MB/community")
+        print(
+            f"  growth over the second half: kernel {slope_k:+.2f} MB/community, "
+            f"worker {slope_w:+.2f} MB/community"
+        )
     warm_engine.shutdown_all()
 
 
@@ -358,12 +372,22 @@ def main() -> None:
     parser.add_argument("--source", help="use DIR/data and DIR/params instead of generating")
     parser.add_argument("--notebooks-dir", default=str(REPO / "notebooks"))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--portfolio", default="1000,3000",
-                        help="time the portfolio roll-up for these numbers of communities (0: skip)")
-    parser.add_argument("--notebook-figures", action="store_true",
-                        help="keep the notebook-only charts in (a) and (b) (QM_NOTEBOOK_FIGURES=1)")
-    parser.add_argument("--memory", type=int, default=0,
-                        help="run this many communities in one warm kernel and print the RSS (0: skip)")
+    parser.add_argument(
+        "--portfolio",
+        default="1000,3000",
+        help="time the portfolio roll-up for these numbers of communities (0: skip)",
+    )
+    parser.add_argument(
+        "--notebook-figures",
+        action="store_true",
+        help="keep the notebook-only charts in (a) and (b) (QM_NOTEBOOK_FIGURES=1)",
+    )
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=0,
+        help="run this many communities in one warm kernel and print the RSS (0: skip)",
+    )
     args = parser.parse_args()
 
     # (a) and (b) run with the same setting, inherited by papermill, the workers and the kernels
@@ -377,10 +401,14 @@ def main() -> None:
             f"{len(ids)} communities ({origin}); notebooks: {', '.join(p.name for p in notebooks) or 'none'}"
         )
         load = os.getloadavg()
-        print(f"notebook-only charts in (a) and (b): {'drawn' if args.notebook_figures else 'off'} "
-              f"(QM_NOTEBOOK_FIGURES={os.environ['QM_NOTEBOOK_FIGURES']}); the report's charts always")
-        print(f"{len(os.sched_getaffinity(0))} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
-              f"(the machine may be shared: read the ratios); work folder {work}")
+        print(
+            f"notebook-only charts in (a) and (b): {'drawn' if args.notebook_figures else 'off'} "
+            f"(QM_NOTEBOOK_FIGURES={os.environ['QM_NOTEBOOK_FIGURES']}); the report's charts always"
+        )
+        print(
+            f"{len(os.sched_getaffinity(0))} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
+            f"(the machine may be shared: read the ratios); work folder {work}"
+        )
         results: dict[str, Measure] = {}
 
         sample = ids if args.naive_sample <= 0 else ids[: args.naive_sample]
@@ -411,31 +439,42 @@ def main() -> None:
 
         a, b = results["a"], results["b"]
         print()
-        print(f"a/b = {a.per_community / b.per_community:.1f} wall, {a.cpu_per_community / b.cpu_per_community:.1f} CPU"
-              f"  (qm run is that many times faster than the naive loop; goal >= 10)")
+        print(
+            f"a/b = {a.per_community / b.per_community:.1f} wall, {a.cpu_per_community / b.cpu_per_community:.1f} CPU"
+            f"  (qm run is that many times faster than the naive loop; goal >= 10)"
+        )
         if b.steady:
-            print(f"a/b once started = {a.per_community / b.steady:.1f}  ((b) after each worker's first community: "
-                  f"{b.steady:.2f} s/community; start-up, kernel start, portfolio and index: "
-                  f"{b.seconds - b.steady * b.communities:.0f} s)")
+            print(
+                f"a/b once started = {a.per_community / b.steady:.1f}  ((b) after each worker's first community: "
+                f"{b.steady:.2f} s/community; start-up, kernel start, portfolio and index: "
+                f"{b.seconds - b.steady * b.communities:.0f} s)"
+            )
         if "b_nbclient" in results:
             ratio = results["b_nbclient"].per_community / b.per_community
             print(f"nbclient/qm_warm = {ratio:.2f}  (same qm run, fresh kernel per notebook vs warm kernel)")
         if "c" in results:
             c = results["c"]
-            print(f"b/c = {b.per_community / c.per_community:.2f} wall (b on {args.jobs} workers, c in one process), "
-                  f"{b.cpu_per_community / c.cpu_per_community:.2f} CPU  (cost of notebooks and papermill over plain Python)")
+            print(
+                f"b/c = {b.per_community / c.per_community:.2f} wall (b on {args.jobs} workers, c in one process), "
+                f"{b.cpu_per_community / c.cpu_per_community:.2f} CPU  (cost of notebooks and papermill over plain Python)"
+            )
         else:
             print("b/c = unavailable")
         print(f"peak RSS (b): {rss_text(b.peak_rss)}")
         if "c" in results:
-            print(f"RSS (c) after {results['c'].communities} communities in one process: "
-                  f"{results['c'].peak_rss['main']:.0f} MB")
+            print(
+                f"RSS (c) after {results['c'].communities} communities in one process: "
+                f"{results['c'].peak_rss['main']:.0f} MB"
+            )
         portfolio: dict[int, float] = {}
         counts = [int(x) for x in str(args.portfolio).split(",") if x.strip() and int(x) > 0]
         for count in counts:
             # the company roll-up at scale (replicated outputs of the demo communities)
-            proc = subprocess.run([sys.executable, str(REPO / "bench" / "portfolio_rollup.py"),
-                                   "--communities", str(count)], capture_output=True, text=True)
+            proc = subprocess.run(
+                [sys.executable, str(REPO / "bench" / "portfolio_rollup.py"), "--communities", str(count)],
+                capture_output=True,
+                text=True,
+            )
             print(proc.stdout.strip() or proc.stderr.strip())
             for line in proc.stdout.splitlines():
                 if line.startswith("roll-up of") and "communities" in line:
@@ -446,10 +485,14 @@ def main() -> None:
         cores = len(os.sched_getaffinity(0))
         cpu_3000 = b.cpu_per_community * 3000 / min(cores, args.jobs) + roll
         print(f"projected for 3,000 communities with qm run --jobs {args.jobs} on this machine:")
-        print(f"  at the load measured now: {wall_3000 / 3600:.2f} h (start-up {fixed:.0f} s + 3,000 x "
-              f"{(b.steady or b.per_community):.2f} s + portfolio roll-up {roll:.0f} s)")
-        print(f"  unshared (CPU time of (b) / {min(cores, args.jobs)} cores): {cpu_3000 / 3600:.2f} h "
-              f"(goal < 3 h: {'met' if cpu_3000 < 3 * 3600 else 'NOT met'})")
+        print(
+            f"  at the load measured now: {wall_3000 / 3600:.2f} h (start-up {fixed:.0f} s + 3,000 x "
+            f"{(b.steady or b.per_community):.2f} s + portfolio roll-up {roll:.0f} s)"
+        )
+        print(
+            f"  unshared (CPU time of (b) / {min(cores, args.jobs)} cores): {cpu_3000 / 3600:.2f} h "
+            f"(goal < 3 h: {'met' if cpu_3000 < 3 * 3600 else 'NOT met'})"
+        )
         if args.memory:
             memory_check(ids, data, params, nb_dir, work / "out_mem", args.memory)
     finally:

@@ -51,5 +51,6 @@ def main() -> None:
     print(f"peak memory of the ingest process (max RSS): {peak_mb:,.0f} MB")
     print(f"goal: < 15 s and < 2048 MB -> {'met' if elapsed < 15 and peak_mb < 2048 else 'NOT met'}")
 
+
 if __name__ == "__main__":
     main()

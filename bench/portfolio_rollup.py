@@ -24,8 +24,14 @@ from qmlib.portfolio import build_portfolio, build_rollup
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS = ("demo01", "demo02", "demo03")
-FILES = ("metrics.csv", "changes.csv", "targets.csv", "shortcomings.csv",
-         "clean/work_orders.parquet", "clean/assets.parquet")
+FILES = (
+    "metrics.csv",
+    "changes.csv",
+    "targets.csv",
+    "shortcomings.csv",
+    "clean/work_orders.parquet",
+    "clean/assets.parquet",
+)
 
 
 def main() -> None:
@@ -39,7 +45,8 @@ def main() -> None:
         result = ingest_community(cid, ROOT / "data", ROOT / "params", seed_out)
         write_metric_outputs(compute_all(result.tables, result.params), seed_out / cid)
         (seed_out / cid / "shortcomings.csv").write_text(
-            "\ufeffcommunity_id,shortcoming_id,category,severity,metric_id,evidence\n", encoding="utf-8")
+            "\ufeffcommunity_id,shortcoming_id,category,severity,metric_id,evidence\n", encoding="utf-8"
+        )
     out, params = root / "outputs", root / "params"
     params.mkdir()
     for i in range(args.communities):
@@ -58,9 +65,11 @@ def main() -> None:
     t0 = time.perf_counter()
     rollup = build_rollup(out, params)
     elapsed = time.perf_counter() - t0
-    print(f"roll-up of {len(rollup.communities):,} communities "
-          f"({len(rollup.metrics):,} metric rows): {elapsed:.2f} s (goal < 30 s: "
-          f"{'met' if elapsed < 30 else 'NOT met'})")
+    print(
+        f"roll-up of {len(rollup.communities):,} communities "
+        f"({len(rollup.metrics):,} metric rows): {elapsed:.2f} s (goal < 30 s: "
+        f"{'met' if elapsed < 30 else 'NOT met'})"
+    )
     if args.report:
         t1 = time.perf_counter()
         html = build_portfolio(out, params)

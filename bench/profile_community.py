@@ -37,6 +37,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     from qmlib.pipeline import run_inprocess
+
     print(f"import qmlib.pipeline: {time.perf_counter() - t0:.2f} s")
     out = Path(tempfile.mkdtemp(prefix="qm-profile-"))
     try:

@@ -49,33 +49,71 @@ class MetricDef:
 
 
 _DEFS = (
-    MetricDef("satisfaction_index", "mean", "surveys", "satisfaction", +1, "points", value_range=(0.0, 100.0)),
+    MetricDef(
+        "satisfaction_index", "mean", "surveys", "satisfaction", +1, "points", value_range=(0.0, 100.0)
+    ),
     MetricDef("satisfaction_rate", "share", "surveys", "satisfaction", +1, "share"),
     MetricDef("survey_coverage", "coverage", "surveys", "satisfaction", +1, "ratio"),
     MetricDef("complaint_rate", "rate", "complaints", "complaints", -1, "per100hh30d"),
     MetricDef("complaint_closure_rate", "share", "complaints", "complaints", +1, "share", ("closed_at",)),
-    MetricDef("complaint_response_timely_rate", "share", "complaints", "complaints", +1, "share", ("responded_at",)),
-    MetricDef("repair_arrival_minutes_median", "percentile", "work_orders", "repairs", -1, "minutes", ("arrived_at",)),
-    MetricDef("repair_arrival_minutes_p90", "percentile", "work_orders", "repairs", -1, "minutes", ("arrived_at",)),
+    MetricDef(
+        "complaint_response_timely_rate", "share", "complaints", "complaints", +1, "share", ("responded_at",)
+    ),
+    MetricDef(
+        "repair_arrival_minutes_median",
+        "percentile",
+        "work_orders",
+        "repairs",
+        -1,
+        "minutes",
+        ("arrived_at",),
+    ),
+    MetricDef(
+        "repair_arrival_minutes_p90", "percentile", "work_orders", "repairs", -1, "minutes", ("arrived_at",)
+    ),
     MetricDef("repair_timely_rate", "share", "work_orders", "repairs", +1, "share", ("arrived_at",)),
     MetricDef("repair_completion_rate", "share", "work_orders", "repairs", +1, "share", ("completed_at",)),
-    MetricDef("repair_rework_rate", "share", "work_orders", "repairs", -1, "share", ("completed_at", "reworked")),
-    MetricDef("repair_rating", "mean", "work_orders", "repairs", +1, "rating", ("rating",), value_range=(1.0, 5.0)),
     MetricDef(
-        "equipment_failure_rate", "rate", "asset_events", "equipment", -1, "per100assets30d",
-        ("occurred_at",), ("assets",),
+        "repair_rework_rate", "share", "work_orders", "repairs", -1, "share", ("completed_at", "reworked")
     ),
     MetricDef(
-        "equipment_mttr_hours", "mean", "asset_events", "equipment", -1, "hours",
-        ("occurred_at", "restored_at"), value_range=(0.0, None),
+        "repair_rating", "mean", "work_orders", "repairs", +1, "rating", ("rating",), value_range=(1.0, 5.0)
     ),
     MetricDef(
-        "maintenance_on_time_rate", "share", "asset_events", "equipment", +1, "share", ("scheduled_on", "occurred_at")
+        "equipment_failure_rate",
+        "rate",
+        "asset_events",
+        "equipment",
+        -1,
+        "per100assets30d",
+        ("occurred_at",),
+        ("assets",),
+    ),
+    MetricDef(
+        "equipment_mttr_hours",
+        "mean",
+        "asset_events",
+        "equipment",
+        -1,
+        "hours",
+        ("occurred_at", "restored_at"),
+        value_range=(0.0, None),
+    ),
+    MetricDef(
+        "maintenance_on_time_rate",
+        "share",
+        "asset_events",
+        "equipment",
+        +1,
+        "share",
+        ("scheduled_on", "occurred_at"),
     ),
     MetricDef("hazard_count", "count", "hazards", "safety", 0, "count"),
     MetricDef("hazard_rectification_rate", "share", "hazards", "safety", +1, "share", ("rectified_at",)),
     MetricDef("hazard_on_time_rate", "share", "hazards", "safety", +1, "share", ("rectified_at",)),
-    MetricDef("inspection_score", "mean", "inspections", "inspections", +1, "points", value_range=(0.0, 100.0)),
+    MetricDef(
+        "inspection_score", "mean", "inspections", "inspections", +1, "points", value_range=(0.0, 100.0)
+    ),
     MetricDef("inspection_pass_rate", "share", "inspections", "inspections", +1, "share"),
     MetricDef("training_coverage", "coverage", "training", "training", +1, "ratio"),
     MetricDef("training_hours_per_employee", "per_capita", "training", "training", +1, "hours"),

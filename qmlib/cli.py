@@ -104,7 +104,8 @@ def run(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show the progress bar.")] = True,
     debug: Annotated[bool, typer.Option(help="Show tracebacks and papermill's log.")] = False,
     log_file: Annotated[
-        Path | None, typer.Option(help="Append a detailed log (every community, every notebook) to this file.")
+        Path | None,
+        typer.Option(help="Append a detailed log (every community, every notebook) to this file."),
     ] = None,
     notebook_figures: Annotated[
         bool,

@@ -51,7 +51,17 @@ from .spc import (
 )
 
 SIGNAL_COLUMNS = [
-    "chart", "metric_id", "subgroup", "period", "point", "value", "centre", "lcl", "ucl", "rule", "side",
+    "chart",
+    "metric_id",
+    "subgroup",
+    "period",
+    "point",
+    "value",
+    "centre",
+    "lcl",
+    "ucl",
+    "rule",
+    "side",
 ]
 
 
@@ -209,7 +219,9 @@ def signals(tables: dict[str, pd.DataFrame], params: Params) -> pd.DataFrame:
     if imr is not None:
         english = ENGLISH["urgency"]
         for urgency, part in imr.groupby("urgency", sort=False):
-            frames.append(_signal_rows(part, "imr", "repair_arrival_minutes_median", english[str(urgency)], log=True))
+            frames.append(
+                _signal_rows(part, "imr", "repair_arrival_minutes_median", english[str(urgency)], log=True)
+            )
     frames = [f for f in frames if not f.empty]
     if not frames:
         out = pd.DataFrame({c: pd.Series(dtype="string") for c in SIGNAL_COLUMNS})

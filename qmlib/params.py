@@ -65,7 +65,12 @@ PLAN_ROLES: tuple[str, ...] = ("项目经理", "客服", "工程", "秩序", "�
 
 URGENCY_KEYS = {"普通": "普通", "normal": "普通", "紧急": "紧急", "urgent": "紧急"}
 SEVERITY_KEYS = {
-    "一般": "一般", "minor": "一般", "较大": "较大", "major": "较大", "重大": "重大", "critical": "重大",
+    "一般": "一般",
+    "minor": "一般",
+    "较大": "较大",
+    "major": "较大",
+    "重大": "重大",
+    "critical": "重大",
 }
 
 
@@ -105,13 +110,9 @@ def _time_zones() -> frozenset[str]:
 
 
 class Sla(Strict):
-    repair_arrival_minutes: dict[str, float] = Field(
-        default_factory=lambda: {"普通": 30.0, "紧急": 15.0}
-    )
+    repair_arrival_minutes: dict[str, float] = Field(default_factory=lambda: {"普通": 30.0, "紧急": 15.0})
     complaint_response_hours: float = 24.0
-    hazard_due_days: dict[str, float] = Field(
-        default_factory=lambda: {"一般": 7.0, "较大": 3.0, "重大": 1.0}
-    )
+    hazard_due_days: dict[str, float] = Field(default_factory=lambda: {"一般": 7.0, "较大": 3.0, "重大": 1.0})
     maintenance_tolerance_days: float = Field(default=3.0, ge=0)
 
     @field_validator("complaint_response_hours")
@@ -240,8 +241,10 @@ class Params(Strict):
         """``as_of`` before the end of the quality month would judge open work too early."""
         quality_month = (info.data.get("periods") or {}).get("quality_month")
         if value is not None and quality_month is not None and value < quality_month[1]:
-            raise ValueError(f"{value} is before the end of periods.quality_month ({quality_month[1]}): "
-                             "give an as_of on or after the last day of the quality month")
+            raise ValueError(
+                f"{value} is before the end of periods.quality_month ({quality_month[1]}): "
+                "give an as_of on or after the last day of the quality month"
+            )
         return value
 
     @field_validator("households", "inspection_pass_score", "training_pass_score", mode="before")
@@ -302,8 +305,6 @@ class Params(Strict):
             if target.period is not None and target.period not in self.periods:
                 raise ValueError(f"targets: period {target.period!r} is not in periods")
         return self
-
-
 
     # ---- derived -------------------------------------------------------
     @property

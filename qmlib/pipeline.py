@@ -21,8 +21,10 @@ from .report.charts import draw_key_charts
 
 def notebook_only_figures(tables: dict, results, params, lang: str) -> list:
     """The figures notebook 02 shows besides the report's charts (None where there is no data)."""
-    figs = [qf.period_comparison(results.metrics, g, params, lang, changes=results.changes)
-            for g in ("safety", "inspections", "training", "activities")]
+    figs = [
+        qf.period_comparison(results.metrics, g, params, lang, changes=results.changes)
+        for g in ("safety", "inspections", "training", "activities")
+    ]
     figs += [
         qf.failure_by_type(results.metrics, params, lang),
         qf.category_pareto(tables, params, lang, table="work_orders"),
@@ -34,8 +36,13 @@ def notebook_only_figures(tables: dict, results, params, lang: str) -> list:
     return figs
 
 
-def run_inprocess(community_id: str, data_dir: Path | str, params_dir: Path | str,
-                  out_dir: Path | str, documents: bool = True) -> Path:
+def run_inprocess(
+    community_id: str,
+    data_dir: Path | str,
+    params_dir: Path | str,
+    out_dir: Path | str,
+    documents: bool = True,
+) -> Path:
     """Run every stage for one community; return the path of its report.html.
 
     Each stage reads what the one before it wrote (:mod:`qmlib.stages`), as
@@ -59,12 +66,21 @@ def run_inprocess(community_id: str, data_dir: Path | str, params_dir: Path | st
     metrics = stages.load_metrics(community)
     inputs = stages.report_inputs(community, metrics=metrics)
     charts = report.key_charts(inputs.tables, metrics, params, lang, cache=stages.chart_cache(community))
-    body = Markup("").join([
-        report.cover(inputs), report.summary(inputs), report.targets_section(inputs),
-        report.activities_section(inputs), report.results_section(inputs, charts),
-        report.shortcomings_section(inputs), report.plan_section(inputs), report.appendix_section(inputs),
-    ])
-    html = Markup('<!DOCTYPE html><html lang="{}"><meta charset="utf-8"><body>{}</body></html>').format(lang, body)
+    body = Markup("").join(
+        [
+            report.cover(inputs),
+            report.summary(inputs),
+            report.targets_section(inputs),
+            report.activities_section(inputs),
+            report.results_section(inputs, charts),
+            report.shortcomings_section(inputs),
+            report.plan_section(inputs),
+            report.appendix_section(inputs),
+        ]
+    )
+    html = Markup('<!DOCTYPE html><html lang="{}"><meta charset="utf-8"><body>{}</body></html>').format(
+        lang, body
+    )
     path = community.layout.report_html
     atomic_write_bytes(path, str(html).encode("utf-8"))
     if documents:

@@ -38,14 +38,16 @@ _FULL_WIDTH_DIGITS: dict[int, int | str] = {0xFF10 + i: ord("0") + i for i in ra
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SPACES = "\u00a0\u2002\u2003\u2009\u202f\u3000\t"
 #: One character for one character, so positions in the normalised copy are positions in the text.
-NORMALISE = str.maketrans({
-    **_FULL_WIDTH_DIGITS,
-    0xFF0B: "+",
-    **{ord(c): "-" for c in _DASHES},
-    **{ord(c): " " for c in _SPACES},
-    0xFF38: "X",
-    0xFF58: "x",
-})
+NORMALISE = str.maketrans(
+    {
+        **_FULL_WIDTH_DIGITS,
+        0xFF0B: "+",
+        **{ord(c): "-" for c in _DASHES},
+        **{ord(c): " " for c in _SPACES},
+        0xFF38: "X",
+        0xFF58: "x",
+    }
+)
 
 _SEP = "[ -]?"
 ID_CARD = re.compile(rf"(?<![0-9])([0-9]{{6}}){_SEP}([0-9]{{8}}){_SEP}([0-9]{{3}}[0-9Xx])(?![0-9A-Za-z])")
@@ -63,14 +65,15 @@ def _masked_phone(m: re.Match[str]) -> str:
     return f"{m.group(1)}{m.group(2)}****{m.group(4)}"
 
 
-def _substitute(text: str, norm: str, pattern: re.Pattern[str],
-               repl: Callable[[re.Match[str]], str]) -> tuple[str, str]:
+def _substitute(
+    text: str, norm: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]
+) -> tuple[str, str]:
     """Replace the matches of ``pattern`` in ``norm`` at the same places in ``text``."""
     out, out_norm, last = [], [], 0
     for m in pattern.finditer(norm):
         masked = repl(m)
-        out.append(text[last:m.start()])
-        out_norm.append(norm[last:m.start()])
+        out.append(text[last : m.start()])
+        out_norm.append(norm[last : m.start()])
         out.append(masked)
         out_norm.append(masked)
         last = m.end()
@@ -95,10 +98,15 @@ def mask_frame(df: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFra
     """A copy of ``df`` with :func:`mask_pii` applied to the text cells of ``columns``
     (default: every object/string column)."""
     out = df.copy()
-    cols = columns if columns is not None else [
-        c for c in out.columns
-        if pd.api.types.is_object_dtype(out[c]) or pd.api.types.is_string_dtype(out[c])
-    ]
+    cols = (
+        columns
+        if columns is not None
+        else [
+            c
+            for c in out.columns
+            if pd.api.types.is_object_dtype(out[c]) or pd.api.types.is_string_dtype(out[c])
+        ]
+    )
     for col in cols:
         if col in out.columns:
             out[col] = out[col].map(mask_pii, na_action="ignore")

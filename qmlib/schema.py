@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ValueKind = Literal[
-    "text", "timestamp", "date", "bool", "enum", "number", "integer", "score", "rating"
-]
+ValueKind = Literal["text", "timestamp", "date", "bool", "enum", "number", "integer", "score", "rating"]
 
 
 @dataclass(frozen=True)
@@ -100,9 +98,7 @@ ACTIVITY_CATEGORY = _enum(
     ("员工培训", "training"),
     ("社区活动", "community"),
 )
-INCIDENT_SEVERITY = _enum(
-    ("轻微", "minor"), ("一般", "moderate"), ("较大", "major"), ("重大", "critical")
-)
+INCIDENT_SEVERITY = _enum(("轻微", "minor"), ("一般", "moderate"), ("较大", "major"), ("重大", "critical"))
 
 #: English value of every enumeration's Chinese value (for labels and metric ids).
 ENGLISH: dict[str, dict[str, str]] = {

@@ -194,7 +194,19 @@ def imr_chart(
     df["signal"] = detect_signals(df["value"], x_bar, df["lcl"], df["ucl"])
     df["mr_signal"] = pd.Series(np.where(mr > D4 * mr_bar, RULE_MR, None), dtype="string")  # type: ignore[call-overload]  # as above
     return df[
-        ["point", "period", "value", "mr", "centre", "lcl", "ucl", "mr_centre", "mr_ucl", "signal", "mr_signal"]
+        [
+            "point",
+            "period",
+            "value",
+            "mr",
+            "centre",
+            "lcl",
+            "ucl",
+            "mr_centre",
+            "mr_ucl",
+            "signal",
+            "mr_signal",
+        ]
     ]
 
 

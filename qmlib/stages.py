@@ -145,7 +145,9 @@ def read_frame(path: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(path)
     except (OSError, ValueError) as exc:
-        raise StageOutputError(f"{path}: cannot read this stage output ({exc}); run the stage again") from None
+        raise StageOutputError(
+            f"{path}: cannot read this stage output ({exc}); run the stage again"
+        ) from None
 
 
 def _have(c: Community, frames: tuple[str, ...]) -> bool:
@@ -209,8 +211,9 @@ def run_metrics(c: Community, ingest: Any = None) -> MetricFrames:
     ingest = ingest if ingest is not None else load_ingest(c)
     results = compute_all(ingest.tables, c.params)
     write_metric_outputs(results, c.layout.folder)
-    frames = MetricFrames(results.metrics, results.changes, results.targets,
-                          control_signals(ingest.tables, c.params))
+    frames = MetricFrames(
+        results.metrics, results.changes, results.targets, control_signals(ingest.tables, c.params)
+    )
     for name in METRIC_FRAMES:
         write_frame(getattr(frames, name), c.layout.frame(name))
     return frames
@@ -232,8 +235,15 @@ def run_shortcomings(c: Community, ingest: Any = None, metrics: MetricFrames | N
 
     ingest = ingest if ingest is not None else load_ingest(c)
     metrics = metrics if metrics is not None else load_metrics(c)
-    found = find_shortcomings(ingest.tables, metrics, c.params, ingest_summary=ingest.summary,
-                              rejects=ingest.rejects, signals=metrics.signals, lang=c.lang)
+    found = find_shortcomings(
+        ingest.tables,
+        metrics,
+        c.params,
+        ingest_summary=ingest.summary,
+        rejects=ingest.rejects,
+        signals=metrics.signals,
+        lang=c.lang,
+    )
     write_shortcomings(found, c.layout.folder)
     write_frame(found, c.layout.frame("shortcomings"))
     return found
@@ -249,8 +259,12 @@ def load_shortcomings(c: Community) -> pd.DataFrame:
 # ---- stage 3b: insights ----------------------------------------------------------
 
 
-def run_insights(c: Community, ingest: Any = None, metrics: MetricFrames | None = None,
-                 shortcomings: pd.DataFrame | None = None) -> pd.DataFrame:
+def run_insights(
+    c: Community,
+    ingest: Any = None,
+    metrics: MetricFrames | None = None,
+    shortcomings: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Clean tables, metrics and shortcomings → insights.csv (what explains the figures)."""
     from .insights import find_insights, write_insights
 
@@ -273,8 +287,12 @@ def load_insights(c: Community) -> pd.DataFrame:
 # ---- stage 4: plan (and the report's inputs) -----------------------------------
 
 
-def run_plan(c: Community, shortcomings: pd.DataFrame | None = None,
-             metrics: MetricFrames | None = None, insights: pd.DataFrame | None = None) -> pd.DataFrame:
+def run_plan(
+    c: Community,
+    shortcomings: pd.DataFrame | None = None,
+    metrics: MetricFrames | None = None,
+    insights: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Shortcomings, metrics and insights → plan.csv and plan.xlsx (PDCA actions aimed at the
     causes the insights name, then routine mechanisms)."""
     from .plan import build_plan, write_plan
@@ -295,9 +313,14 @@ def load_plan(c: Community) -> pd.DataFrame:
     return read_frame(c.layout.frame("plan"))
 
 
-def report_inputs(c: Community, ingest: Any = None, metrics: MetricFrames | None = None,
-                  shortcomings: pd.DataFrame | None = None, plan: pd.DataFrame | None = None,
-                  insights: pd.DataFrame | None = None) -> Any:
+def report_inputs(
+    c: Community,
+    ingest: Any = None,
+    metrics: MetricFrames | None = None,
+    shortcomings: pd.DataFrame | None = None,
+    plan: pd.DataFrame | None = None,
+    insights: pd.DataFrame | None = None,
+) -> Any:
     """:class:`qmlib.report.ReportInputs` from the stages' outputs (loaded unless given)."""
     from .report import ReportInputs
 
@@ -309,11 +332,20 @@ def report_inputs(c: Community, ingest: Any = None, metrics: MetricFrames | None
     from .documents.notes import load_notes
 
     return ReportInputs(
-        params=c.params, tables=ingest.tables, lang=c.lang,
-        metrics=metrics.metrics, changes=metrics.changes, targets=metrics.targets,
-        shortcomings=shortcomings, plan=plan,
-        ingest_summary=ingest.summary, rejects=ingest.rejects, insights=insights,
-        notes=load_notes(c.params_dir, c.community_id, c.params.notes),  # notes/<id>.md, the authors' narrative
+        params=c.params,
+        tables=ingest.tables,
+        lang=c.lang,
+        metrics=metrics.metrics,
+        changes=metrics.changes,
+        targets=metrics.targets,
+        shortcomings=shortcomings,
+        plan=plan,
+        ingest_summary=ingest.summary,
+        rejects=ingest.rejects,
+        insights=insights,
+        notes=load_notes(
+            c.params_dir, c.community_id, c.params.notes
+        ),  # notes/<id>.md, the authors' narrative
         folder=c.layout.folder,  # history/ of earlier quality months: §五 follows up the previous plan
     )
 

@@ -38,8 +38,13 @@ FONTS: dict[str, tuple[str, ...]] = {
 LATIN = "Times New Roman"
 
 
-def set_fonts(style_or_run, east_asia: str, size: float | None = None, bold: bool | None = None,
-              color: RGBColor | None = None) -> None:
+def set_fonts(
+    style_or_run,
+    east_asia: str,
+    size: float | None = None,
+    bold: bool | None = None,
+    color: RGBColor | None = None,
+) -> None:
     """Latin font, East-Asian font, size, weight and colour of a style or run."""
     font = style_or_run.font
     font.name = LATIN
@@ -61,8 +66,16 @@ def set_fonts(style_or_run, east_asia: str, size: float | None = None, bold: boo
         font.color.rgb = color
 
 
-def paragraph_format(style, *, before: float = 0, after: float = 0, line: float | None = None,
-                     first_indent: float | None = None, align=None, keep_next: bool = False) -> None:
+def paragraph_format(
+    style,
+    *,
+    before: float = 0,
+    after: float = 0,
+    line: float | None = None,
+    first_indent: float | None = None,
+    align=None,
+    keep_next: bool = False,
+) -> None:
     pf = style.paragraph_format
     pf.space_before, pf.space_after = Pt(before), Pt(after)
     if line is not None:
@@ -76,6 +89,7 @@ def paragraph_format(style, *, before: float = 0, after: float = 0, line: float 
 
 def field(paragraph, instruction: str, placeholder: str = "") -> None:
     """A complex field (PAGE, TOC …) in ``paragraph``."""
+
     def fld(kind: str):
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
@@ -122,10 +136,29 @@ def font_table(doc) -> None:
 
 
 #: Elements that follow w:updateFields in the schema's sequence of w:settings (ECMA-376 CT_Settings).
-AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-                       "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-                       "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
-                       "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
 
 
 def update_fields_on_open(doc) -> None:
@@ -170,7 +203,9 @@ def build() -> Document:
     paragraph_format(table_text, line=15, first_indent=0, align=WD_ALIGN_PARAGRAPH.LEFT)
     figure = styles.add_style("QM Figure", WD_STYLE_TYPE.PARAGRAPH)
     figure.base_style = normal
-    paragraph_format(figure, before=6, line=None, first_indent=0, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
+    paragraph_format(
+        figure, before=6, line=None, first_indent=0, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True
+    )
     figure.paragraph_format.line_spacing = 1.0
     meta = styles.add_style("QM Cover Meta", WD_STYLE_TYPE.PARAGRAPH)
     meta.base_style = normal
@@ -183,7 +218,11 @@ def build() -> Document:
     for name in ("List Bullet", "List Number"):
         set_fonts(styles[name], "仿宋_GB2312", 14, color=ink)
         paragraph_format(styles[name], line=26, first_indent=0)
-    toc1 = styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH) if "TOC 1" not in [s.name for s in styles] else styles["TOC 1"]
+    toc1 = (
+        styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+        if "TOC 1" not in [s.name for s in styles]
+        else styles["TOC 1"]
+    )
     toc1.base_style = normal
     paragraph_format(toc1, line=26, first_indent=0)
 

@@ -261,7 +261,9 @@ class HeadlessChromium:
         deadline = time.monotonic() + timeout
         while True:
             for i, event in enumerate(self._events):
-                if event.get("method") == method and (session_id is None or event.get("sessionId") == session_id):
+                if event.get("method") == method and (
+                    session_id is None or event.get("sessionId") == session_id
+                ):
                     return self._events.pop(i)
             self._dispatch(self._recv(deadline))
 
@@ -277,8 +279,14 @@ class HeadlessChromium:
         page.set_viewport(width, height, mobile=mobile)
         return page
 
-    def open(self, target: Path | str, width: int = 1280, height: int = 900, mobile: bool = False,
-             timeout: float = 60.0) -> Page:
+    def open(
+        self,
+        target: Path | str,
+        width: int = 1280,
+        height: int = 900,
+        mobile: bool = False,
+        timeout: float = 60.0,
+    ) -> Page:
         """Open a file (``Path``) or URL in a new tab and wait for its load event."""
         url = Path(target).resolve().as_uri() if isinstance(target, Path) else target
         page = self.new_page(width, height, mobile=mobile)

@@ -47,43 +47,59 @@ def hand_poisson(c1: float, e1: float, c2: float, e2: float) -> float:
 
 
 def surveys() -> pd.DataFrame:
-    return pd.DataFrame({
-        "response_id": text(*[f"s{i}" for i in range(8)]),
-        "surveyed_at": ts("2025-08-01", "2025-08-02", "2025-08-03", "2025-08-04",
-                          "2025-09-01", "2025-09-02", "2025-09-03", "2025-10-01"),
-        "overall": [5.0, 4, 3, 2, 5, 5, 4, 1],
-        "cleaning": [4.0, 2, None, None, None, None, None, 3],
-    })
+    return pd.DataFrame(
+        {
+            "response_id": text(*[f"s{i}" for i in range(8)]),
+            "surveyed_at": ts(
+                "2025-08-01",
+                "2025-08-02",
+                "2025-08-03",
+                "2025-08-04",
+                "2025-09-01",
+                "2025-09-02",
+                "2025-09-03",
+                "2025-10-01",
+            ),
+            "overall": [5.0, 4, 3, 2, 5, 5, 4, 1],
+            "cleaning": [4.0, 2, None, None, None, None, None, 3],
+        }
+    )
 
 
 def complaints() -> pd.DataFrame:
-    return pd.DataFrame({
-        "complaint_id": text("c1", "c2", "c3", "c4", "c5"),
-        "received_at": ts("2025-08-01", "2025-08-02", "2025-08-03", "2025-10-01", "2025-10-02"),
-        "category": text(*["x"] * 5),
-        "valid": pd.Series([True] * 5, dtype="boolean"),
-        "escalated": pd.Series([False] * 5, dtype="boolean"),
-    })
+    return pd.DataFrame(
+        {
+            "complaint_id": text("c1", "c2", "c3", "c4", "c5"),
+            "received_at": ts("2025-08-01", "2025-08-02", "2025-08-03", "2025-10-01", "2025-10-02"),
+            "category": text(*["x"] * 5),
+            "valid": pd.Series([True] * 5, dtype="boolean"),
+            "escalated": pd.Series([False] * 5, dtype="boolean"),
+        }
+    )
 
 
 def equipment() -> dict[str, pd.DataFrame]:
     assets = pd.DataFrame({"asset_id": text("E1", "W1"), "type": text("电梯", "供水")})
-    events = pd.DataFrame({
-        "event_id": text("a", "b"),
-        "asset_id": text("E1", "W1"),
-        "kind": text("故障", "故障"),
-        "occurred_at": ts("2025-08-03 10:00", "2025-09-03 10:00"),
-    })
+    events = pd.DataFrame(
+        {
+            "event_id": text("a", "b"),
+            "asset_id": text("E1", "W1"),
+            "kind": text("故障", "故障"),
+            "occurred_at": ts("2025-08-03 10:00", "2025-09-03 10:00"),
+        }
+    )
     return {"assets": assets, "asset_events": events}
 
 
 def inspections() -> pd.DataFrame:
-    return pd.DataFrame({
-        "inspection_id": text("i1", "i2", "i3", "i4"),
-        "inspected_on": ts("2025-08-01", "2025-08-02", "2025-09-01", "2025-10-01"),
-        "dimension": text("保洁", "保洁", "绿化", "保洁"),
-        "score": [50.0, 60, 70, 90],
-    })
+    return pd.DataFrame(
+        {
+            "inspection_id": text("i1", "i2", "i3", "i4"),
+            "inspected_on": ts("2025-08-01", "2025-08-02", "2025-09-01", "2025-10-01"),
+            "dimension": text("保洁", "保洁", "绿化", "保洁"),
+            "score": [50.0, 60, 70, 90],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +110,15 @@ def res() -> MetricResults:
 
 def test_columns(res: MetricResults) -> None:
     assert list(res.changes.columns) == [
-        "community_id", "metric_id", "period", "baseline_value", "value",
-        "change", "relative_change", "p_value", "significant",
+        "community_id",
+        "metric_id",
+        "period",
+        "baseline_value",
+        "value",
+        "change",
+        "relative_change",
+        "p_value",
+        "significant",
     ]
     assert (res.changes["community_id"] == "t02").all()
     assert set(res.changes["period"]) <= {Q, F}
@@ -194,12 +217,14 @@ def test_other_kinds_have_no_pvalue(res: MetricResults) -> None:
 def test_significant_true() -> None:
     # 40 complaints in baseline, 2 in QM → clearly significant
     n = 42
-    df = pd.DataFrame({
-        "complaint_id": text(*[f"c{i}" for i in range(n)]),
-        "received_at": ts(*(["2025-08-10"] * 40 + ["2025-09-10"] * 2)),
-        "category": text(*["x"] * n),
-        "valid": pd.Series([True] * n, dtype="boolean"),
-    })
+    df = pd.DataFrame(
+        {
+            "complaint_id": text(*[f"c{i}" for i in range(n)]),
+            "received_at": ts(*(["2025-08-10"] * 40 + ["2025-09-10"] * 2)),
+            "category": text(*["x"] * n),
+            "valid": pd.Series([True] * n, dtype="boolean"),
+        }
+    )
     res = compute_all({"complaints": df}, make_params())
     row = change(res, "complaint_rate", Q)
     assert row["p_value"] == pytest.approx(hand_poisson(2, 3000, 40, 3100), rel=1e-10)

@@ -52,13 +52,15 @@ def _orders(params: Params, seed: int = 5) -> pd.DataFrame:
     p_late = np.where(bad, 0.6, 0.1)
     late = rng.random(len(times)) < p_late
     minutes = np.where(late, 45.0, 12.0) + rng.uniform(0, 5, len(times))
-    return pd.DataFrame({
-        "order_id": pd.Series([f"O{i:04d}" for i in range(len(times))], dtype="string"),
-        "reported_at": times.astype("datetime64[ns]"),
-        "arrived_at": (times + pd.to_timedelta(minutes, unit="min")).astype("datetime64[ns]"),
-        "category": pd.Series(["水电"] * len(times), dtype="string"),
-        "urgency": pd.Series(["普通"] * len(times), dtype="string"),
-    })
+    return pd.DataFrame(
+        {
+            "order_id": pd.Series([f"O{i:04d}" for i in range(len(times))], dtype="string"),
+            "reported_at": times.astype("datetime64[ns]"),
+            "arrived_at": (times + pd.to_timedelta(minutes, unit="min")).astype("datetime64[ns]"),
+            "category": pd.Series(["水电"] * len(times), dtype="string"),
+            "urgency": pd.Series(["普通"] * len(times), dtype="string"),
+        }
+    )
 
 
 def test_share_p_chart_from_work_orders_finds_the_planted_drop():
@@ -76,12 +78,14 @@ def test_share_p_chart_from_work_orders_finds_the_planted_drop():
 def test_signals_frame():
     params = make_params()
     orders = _orders(params)
-    complaints = pd.DataFrame({
-        "complaint_id": pd.Series(["C1", "C2"], dtype="string"),
-        "received_at": pd.to_datetime(["2025-08-05 10:00", "2025-09-10 10:00"]).astype("datetime64[ns]"),
-        "category": pd.Series(["噪音", "停车"], dtype="string"),
-        "valid": pd.array([True, True], dtype="boolean"),
-    })
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": pd.Series(["C1", "C2"], dtype="string"),
+            "received_at": pd.to_datetime(["2025-08-05 10:00", "2025-09-10 10:00"]).astype("datetime64[ns]"),
+            "category": pd.Series(["噪音", "停车"], dtype="string"),
+            "valid": pd.array([True, True], dtype="boolean"),
+        }
+    )
     sig = cc.signals({"work_orders": orders, "complaints": complaints}, params)
     assert list(sig.columns) == cc.SIGNAL_COLUMNS
     p_rows = sig[(sig["chart"] == "p") & (sig["metric_id"] == "repair_timely_rate")]
@@ -98,12 +102,16 @@ def test_signals_frame():
 
 def test_weekly_complaints_exposure_and_zero_weeks():
     params = make_params()
-    complaints = pd.DataFrame({
-        "complaint_id": pd.Series(["C1", "C2", "C3"], dtype="string"),
-        "received_at": pd.to_datetime(["2025-08-05", "2025-08-06", "2025-09-10"]).astype("datetime64[ns]"),
-        "category": pd.Series(["噪音"] * 3, dtype="string"),
-        "valid": pd.array([True, False, True], dtype="boolean"),
-    })
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": pd.Series(["C1", "C2", "C3"], dtype="string"),
+            "received_at": pd.to_datetime(["2025-08-05", "2025-08-06", "2025-09-10"]).astype(
+                "datetime64[ns]"
+            ),
+            "category": pd.Series(["噪音"] * 3, dtype="string"),
+            "valid": pd.array([True, False, True], dtype="boolean"),
+        }
+    )
     weeks = cc.weekly_complaints({"complaints": complaints}, params)
     assert len(weeks) == len(cc.period_weeks(params))  # zero weeks are kept
     assert weeks["count"].sum() == 2  # the invalid complaint is left out

@@ -72,12 +72,21 @@ def test_writes_every_document(written):
 def test_docx_has_word_headings_tables_pictures(written):
     lang, folder, _ = written
     document = docx.Document(str(folder / "report.docx"))
-    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    headings = [
+        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
+    ]
     h1 = [text for style, text in headings if style == "Heading 1"]
     if lang == "zh":
         assert headings[0] == ("Title", "2025年9月 翠湖花园质量月工作总结")
-        assert h1 == ["前言", "一、目标回顾", "二、核心工作举措与亮点", "三、取得的成效与量化数据", "四、存在的问题与不足",
-                      "五、未来展望与改进计划", "附录"]
+        assert h1 == [
+            "前言",
+            "一、目标回顾",
+            "二、核心工作举措与亮点",
+            "三、取得的成效与量化数据",
+            "四、存在的问题与不足",
+            "五、未来展望与改进计划",
+            "附录",
+        ]
     else:
         assert h1[0] == "Foreword" and h1[-1] == "Appendix" and h1[5] == "5. Outlook and improvement plan"
     # targets, results, shortcomings, actions, routines, metric details, ingest: real Word tables
@@ -165,12 +174,18 @@ def test_brief_fits_two_a4_pages(written):
     assert not PII.search(text)
     if lang == "zh":
         assert "2025年9月 翠湖花园质量月工作简报" in text
-        for word in ("关键指标", "目标完成情况", "三大风险", "重点行动", "较大及以上隐患逾期：YH0018",
-                     "主要原因：保洁分项得分 78.0"):
+        for word in (
+            "关键指标",
+            "目标完成情况",
+            "三大风险",
+            "重点行动",
+            "较大及以上隐患逾期：YH0018",
+            "主要原因：保洁分项得分 78.0",
+        ):
             assert word in text
     html = (folder / "brief.html").read_text(encoding="utf-8")
     assert html.count('class="b-card b-') == 4  # the four metrics of the fixture
-    assert 'b-card b-green' in html and 'b-card b-red' in html  # satisfaction met, inspection missed
+    assert "b-card b-green" in html and "b-card b-red" in html  # satisfaction met, inspection missed
 
 
 def test_pdf_font_is_the_charts_font():
@@ -204,8 +219,11 @@ def test_company_template_replaces_the_default(tmp_path):
     out = write_docx(data, tmp_path / "r.docx", template=template)
     document = docx.Document(str(out))
     assert document.paragraphs[0].text == "某某物业公司 红头文件"
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == \
-        ["前言", "一、目标回顾", "五、未来展望与改进计划"]
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        "前言",
+        "一、目标回顾",
+        "五、未来展望与改进计划",
+    ]
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
@@ -214,7 +232,9 @@ def test_pdf_pages_render_to_png(written):
     out = artifacts() / f"documents-{lang}"
     out.mkdir(parents=True, exist_ok=True)
     for name in ("report", "brief"):
-        subprocess.run(["pdftoppm", "-r", "50", "-png", str(folder / f"{name}.pdf"), str(out / name)], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "50", "-png", str(folder / f"{name}.pdf"), str(out / name)], check=True
+        )
     pngs = sorted(out.glob("brief*.png"))
     assert 1 <= len(pngs) <= 2
     from PIL import Image

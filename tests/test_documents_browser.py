@@ -67,8 +67,10 @@ def test_brief_on_a_phone(browser, tmp_path):
     page.screenshot(_artifacts() / "brief-390.png")
     assert facts["pageWidth"] <= facts["viewport"] and facts["cut"] == []
     # the action table reflows into cards on a phone: every owner and due date still labelled
-    labels = page.evaluate("[...document.querySelectorAll('.b-actions td[data-label]')]"
-                           ".map(td => getComputedStyle(td, '::before').content).slice(0, 3)")
+    labels = page.evaluate(
+        "[...document.querySelectorAll('.b-actions td[data-label]')]"
+        ".map(td => getComputedStyle(td, '::before').content).slice(0, 3)"
+    )
     assert labels and all("责任人" in x or "完成时限" in x or "目标值" in x for x in labels)
 
 

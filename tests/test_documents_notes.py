@@ -44,11 +44,19 @@ def notes_file(tmp_path):
     return path
 
 
-@pytest.mark.parametrize(("heading", "key"), [
-    ("前言", "foreword"), ("二、核心工作举措与亮点", "activities"), ("核心工作举措与亮点", "activities"),
-    ("2. Key initiatives and highlights", "activities"), ("plan", "plan"), ("五、未来展望与改进计划", "plan"),
-    ("附录", "appendix"), ("天气", None),
-])
+@pytest.mark.parametrize(
+    ("heading", "key"),
+    [
+        ("前言", "foreword"),
+        ("二、核心工作举措与亮点", "activities"),
+        ("核心工作举措与亮点", "activities"),
+        ("2. Key initiatives and highlights", "activities"),
+        ("plan", "plan"),
+        ("五、未来展望与改进计划", "plan"),
+        ("附录", "appendix"),
+        ("天气", None),
+    ],
+)
 def test_section_key(heading, key):
     assert section_key(heading) == key
 
@@ -87,16 +95,24 @@ def test_notes_in_html_are_masked_and_embedded(notes_file, tmp_path):
 
 def test_notes_and_front_matter_in_word(notes_file, tmp_path):
     folder = write_folder(tmp_path / "out", "zh", figure=False)
-    params = make_params("zh", theme="用心服务 品质提升", organisation="项目质量月领导小组", signed_by="翠湖花园项目部",
-                         foreword="各位领导：\n\n现将质量月工作总结如下。")
-    out = write_docx(load_document_data(folder, params), tmp_path / "r.docx",
-                     notes=load_notes(tmp_path / "params", "demo01"))
+    params = make_params(
+        "zh",
+        theme="用心服务 品质提升",
+        organisation="项目质量月领导小组",
+        signed_by="翠湖花园项目部",
+        foreword="各位领导：\n\n现将质量月工作总结如下。",
+    )
+    out = write_docx(
+        load_document_data(folder, params),
+        tmp_path / "r.docx",
+        notes=load_notes(tmp_path / "params", "demo01"),
+    )
     document = docx.Document(str(out))
     texts = [p.text for p in document.paragraphs]
     assert "质量月主题：用心服务 品质提升" in texts and "报告人：翠湖花园项目部" in texts
     assert "组织领导：项目质量月领导小组" in texts
     i = texts.index("前言")
-    assert texts[i + 1: i + 4] == ["各位领导：", "现将质量月工作总结如下。", "本月以“用心服务”为主题。"]
+    assert texts[i + 1 : i + 4] == ["各位领导：", "现将质量月工作总结如下。", "本月以“用心服务”为主题。"]
     j = texts.index("二、核心工作举措与亮点")
     assert any("138****5678" in x for x in texts[j:]) and not any("13812345678" in x for x in texts)
     assert len(document.inline_shapes) == 1  # the photo
@@ -123,5 +139,6 @@ def test_notes_and_photos_are_part_of_the_fingerprint(notes_file, tmp_path):
     notes_file.write_text(NOTES + "\n补充一句。\n", encoding="utf-8")
     assert compute_fingerprint(tmp_path / "data", params_file, [], document_inputs(params_file)) != before
     # no narrative, no template: the fingerprint is what it was without documents
-    assert compute_fingerprint(tmp_path / "data", params_file, [], []) == \
-        compute_fingerprint(tmp_path / "data", params_file, [])
+    assert compute_fingerprint(tmp_path / "data", params_file, [], []) == compute_fingerprint(
+        tmp_path / "data", params_file, []
+    )

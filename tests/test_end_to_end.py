@@ -25,13 +25,40 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMOS = ("demo01", "demo02")
 CONTRACT_CSV = {
     "metrics.csv": ["community_id", "metric_id", "period", "value", "n", "ci_low", "ci_high"],
-    "changes.csv": ["community_id", "metric_id", "period", "baseline_value", "value", "change",
-                    "relative_change", "p_value", "significant"],
-    "targets.csv": ["community_id", "metric_id", "kind", "period", "target", "baseline_value",
-                    "actual_value", "change", "achieved"],
+    "changes.csv": [
+        "community_id",
+        "metric_id",
+        "period",
+        "baseline_value",
+        "value",
+        "change",
+        "relative_change",
+        "p_value",
+        "significant",
+    ],
+    "targets.csv": [
+        "community_id",
+        "metric_id",
+        "kind",
+        "period",
+        "target",
+        "baseline_value",
+        "actual_value",
+        "change",
+        "achieved",
+    ],
     "shortcomings.csv": ["community_id", "shortcoming_id", "category", "severity", "metric_id", "evidence"],
-    "plan.csv": ["community_id", "action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi",
-                 "kpi_target", "pdca_stage"],
+    "plan.csv": [
+        "community_id",
+        "action_id",
+        "shortcoming_id",
+        "action",
+        "owner_role",
+        "due_on",
+        "kpi",
+        "kpi_target",
+        "pdca_stage",
+    ],
     "ingest_summary.csv": ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"],
     "rejects.csv": ["table", "source_file", "source_row", "column", "value", "reason"],
 }
@@ -39,8 +66,15 @@ pytestmark = pytest.mark.slow
 
 
 def qm(*args: str, cwd: Path, **popen: object) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "qmlib", *args], cwd=cwd, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "qmlib", *args],
+        cwd=cwd,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 def wait_for(pattern: str, folder: Path, proc: subprocess.Popen, timeout: float = 600) -> Path:
@@ -134,8 +168,9 @@ def test_killed_batch_resumes_to_identical_outputs(uninterrupted: Path, tmp_path
         assert (out / cid / "report.html").is_file()
 
 
-@pytest.mark.parametrize("moment", [".tmp-demo01-*/demo01/notebooks/02_metrics.ipynb",
-                                    "portfolio/portfolio.ipynb"])
+@pytest.mark.parametrize(
+    "moment", [".tmp-demo01-*/demo01/notebooks/02_metrics.ipynb", "portfolio/portfolio.ipynb"]
+)
 def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path, moment: str) -> None:
     """Issue 10 item 12: SIGINT to qm and its kernels (a terminal's Ctrl-C) mid-notebook or mid-portfolio."""
     site = workspace(tmp_path)
@@ -169,7 +204,9 @@ def test_a_failed_rerun_keeps_the_last_good_report(uninterrupted: Path, tmp_path
     encoding = "utf-8" if "水电维修".encode() in raw else "gb18030"
     category = "水电维修".encode(encoding)
     assert category in raw
-    path.write_bytes(raw.replace(category, "水电\x0b维修".encode(encoding)))  # every row: it reaches plan.xlsx
+    path.write_bytes(
+        raw.replace(category, "水电\x0b维修".encode(encoding))
+    )  # every row: it reaches plan.xlsx
     proc = qm("run", "--all", "--jobs", "1", "--no-progress", cwd=site)
     _, stderr = proc.communicate(timeout=900)
     run = json.loads((site / "outputs" / "run.json").read_text(encoding="utf-8"))

@@ -36,7 +36,10 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 #: t01 with 800 households and four roles (helpers.BASE_PARAMS otherwise).
 make_params = partial(
-    base_params, name="测试花园", households=800, staff={"客服": 4, "工程": 6, "秩序": 10, "保洁": 8},
+    base_params,
+    name="测试花园",
+    households=800,
+    staff={"客服": 4, "工程": 6, "秩序": 10, "保洁": 8},
     inspection_pass_score=80,
 )
 
@@ -72,45 +75,69 @@ def make_tables(seed: int = 7) -> dict[str, pd.DataFrame]:
     arrived = at + pd.to_timedelta(minutes.round(1), unit="min")
     arrived[rng.random(n) < 0.04] = pd.NaT
     status = np.where(rng.random(n) < 0.03, "已取消", "已完成")
-    cats = rng.choice(["水电", "门窗", "公共照明", "管道疏通", "墙面渗漏", "电梯", "门禁", "其他"], n,
-                      p=[0.3, 0.15, 0.14, 0.12, 0.1, 0.08, 0.06, 0.05])
-    work_orders = pd.DataFrame({
-        "order_id": _s([f"WO{i:05d}" for i in range(n)]),
-        "reported_at": at,
-        "arrived_at": arrived.astype("datetime64[ns]"),
-        "completed_at": (arrived + pd.Timedelta(hours=2)).astype("datetime64[ns]"),
-        "category": _s(cats),
-        "urgency": _s(np.where(urgent, "紧急", "普通")),
-        "status": _s(status),
-        "reworked": pd.array(rng.random(n) < 0.06, dtype="boolean"),
-        "rating": pd.Series(rng.integers(3, 6, n), dtype="float64"),
-    })
+    cats = rng.choice(
+        ["水电", "门窗", "公共照明", "管道疏通", "墙面渗漏", "电梯", "门禁", "其他"],
+        n,
+        p=[0.3, 0.15, 0.14, 0.12, 0.1, 0.08, 0.06, 0.05],
+    )
+    work_orders = pd.DataFrame(
+        {
+            "order_id": _s([f"WO{i:05d}" for i in range(n)]),
+            "reported_at": at,
+            "arrived_at": arrived.astype("datetime64[ns]"),
+            "completed_at": (arrived + pd.Timedelta(hours=2)).astype("datetime64[ns]"),
+            "category": _s(cats),
+            "urgency": _s(np.where(urgent, "紧急", "普通")),
+            "status": _s(status),
+            "reworked": pd.array(rng.random(n) < 0.06, dtype="boolean"),
+            "rating": pd.Series(rng.integers(3, 6, n), dtype="float64"),
+        }
+    )
 
     # complaints: fewer in the quality month
     ct, _ = _times(rng, {"baseline": 45, "quality_month": 22, "followup": 28})
     m = len(ct)
     resp_h = rng.exponential(10, m)
-    complaints = pd.DataFrame({
-        "complaint_id": _s([f"C{i:04d}" for i in range(m)]),
-        "received_at": ct,
-        "responded_at": (ct + pd.to_timedelta(resp_h.round(2), unit="h")).astype("datetime64[ns]"),
-        "closed_at": (ct + pd.to_timedelta(resp_h * 3, unit="h")).astype("datetime64[ns]"),
-        "category": _s(rng.choice(["噪音扰民", "停车管理", "环境卫生", "维修质量", "安保服务", "物业收费",
-                                   "绿化养护", "宠物管理", "电梯运行", "其他"], m)),
-        "valid": pd.array(rng.random(m) > 0.05, dtype="boolean"),
-        "escalated": pd.array(np.zeros(m, dtype=bool), dtype="boolean"),
-    })
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": _s([f"C{i:04d}" for i in range(m)]),
+            "received_at": ct,
+            "responded_at": (ct + pd.to_timedelta(resp_h.round(2), unit="h")).astype("datetime64[ns]"),
+            "closed_at": (ct + pd.to_timedelta(resp_h * 3, unit="h")).astype("datetime64[ns]"),
+            "category": _s(
+                rng.choice(
+                    [
+                        "噪音扰民",
+                        "停车管理",
+                        "环境卫生",
+                        "维修质量",
+                        "安保服务",
+                        "物业收费",
+                        "绿化养护",
+                        "宠物管理",
+                        "电梯运行",
+                        "其他",
+                    ],
+                    m,
+                )
+            ),
+            "valid": pd.array(rng.random(m) > 0.05, dtype="boolean"),
+            "escalated": pd.array(np.zeros(m, dtype=bool), dtype="boolean"),
+        }
+    )
 
     # surveys
     st, sper = _times(rng, {"baseline": 60, "quality_month": 70, "followup": 60})
     k = len(st)
     overall = np.clip(np.round(rng.normal([3.5 + 0.5 * better[p] for p in sper], 0.8)), 1, 5)
-    surveys = pd.DataFrame({
-        "response_id": _s([f"S{i:04d}" for i in range(k)]),
-        "surveyed_at": st.dt.normalize(),
-        "overall": overall.astype(float),
-        "cleaning": np.clip(overall + rng.integers(-1, 2, k), 1, 5).astype(float),
-    })
+    surveys = pd.DataFrame(
+        {
+            "response_id": _s([f"S{i:04d}" for i in range(k)]),
+            "surveyed_at": st.dt.normalize(),
+            "overall": overall.astype(float),
+            "cleaning": np.clip(overall + rng.integers(-1, 2, k), 1, 5).astype(float),
+        }
+    )
 
     # hazards
     ht, hper = _times(rng, {"baseline": 25, "quality_month": 40, "followup": 20})
@@ -119,21 +146,29 @@ def make_tables(seed: int = 7) -> dict[str, pd.DataFrame]:
     fix_days = rng.exponential([6 - 3 * better[p] for p in hper])
     rect = ht + pd.to_timedelta(fix_days.round(2), unit="D")
     rect[rng.random(h) < 0.08] = pd.NaT
-    hazards = pd.DataFrame({
-        "hazard_id": _s([f"H{i:03d}" for i in range(h)]),
-        "found_at": ht,
-        "area": _s(rng.choice(["消防", "电梯", "电气", "高空坠物"], h)),
-        "severity": _s(sev),
-        "rectified_at": rect.astype("datetime64[ns]"),
-    })
+    hazards = pd.DataFrame(
+        {
+            "hazard_id": _s([f"H{i:03d}" for i in range(h)]),
+            "found_at": ht,
+            "area": _s(rng.choice(["消防", "电梯", "电气", "高空坠物"], h)),
+            "severity": _s(sev),
+            "rectified_at": rect.astype("datetime64[ns]"),
+        }
+    )
 
     # inspections
     rows = []
     for period, start in PERIOD_STARTS.items():
         for dim in ("保洁", "绿化", "安全秩序", "客户服务"):
             for j in range(6):
-                rows.append((f"I{len(rows):04d}", pd.Timestamp(start) + pd.Timedelta(days=4 * j + 1), dim,
-                             float(np.clip(rng.normal(82 + 5 * better[period], 5), 50, 100))))
+                rows.append(
+                    (
+                        f"I{len(rows):04d}",
+                        pd.Timestamp(start) + pd.Timedelta(days=4 * j + 1),
+                        dim,
+                        float(np.clip(rng.normal(82 + 5 * better[period], 5), 50, 100)),
+                    )
+                )
     inspections = pd.DataFrame(rows, columns=["inspection_id", "inspected_on", "dimension", "score"])
     inspections["inspection_id"] = inspections["inspection_id"].astype("string")
     inspections["dimension"] = inspections["dimension"].astype("string")
@@ -144,10 +179,20 @@ def make_tables(seed: int = 7) -> dict[str, pd.DataFrame]:
         for role, head in {"客服": 4, "工程": 6, "秩序": 10, "保洁": 8}.items():
             trained = int(head * (0.3 + 0.6 * better[period]))
             for e in range(trained):
-                rows.append((f"R{len(rows):04d}", f"{role}{e}", role, "服务礼仪",
-                             pd.Timestamp(start) + pd.Timedelta(days=10), 2.0, 75.0))
-    training = pd.DataFrame(rows, columns=["record_id", "employee_id", "role", "course", "trained_on",
-                                           "hours", "score"])
+                rows.append(
+                    (
+                        f"R{len(rows):04d}",
+                        f"{role}{e}",
+                        role,
+                        "服务礼仪",
+                        pd.Timestamp(start) + pd.Timedelta(days=10),
+                        2.0,
+                        75.0,
+                    )
+                )
+    training = pd.DataFrame(
+        rows, columns=["record_id", "employee_id", "role", "course", "trained_on", "hours", "score"]
+    )
     for col in ("record_id", "employee_id", "role", "course"):
         training[col] = training[col].astype("string")
 
@@ -158,34 +203,72 @@ def make_tables(seed: int = 7) -> dict[str, pd.DataFrame]:
     for period, start in PERIOD_STARTS.items():
         for j in range(int(8 - 4 * better[period])):
             occ = pd.Timestamp(start) + pd.Timedelta(days=3 * j + 1, hours=9)
-            ev.append((f"E{len(ev):04d}", f"A{rng.integers(0, len(types)):03d}", "故障", pd.NaT, occ,
-                       occ + pd.Timedelta(hours=5)))
+            ev.append(
+                (
+                    f"E{len(ev):04d}",
+                    f"A{rng.integers(0, len(types)):03d}",
+                    "故障",
+                    pd.NaT,
+                    occ,
+                    occ + pd.Timedelta(hours=5),
+                )
+            )
         for j in range(12):
             sch = pd.Timestamp(start) + pd.Timedelta(days=2 * j)
             late = rng.random() < 0.3 - 0.2 * better[period]
-            ev.append((f"E{len(ev):04d}", f"A{j:03d}", "维保", sch, sch + pd.Timedelta(days=6 if late else 1),
-                       pd.NaT))
-    asset_events = pd.DataFrame(ev, columns=["event_id", "asset_id", "kind", "scheduled_on", "occurred_at",
-                                             "restored_at"])
+            ev.append(
+                (
+                    f"E{len(ev):04d}",
+                    f"A{j:03d}",
+                    "维保",
+                    sch,
+                    sch + pd.Timedelta(days=6 if late else 1),
+                    pd.NaT,
+                )
+            )
+    asset_events = pd.DataFrame(
+        ev, columns=["event_id", "asset_id", "kind", "scheduled_on", "occurred_at", "restored_at"]
+    )
     for col in ("event_id", "asset_id", "kind"):
         asset_events[col] = asset_events[col].astype("string")
     for col in ("scheduled_on", "occurred_at", "restored_at"):
         asset_events[col] = asset_events[col].astype("datetime64[ns]")
 
     return {
-        "surveys": surveys, "work_orders": work_orders, "complaints": complaints, "hazards": hazards,
-        "inspections": inspections, "training": training, "assets": assets, "asset_events": asset_events,
+        "surveys": surveys,
+        "work_orders": work_orders,
+        "complaints": complaints,
+        "hazards": hazards,
+        "inspections": inspections,
+        "training": training,
+        "assets": assets,
+        "asset_events": asset_events,
     }
 
 
 def make_metrics(params: Params) -> pd.DataFrame:
     """A hand-made metrics frame covering every catalog metric and some dimension variants."""
     rng = np.random.default_rng(3)
-    base_values = {"share": 0.82, "ratio": 0.35, "points": 78.0, "per100hh30d": 4.2, "minutes": 24.0,
-                   "rating": 4.3, "per100assets30d": 12.0, "hours": 3.5, "count": 12.0}
+    base_values = {
+        "share": 0.82,
+        "ratio": 0.35,
+        "points": 78.0,
+        "per100hh30d": 4.2,
+        "minutes": 24.0,
+        "rating": 4.3,
+        "per100assets30d": 12.0,
+        "hours": 3.5,
+        "count": 12.0,
+    }
     rows = []
-    ids = [*METRICS, "inspection_score.保洁", "inspection_score.绿化", "satisfaction_index.cleaning",
-           "equipment_failure_rate.elevator", "equipment_failure_rate.fire"]
+    ids = [
+        *METRICS,
+        "inspection_score.保洁",
+        "inspection_score.绿化",
+        "satisfaction_index.cleaning",
+        "equipment_failure_rate.elevator",
+        "equipment_failure_rate.fire",
+    ]
     for metric_id in ids:
         m = METRICS[metric_id.split(".")[0]]
         v0 = base_values[m.unit]
@@ -196,11 +279,12 @@ def make_metrics(params: Params) -> pd.DataFrame:
             n = int(rng.integers(20, 200))
             lo = hi = np.nan
             if m.kind in ("share", "mean"):
-                half = (0.06 if m.unit == "share" else 0.05 * v)
+                half = 0.06 if m.unit == "share" else 0.05 * v
                 lo, hi = max(v - half, 0.0), min(v + half, 1.0) if m.unit == "share" else v + half
             rows.append(("t01", metric_id, period, v, n, lo, hi))
-    return pd.DataFrame(rows, columns=["community_id", "metric_id", "period", "value", "n", "ci_low",
-                                       "ci_high"])
+    return pd.DataFrame(
+        rows, columns=["community_id", "metric_id", "period", "value", "n", "ci_low", "ci_high"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +314,9 @@ def render(fig: Figure) -> list[str]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         FigureCanvasAgg(fig).draw()
-    return [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from font" in str(w.message)]
+    return [
+        str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from font" in str(w.message)
+    ]
 
 
 def test_render_catches_missing_glyphs():
@@ -269,7 +355,9 @@ CHARTS: dict[str, Callable[..., Figure | None]] = {
     "hazard_funnel": lambda tb, mt, p, lang: qf.hazard_funnel(tb, p, lang),
     "training": lambda tb, mt, p, lang: qf.training_coverage(tb, p, lang),
     "p_chart": lambda tb, mt, p, lang: qf.p_chart_figure(tb, p, lang),
-    "p_chart_complaints": lambda tb, mt, p, lang: qf.p_chart_figure(tb, p, lang, "complaint_response_timely_rate"),
+    "p_chart_complaints": lambda tb, mt, p, lang: qf.p_chart_figure(
+        tb, p, lang, "complaint_response_timely_rate"
+    ),
     "u_chart": lambda tb, mt, p, lang: qf.u_chart_figure(tb, p, lang),
     "imr": lambda tb, mt, p, lang: qf.imr_figure(tb, p, lang),
 }
@@ -328,9 +416,14 @@ def test_fixed_layout_keeps_every_text_inside_and_apart(name, lang, tables, metr
     canvas.draw()
     renderer = canvas.get_renderer()
     bounds = fig.bbox
-    outside = [s for s, box in _text_boxes(fig, renderer)
-               if box.x0 < bounds.x0 - 1 or box.x1 > bounds.x1 + 1 or box.y0 < bounds.y0 - 1
-               or box.y1 > bounds.y1 + 1]
+    outside = [
+        s
+        for s, box in _text_boxes(fig, renderer)
+        if box.x0 < bounds.x0 - 1
+        or box.x1 > bounds.x1 + 1
+        or box.y0 < bounds.y0 - 1
+        or box.y1 > bounds.y1 + 1
+    ]
     assert outside == [], f"text outside the figure: {outside}"
     cells: dict[object, object] = {}
     for ax in fig.axes:
@@ -341,7 +434,7 @@ def test_fixed_layout_keeps_every_text_inside_and_apart(name, lang, tables, metr
             cells[key] = box if key not in cells else type(box).union([cells[key], box])
     boxes = list(cells.values())
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
             overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
             assert overlap_w <= 1 or overlap_h <= 1, f"axes overlap: {a} / {b}"
@@ -401,8 +494,13 @@ def test_period_comparison_bars_values_and_ci(metrics, params):
 
 
 def test_significance_marker_from_changes(metrics, params):
-    changes = pd.DataFrame({"metric_id": ["satisfaction_index"], "period": ["quality_month"],
-                            "significant": pd.array([True], dtype="boolean")})
+    changes = pd.DataFrame(
+        {
+            "metric_id": ["satisfaction_index"],
+            "period": ["quality_month"],
+            "significant": pd.array([True], dtype="boolean"),
+        }
+    )
     fig = qf.period_comparison(metrics, "satisfaction", params, "zh", changes=changes)
     ax = next(a for a in fig.axes if a.get_title() == t("metric.satisfaction_index", "zh"))
     starred = [x.get_text() for x in ax.texts if "*" in x.get_text()]
@@ -410,20 +508,35 @@ def test_significance_marker_from_changes(metrics, params):
 
 
 def test_missing_data_returns_none(params):
-    empty_metrics = pd.DataFrame(columns=["community_id", "metric_id", "period", "value", "n", "ci_low", "ci_high"])
+    empty_metrics = pd.DataFrame(
+        columns=["community_id", "metric_id", "period", "value", "n", "ci_low", "ci_high"]
+    )
     assert qf.period_comparison(empty_metrics, "repairs", params, "zh") is None
     assert qf.period_comparison(None, "repairs", params, "zh") is None
     assert qf.dimension_comparison(empty_metrics, "inspection_score", params) is None
     assert qf.failure_by_type(empty_metrics, params) is None
-    for fn in (qf.arrival_distribution, qf.weekly_trends, qf.category_pareto, qf.hazard_funnel,
-               qf.training_coverage, qf.p_chart_figure, qf.u_chart_figure, qf.imr_figure):
+    for fn in (
+        qf.arrival_distribution,
+        qf.weekly_trends,
+        qf.category_pareto,
+        qf.hazard_funnel,
+        qf.training_coverage,
+        qf.p_chart_figure,
+        qf.u_chart_figure,
+        qf.imr_figure,
+    ):
         assert fn({}, params) is None, fn.__name__
 
 
 def test_empty_tables_return_none(tables, params):
     empty = {name: df.iloc[0:0] for name, df in tables.items()}
-    for fn in (qf.arrival_distribution, qf.category_pareto, qf.hazard_funnel, qf.p_chart_figure,
-               qf.imr_figure):
+    for fn in (
+        qf.arrival_distribution,
+        qf.category_pareto,
+        qf.hazard_funnel,
+        qf.p_chart_figure,
+        qf.imr_figure,
+    ):
         assert fn(empty, params) is None, fn.__name__
 
 
@@ -450,17 +563,19 @@ def test_hazard_funnel_counts(tables, params):
 
 
 def test_target_table_labels(params):
-    targets = pd.DataFrame({
-        "community_id": ["t01", "t01", "t01"],
-        "metric_id": ["satisfaction_index", "repair_timely_rate", "equipment_failure_rate"],
-        "kind": ["delta", "at_least", "relative_change"],
-        "period": ["followup", "quality_month", "followup"],
-        "target": [2.0, 0.9, -0.1],
-        "baseline_value": [70.0, 0.8, 12.0],
-        "actual_value": [74.5, 0.85, 11.5],
-        "change": [4.5, np.nan, -0.0417],
-        "achieved": pd.array([True, False, pd.NA], dtype="boolean"),
-    })
+    targets = pd.DataFrame(
+        {
+            "community_id": ["t01", "t01", "t01"],
+            "metric_id": ["satisfaction_index", "repair_timely_rate", "equipment_failure_rate"],
+            "kind": ["delta", "at_least", "relative_change"],
+            "period": ["followup", "quality_month", "followup"],
+            "target": [2.0, 0.9, -0.1],
+            "baseline_value": [70.0, 0.8, 12.0],
+            "actual_value": [74.5, 0.85, 11.5],
+            "change": [4.5, np.nan, -0.0417],
+            "achieved": pd.array([True, False, pd.NA], dtype="boolean"),
+        }
+    )
     zh = qf.target_table(targets, "zh")
     assert list(zh.iloc[:, 0]) == ["满意度指数", "报修及时到场率", "设备故障率（每百台·30天）"]
     assert list(zh.iloc[:, -1]) == ["已达成", "未达成", "无法判断"]

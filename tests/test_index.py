@@ -18,13 +18,20 @@ def _site(tmp_path: Path, lang: str) -> tuple[Path, dict]:
         (out / cid).mkdir(parents=True)
         (out / cid / "report.html").write_text("<html></html>", encoding="utf-8")
     run = {
-        "status": "finished", "started_at": "2025-11-24T15:02:11+08:00", "options": {"params_dir": str(params)},
+        "status": "finished",
+        "started_at": "2025-11-24T15:02:11+08:00",
+        "options": {"params_dir": str(params)},
         "counts": {"ok": 1, "failed": 1},
         "communities": {
             "c1": {"status": "ok", "duration_s": 12.34},
-            "c2": {"status": "failed", "notebook": "02_metrics.ipynb", "cell_index": 4,
-                   "error": "ValueError: <script>alert(1)</script>", "outputs": "previous",
-                   "previous_finished_at": "2025-11-20T10:00:00+08:00"},
+            "c2": {
+                "status": "failed",
+                "notebook": "02_metrics.ipynb",
+                "cell_index": 4,
+                "error": "ValueError: <script>alert(1)</script>",
+                "outputs": "previous",
+                "previous_finished_at": "2025-11-20T10:00:00+08:00",
+            },
         },
         "portfolio": {"status": "ok", "error": None},
     }

@@ -62,8 +62,9 @@ def run(root: Path):
     return ingest_community("c001", root / "data", root / "params", root / "outputs")
 
 
-def one_row_csv(table: str, header_for: dict[str, str] | None = None,
-                overrides: dict[str, str] | None = None) -> str:
+def one_row_csv(
+    table: str, header_for: dict[str, str] | None = None, overrides: dict[str, str] | None = None
+) -> str:
     spec = TABLES[table]
     header_for = header_for or {}
     overrides = overrides or {}
@@ -148,7 +149,10 @@ def test_xlsx_with_excel_date_cells(tmp_path: Path) -> None:
     root = community(tmp_path, {})
     book.save(root / "data" / "c001" / "work_orders.xlsx")
     clean = run(root).tables["work_orders"]
-    assert clean["reported_at"].tolist() == [pd.Timestamp("2025-09-01 08:30"), pd.Timestamp("2025-09-02 09:00")]
+    assert clean["reported_at"].tolist() == [
+        pd.Timestamp("2025-09-01 08:30"),
+        pd.Timestamp("2025-09-02 09:00"),
+    ]
     assert clean["urgency"].tolist() == ["紧急", "普通"]  # English value, then the default
     assert clean.loc[0, "reworked"] is True or bool(clean.loc[0, "reworked"]) is True
     assert clean.loc[0, "rating"] == 5.0
@@ -219,8 +223,15 @@ def test_outputs_written_as_contract_says(tmp_path: Path) -> None:
     out = root / "outputs" / "c001"
     assert (out / "rejects.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     summary = read_csv(out / "ingest_summary.csv")
-    assert list(summary.columns) == ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected",
-                                     "missing_columns", "notes"]
+    assert list(summary.columns) == [
+        "table",
+        "source_file",
+        "rows_read",
+        "rows_accepted",
+        "rows_rejected",
+        "missing_columns",
+        "notes",
+    ]
     assert (summary.rows_read == summary.rows_accepted + summary.rows_rejected).all()
     rejects = read_csv(out / "rejects.csv")
     assert list(rejects.columns) == ["table", "source_file", "source_row", "column", "value", "reason"]
@@ -260,9 +271,11 @@ def test_survey_scales_and_labels(tmp_path: Path) -> None:
 
 
 def test_training_negative_hours_and_score_range(tmp_path: Path) -> None:
-    training = ("record_id,employee_id,role,course,trained_on,hours,score\n"
-                "T1,E1,客服,礼仪,2025-09-01,2,90\nT2,E2,客服,礼仪,2025-09-01,-1,90\n"
-                "T3,E3,客服,礼仪,2025-09-01,,101\nT4,E4,客服,礼仪,2025-09-01,,\n")
+    training = (
+        "record_id,employee_id,role,course,trained_on,hours,score\n"
+        "T1,E1,客服,礼仪,2025-09-01,2,90\nT2,E2,客服,礼仪,2025-09-01,-1,90\n"
+        "T3,E3,客服,礼仪,2025-09-01,,101\nT4,E4,客服,礼仪,2025-09-01,,\n"
+    )
     result = run(community(tmp_path, {"training.csv": training}))
     clean = result.tables["training"]
     assert clean["record_id"].tolist() == ["T1", "T4"]
@@ -286,8 +299,10 @@ def test_header_only_file_is_an_empty_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("files", "words"),
     [
-        ({"work_orders.csv": "order_id,reported_at\nW1,2025-09-01\n"}, ["work_orders.csv", "category",
-                                                                       "报修类别", "类别"]),
+        (
+            {"work_orders.csv": "order_id,reported_at\nW1,2025-09-01\n"},
+            ["work_orders.csv", "category", "报修类别", "类别"],
+        ),
         ({"work_orders.csv": ""}, ["work_orders.csv", "empty"]),
         ({"work_orders.csv": b"\x00\x01\x02garbage"}, ["work_orders.csv", "binary"]),
         ({"work_orders.xlsx": b"PK\x03\x04truncated"}, ["work_orders.xlsx", "Excel"]),
@@ -352,10 +367,13 @@ def test_dst_arrival_counts_real_minutes() -> None:
 def test_dst_wall_clock_times_without_offsets(tmp_path: Path) -> None:
     from qmlib.metrics.repairs import arrival_minutes
 
-    root = community(tmp_path, {
-        "work_orders.csv": "工单号,报修时间,到场时间,报修类别\nW1,2025-03-09 01:50,2025-03-09 03:10,水电\n"
-                           "W2,2025-09-09 01:50,2025-09-09 03:10,水电\n",
-    })
+    root = community(
+        tmp_path,
+        {
+            "work_orders.csv": "工单号,报修时间,到场时间,报修类别\nW1,2025-03-09 01:50,2025-03-09 03:10,水电\n"
+            "W2,2025-09-09 01:50,2025-09-09 03:10,水电\n",
+        },
+    )
     params = root / "params" / "c001.yaml"
     params.write_text(params.read_text(encoding="utf-8") + "timezone: America/New_York\n", encoding="utf-8")
     result = run(root)

@@ -35,17 +35,78 @@ periods:
   quality_month: [2025-09-01, 2025-09-30]
 """
 
-JUNK = st.sampled_from([
-    "", " ", "  \t", "=HYPERLINK(\"http://x\")", "+1", "-1", "@cmd", "1e400", "-0", "NaN", "null", "是", "否",
-    "2025-02-30", "2025/13/01", "9999-12-31 23:59", "1900-01-01", "0000-00-00", "12:30", "2025年9月", "T",
-    "紧急", "urgent", "URGENT ", "电梯", "fire", "重大", "critical", "非常满意", "基本满意", "101", "5.5", "0",
-    "1,000", "x" * 300, "\u200b", "１２", "２０２５－０９－０１", "None", "TRUE", "n/a", "—",
-])
-VALID = st.sampled_from([
-    "2025-09-01 08:30", "2025/9/1 8:30", "2025年9月1日 8:30", "2025-09-01T00:30:00Z", "2025-09-01",
-    "2025-08-15 23:59:59", "2025-10-31T16:00:00+00:00", "4", "3", "5", "80", "1", "普通", "维保", "故障",
-    "检测", "自查", "社区活动", "A1", "B2", "水电", "客服",
-])
+JUNK = st.sampled_from(
+    [
+        "",
+        " ",
+        "  \t",
+        '=HYPERLINK("http://x")',
+        "+1",
+        "-1",
+        "@cmd",
+        "1e400",
+        "-0",
+        "NaN",
+        "null",
+        "是",
+        "否",
+        "2025-02-30",
+        "2025/13/01",
+        "9999-12-31 23:59",
+        "1900-01-01",
+        "0000-00-00",
+        "12:30",
+        "2025年9月",
+        "T",
+        "紧急",
+        "urgent",
+        "URGENT ",
+        "电梯",
+        "fire",
+        "重大",
+        "critical",
+        "非常满意",
+        "基本满意",
+        "101",
+        "5.5",
+        "0",
+        "1,000",
+        "x" * 300,
+        "\u200b",
+        "１２",
+        "２０２５－０９－０１",
+        "None",
+        "TRUE",
+        "n/a",
+        "—",
+    ]
+)
+VALID = st.sampled_from(
+    [
+        "2025-09-01 08:30",
+        "2025/9/1 8:30",
+        "2025年9月1日 8:30",
+        "2025-09-01T00:30:00Z",
+        "2025-09-01",
+        "2025-08-15 23:59:59",
+        "2025-10-31T16:00:00+00:00",
+        "4",
+        "3",
+        "5",
+        "80",
+        "1",
+        "普通",
+        "维保",
+        "故障",
+        "检测",
+        "自查",
+        "社区活动",
+        "A1",
+        "B2",
+        "水电",
+        "客服",
+    ]
+)
 # control characters excluded: a bare CR is a line break to every CSV reader (and to Excel)
 CELL = st.one_of(JUNK, VALID, st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12))
 
@@ -136,7 +197,11 @@ def test_a_trailing_comma_on_every_row_changes_nothing(table, rows_only: bool) -
     """An empty, unnamed last column (a trailing comma on every data row, with or without
     one on the header) is ignored: the same rows are accepted, with the same values."""
     name, headers, rows = table
-    base_files = {} if name == "surveys" else {"surveys.csv": _csv_bytes(["response_id", "surveyed_at", "overall"], [])}
+    base_files = (
+        {}
+        if name == "surveys"
+        else {"surveys.csv": _csv_bytes(["response_id", "surveyed_at", "overall"], [])}
+    )
     plain = _community({**base_files, f"{name}.csv": _csv_bytes(headers, rows)})
     data = _csv_bytes(headers, rows, trailing=",")
     if not rows_only:
@@ -150,14 +215,20 @@ def test_a_trailing_comma_on_every_row_changes_nothing(table, rows_only: bool) -
         got = _ingest(trailing)
         a = expected.summary.set_index("table").loc[name]
         b = got.summary.set_index("table").loc[name]
-        assert (a.rows_read, a.rows_accepted, a.rows_rejected) == (b.rows_read, b.rows_accepted, b.rows_rejected)
+        assert (a.rows_read, a.rows_accepted, a.rows_rejected) == (
+            b.rows_read,
+            b.rows_accepted,
+            b.rows_rejected,
+        )
         pd.testing.assert_frame_equal(_comparable(expected.tables[name]), _comparable(got.tables[name]))
     finally:
         shutil.rmtree(plain, ignore_errors=True)
         shutil.rmtree(trailing, ignore_errors=True)
 
 
-CONTROL = st.text(st.sampled_from(["a", "水", " ", "\x0b", "\x0c", "\x1b", "\x7f", "\x01", "\x85"]), max_size=6)
+CONTROL = st.text(
+    st.sampled_from(["a", "水", " ", "\x0b", "\x0c", "\x1b", "\x7f", "\x01", "\x85"]), max_size=6
+)
 
 
 @settings(max_examples=25, deadline=None)
@@ -166,8 +237,12 @@ def test_control_characters_never_stop_a_community(cells: list[str]) -> None:
     """Control characters in text cells are replaced by spaces: every row stays, no clean text
     cell holds one, and the summary counts the cells changed."""
     rows = [[f"W{i}", "2025-09-01 08:00", f"水电{c}", c] for i, c in enumerate(cells)]
-    root = _community({"surveys.csv": _csv_bytes(["response_id", "surveyed_at", "overall"], []),
-                       "work_orders.csv": _csv_bytes(["order_id", "reported_at", "category", "building"], rows)})
+    root = _community(
+        {
+            "surveys.csv": _csv_bytes(["response_id", "surveyed_at", "overall"], []),
+            "work_orders.csv": _csv_bytes(["order_id", "reported_at", "category", "building"], rows),
+        }
+    )
     try:
         result = _ingest(root)
         clean = result.tables["work_orders"]
@@ -189,7 +264,11 @@ def test_xlsx_reads_every_row_whatever_its_declared_range(table, dimension) -> N
     from corpus.make_cases import xlsx
 
     name, headers, rows = table
-    base = {} if name == "surveys" else {"surveys.csv": _csv_bytes(["response_id", "surveyed_at", "overall"], [])}
+    base = (
+        {}
+        if name == "surveys"
+        else {"surveys.csv": _csv_bytes(["response_id", "surveyed_at", "overall"], [])}
+    )
     as_csv = _community({**base, f"{name}.csv": _csv_bytes(headers, rows)})
     cells = [[c if c.strip() else None for c in r] for r in rows]
     as_xlsx = _community({**base, f"{name}.xlsx": xlsx([headers, *cells], dimension)})

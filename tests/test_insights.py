@@ -18,7 +18,10 @@ from qmlib.params import Params, parse_params
 
 def make_params(**overrides: Any) -> Params:
     raw: dict[str, Any] = {
-        "community_id": "t01", "name": "test", "households": 100, "staff": {"客服": 4},
+        "community_id": "t01",
+        "name": "test",
+        "households": 100,
+        "staff": {"客服": 4},
         "periods": {"baseline": ["2025-08-01", "2025-08-31"], "quality_month": ["2025-09-01", "2025-09-30"]},
     }
     raw.update(overrides)
@@ -31,11 +34,16 @@ def orders(timely: dict[tuple[str, str], tuple[int, int]]) -> pd.DataFrame:
     for (category, month), (ok, total) in timely.items():
         for i in range(total):
             reported = pd.Timestamp(f"2025-{month}-02 08:00") + pd.Timedelta(hours=7 * i)
-            rows.append({
-                "order_id": f"{category}{month}{i:02d}", "reported_at": reported,
-                "arrived_at": reported + pd.Timedelta(minutes=10 if i < ok else 60),
-                "category": category, "urgency": "普通", "building": "1栋" if i % 2 else "2栋",
-            })
+            rows.append(
+                {
+                    "order_id": f"{category}{month}{i:02d}",
+                    "reported_at": reported,
+                    "arrived_at": reported + pd.Timedelta(minutes=10 if i < ok else 60),
+                    "category": category,
+                    "urgency": "普通",
+                    "building": "1栋" if i % 2 else "2栋",
+                }
+            )
     df = pd.DataFrame(rows)
     for col in ("order_id", "category", "urgency", "building"):
         df[col] = df[col].astype("string")
@@ -43,14 +51,19 @@ def orders(timely: dict[tuple[str, str], tuple[int, int]]) -> pd.DataFrame:
 
 
 def surveys(n_per_month: int = 10, comments: list[str] | None = None) -> pd.DataFrame:
-    dates = [f"2025-08-{d:02d}" for d in range(1, n_per_month + 1)] + \
-            [f"2025-09-{d:02d}" for d in range(1, n_per_month + 1)]
+    dates = [f"2025-08-{d:02d}" for d in range(1, n_per_month + 1)] + [
+        f"2025-09-{d:02d}" for d in range(1, n_per_month + 1)
+    ]
     comments = comments or [None] * len(dates)
-    return pd.DataFrame({
-        "response_id": text(*[f"R{i}" for i in range(len(dates))]), "surveyed_at": ts(*dates),
-        "building": text(*["1栋"] * len(dates)), "overall": pd.Series([4.0] * len(dates)),
-        "comment": text(*comments),
-    })
+    return pd.DataFrame(
+        {
+            "response_id": text(*[f"R{i}" for i in range(len(dates))]),
+            "surveyed_at": ts(*dates),
+            "building": text(*["1栋"] * len(dates)),
+            "overall": pd.Series([4.0] * len(dates)),
+            "comment": text(*comments),
+        }
+    )
 
 
 def run(tables: dict[str, pd.DataFrame], params: Params, lang: str = "zh") -> pd.DataFrame:
@@ -59,16 +72,27 @@ def run(tables: dict[str, pd.DataFrame], params: Params, lang: str = "zh") -> pd
 
 def test_slow_category_is_the_first_driver_of_the_on_time_change():
     params = make_params()
-    tables = {"surveys": surveys(), "work_orders": orders({
-        ("水电维修", "08"): (2, 10), ("水电维修", "09"): (9, 10),
-        ("土建维修", "08"): (9, 10), ("土建维修", "09"): (9, 10),
-    })}
+    tables = {
+        "surveys": surveys(),
+        "work_orders": orders(
+            {
+                ("水电维修", "08"): (2, 10),
+                ("水电维修", "09"): (9, 10),
+                ("土建维修", "08"): (9, 10),
+                ("土建维修", "09"): (9, 10),
+            }
+        ),
+    }
     df = run(tables, params)
     assert list(df.columns) == INSIGHT_COLUMNS
     drivers = df[df["kind"] == "driver"]
     top = drivers.iloc[0]
-    assert (top["metric_id"], top["period"], top["dimension"], top["subject"]) == \
-        ("repair_timely_rate", "quality_month", "category", "水电维修")
+    assert (top["metric_id"], top["period"], top["dimension"], top["subject"]) == (
+        "repair_timely_rate",
+        "quality_month",
+        "category",
+        "水电维修",
+    )
     # EP = ((11 + 9 − 2) / 20 − 11/20) / (18/20 − 11/20) = 1
     assert top["share_of_change"] == pytest.approx(1.0)
     assert top["value"] == pytest.approx(0.9) and top["reference"] == pytest.approx(0.2)
@@ -79,27 +103,40 @@ def test_slow_category_is_the_first_driver_of_the_on_time_change():
 
 def test_nothing_changed_no_drivers():
     params = make_params()
-    tables = {"surveys": surveys(), "work_orders": orders({
-        ("水电维修", "08"): (8, 10), ("水电维修", "09"): (8, 10),
-        ("土建维修", "08"): (9, 10), ("土建维修", "09"): (9, 10),
-    })}
+    tables = {
+        "surveys": surveys(),
+        "work_orders": orders(
+            {
+                ("水电维修", "08"): (8, 10),
+                ("水电维修", "09"): (8, 10),
+                ("土建维修", "08"): (9, 10),
+                ("土建维修", "09"): (9, 10),
+            }
+        ),
+    }
     df = run(tables, params)
     assert df[df["kind"] == "driver"].empty
     assert df[df["kind"] == "case"].empty
 
 
 def test_voice_groups_near_duplicates_and_links_the_metric():
-    texts = ["垃圾分类点有异味"] * 6 + ["垃圾分类点有异味！"] * 2 + ["电梯经常故障，希望尽快解决"] * 3 + \
-            ["电梯又故障了，希望尽快解决"] + ["小区绿化不错"] * 3 + [None] * 5
+    texts = (
+        ["垃圾分类点有异味"] * 6
+        + ["垃圾分类点有异味！"] * 2
+        + ["电梯经常故障，希望尽快解决"] * 3
+        + ["电梯又故障了，希望尽快解决"]
+        + ["小区绿化不错"] * 3
+        + [None] * 5
+    )
     params = make_params()
     df = run({"surveys": surveys(comments=texts)}, params)
     voice = df[df["kind"] == "voice"].reset_index(drop=True)
     assert voice.loc[0, "subject"] == "垃圾分类点有异味"
     assert voice.loc[0, "value"] == 8 and voice.loc[0, "reference"] == 15
     assert voice.loc[0, "dimension"] == "environment"
-    assert voice.loc[0, "metric_id"] == ""          # no cleaning dimension in these surveys
+    assert voice.loc[0, "metric_id"] == ""  # no cleaning dimension in these surveys
     elevator = voice[voice["dimension"] == "elevator"].iloc[0]
-    assert elevator["value"] == 4                     # 3 + the near duplicate
+    assert elevator["value"] == 4  # 3 + the near duplicate
     good = voice[voice["subject"] == "小区绿化不错"].iloc[0]
     assert good["direction"] == "good" and good["rank"] > elevator["rank"]
 
@@ -128,18 +165,34 @@ def test_cochran_sample_size_and_coverage_caveat():
 
 def test_initiative_names_the_change_of_its_domain_as_an_association():
     params = make_params()
-    acts = pd.DataFrame({
-        "activity_id": text("A1", "A2"), "held_on": ts("2025-09-10", "2025-09-12"),
-        "category": text("员工培训", "员工培训"), "title": text("工程技能比武", "工程技能比武"),
-        "participants": pd.array([30, 20], dtype="Int64"),
-    })
-    tables = {"surveys": surveys(), "activities": acts, "work_orders": orders({
-        ("水电维修", "08"): (2, 10), ("水电维修", "09"): (9, 10),
-        ("土建维修", "08"): (9, 10), ("土建维修", "09"): (9, 10),
-    })}
+    acts = pd.DataFrame(
+        {
+            "activity_id": text("A1", "A2"),
+            "held_on": ts("2025-09-10", "2025-09-12"),
+            "category": text("员工培训", "员工培训"),
+            "title": text("工程技能比武", "工程技能比武"),
+            "participants": pd.array([30, 20], dtype="Int64"),
+        }
+    )
+    tables = {
+        "surveys": surveys(),
+        "activities": acts,
+        "work_orders": orders(
+            {
+                ("水电维修", "08"): (2, 10),
+                ("水电维修", "09"): (9, 10),
+                ("土建维修", "08"): (9, 10),
+                ("土建维修", "09"): (9, 10),
+            }
+        ),
+    }
     df = run(tables, params)
     ini = df[df["kind"] == "initiative"].iloc[0]
-    assert (ini["subject"], ini["dimension"], ini["metric_id"]) == ("工程技能比武", "repairs", "repair_timely_rate")
+    assert (ini["subject"], ini["dimension"], ini["metric_id"]) == (
+        "工程技能比武",
+        "repairs",
+        "repair_timely_rate",
+    )
     assert ini["value"] == pytest.approx(0.9) and ini["reference"] == pytest.approx(0.55)
     assert "不能证明因果" in ini["evidence"] and "50人次" in ini["evidence"]
 

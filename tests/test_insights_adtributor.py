@@ -46,13 +46,14 @@ def test_derived_ep_with_changing_denominators():
     # X: 2/4 → 6/8, Y: 6/6 → 5/5; pooled 8/10 = 0.8 → 11/13
     change = 11 / 13 - 0.8
     ep = explanatory_power(np.array([2, 6]), np.array([6, 5]), np.array([4, 6]), np.array([8, 5]))
-    assert ep[0] == pytest.approx((12 / 14 - 0.8) / change)   # 1.2381
-    assert ep[1] == pytest.approx((7 / 9 - 0.8) / change)     # −0.4815
+    assert ep[0] == pytest.approx((12 / 14 - 0.8) / change)  # 1.2381
+    assert ep[1] == pytest.approx((7 / 9 - 0.8) / change)  # −0.4815
     assert ep[0] == pytest.approx(1.238095, abs=1e-6)
     # derived surprise adds the numerator's and the denominator's terms
     sp = surprise(np.array([2, 6]), np.array([6, 5]), np.array([4, 6]), np.array([8, 5]))
-    assert sp[0] == pytest.approx(surprise(np.array([2, 6]), np.array([6, 5]))[0]
-                                  + surprise(np.array([4, 6]), np.array([8, 5]))[0])
+    assert sp[0] == pytest.approx(
+        surprise(np.array([2, 6]), np.array([6, 5]))[0] + surprise(np.array([4, 6]), np.array([8, 5]))[0]
+    )
 
 
 def test_no_change_has_no_explanatory_power():
@@ -63,7 +64,7 @@ def test_explain_dimension_takes_elements_by_surprise_until_t_ep():
     ep = np.array([0.05, 0.7, 0.25])
     sp = np.array([0.3, 0.2, 0.1])
     exp = explain_dimension("category", ["a", "b", "c"], ep, sp)
-    assert exp is not None and exp.elements == ("b",)        # a is below T_EEP = 0.1
+    assert exp is not None and exp.elements == ("b",)  # a is below T_EEP = 0.1
     exp2 = explain_dimension("category", ["a", "b", "c"], ep, sp, t_ep=0.9)
     assert exp2 is not None and exp2.elements == ("b", "c") and exp2.total_ep == pytest.approx(0.95)
     assert explain_dimension("category", ["a", "b", "c"], ep, sp, t_ep=0.99) is None
@@ -90,5 +91,5 @@ def test_outstanding_top_exact_power_law_rest():
 
 
 def test_outstanding_top_needs_enough_positive_elements():
-    assert outstanding_top(np.array([6, 2, 1, 0, 0])) is None     # only 2 positive besides the top
+    assert outstanding_top(np.array([6, 2, 1, 0, 0])) is None  # only 2 positive besides the top
     assert outstanding_top(np.array([0, 0, 0])) is None

@@ -20,8 +20,9 @@ DEMOS = ("demo01", "demo02", "demo03")
 def _insights(cid: str, data: Path, params: Path, out: Path) -> pd.DataFrame:
     ingest = ingest_community(cid, data, params, out)
     results = compute_all(ingest.tables, ingest.params)
-    sc = find_shortcomings(ingest.tables, results, ingest.params, ingest_summary=ingest.summary,
-                           rejects=ingest.rejects)
+    sc = find_shortcomings(
+        ingest.tables, results, ingest.params, ingest_summary=ingest.summary, rejects=ingest.rejects
+    )
     return find_insights(ingest.tables, results, ingest.params, sc, "zh")
 
 
@@ -36,8 +37,12 @@ def demos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[pd.DataFr
 
 
 def _level(df: pd.DataFrame, metric: str, dim: str) -> pd.DataFrame:
-    return df[(df["kind"] == "driver") & (df["method"] == "outstanding_top")
-              & (df["metric_id"] == metric) & (df["dimension"] == dim)]
+    return df[
+        (df["kind"] == "driver")
+        & (df["method"] == "outstanding_top")
+        & (df["metric_id"] == metric)
+        & (df["dimension"] == dim)
+    ]
 
 
 @pytest.mark.parametrize("cid", DEMOS)
@@ -60,13 +65,17 @@ def test_slow_category_is_the_outstanding_source_of_late_arrivals(demos: dict, c
     assert list(top["subject"]) == [planted["category"]]
     assert top.iloc[0]["share_of_total"] == pytest.approx(planted["share_of_sla_misses"], abs=0.02)
     drivers = df[df["kind"] == "driver"]
-    assert planted["category"] in set(drivers.head(3)["subject"])   # ranked first or near it
+    assert planted["category"] in set(drivers.head(3)["subject"])  # ranked first or near it
 
 
 def test_demo01_story(demos: dict) -> None:
     df, _ = demos["demo01"]
-    change = df[(df["kind"] == "driver") & (df["method"] == "adtributor")
-                & (df["metric_id"] == "repair_timely_rate") & (df["period"] == "quality_month")].iloc[0]
+    change = df[
+        (df["kind"] == "driver")
+        & (df["method"] == "adtributor")
+        & (df["metric_id"] == "repair_timely_rate")
+        & (df["period"] == "quality_month")
+    ].iloc[0]
     assert change["subject"] == "水电维修"
     assert "27%（n=59） → 质量月 61%（n=67） → 巩固期 36%（n=58）" in change["evidence"]
     voice = df[df["kind"] == "voice"].iloc[0]

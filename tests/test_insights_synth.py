@@ -39,8 +39,17 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict]:
         sc = find_shortcomings(ing.tables, res, ing.params, ingest_summary=ing.summary, rejects=ing.rejects)
         df = find_insights(ing.tables, res, ing.params, sc, "zh")
         plan = build_plan(sc, res, ing.params, lang="zh", insights=df)
-        report = ReportInputs(params=ing.params, tables=ing.tables, metrics=res.metrics, changes=res.changes,
-                              targets=res.targets, shortcomings=sc, plan=plan, insights=df, lang="zh")
+        report = ReportInputs(
+            params=ing.params,
+            tables=ing.tables,
+            metrics=res.metrics,
+            changes=res.changes,
+            targets=res.targets,
+            shortcomings=sc,
+            plan=plan,
+            insights=df,
+            lang="zh",
+        )
         out[index] = {"truth": truth, "insights": df, "shortcomings": sc, "plan": plan, "report": report}
     return out
 
@@ -57,7 +66,10 @@ def test_frequent_comment_is_the_first_voice_theme(runs: dict, index: int) -> No
     assert voice.loc[0, "subject"] == planted["text"]
     assert voice.loc[0, "value"] == planted["observed_count"]
     by = planted["by_period"]
-    assert f"基线期{by['baseline']}条 → 质量月{by['quality_month']}条 → 巩固期{by['followup']}条" in voice.loc[0, "evidence"]
+    assert (
+        f"基线期{by['baseline']}条 → 质量月{by['quality_month']}条 → 巩固期{by['followup']}条"
+        in voice.loc[0, "evidence"]
+    )
     assert planted["text"] in str(residents_voice(run["report"]))
 
 
@@ -88,8 +100,12 @@ def test_elevator_category_and_building_are_found_and_told_as_causes(runs: dict,
     assert asset.iloc[0]["value"] == sum(eff["failing_elevator"]["failures_by_period"].values())
     category = levels[levels["dimension"] == "category"]
     assert category.iloc[0]["subject"] == eff["slow_repair_category"]["category"]
-    assert levels.iloc[:3]["subject"].isin([eff["slow_repair_category"]["category"],
-                                            eff["failing_elevator"]["asset_id"], "电梯"]).sum() >= 2
+    assert (
+        levels.iloc[:3]["subject"]
+        .isin([eff["slow_repair_category"]["category"], eff["failing_elevator"]["asset_id"], "电梯"])
+        .sum()
+        >= 2
+    )
     cases = _kind(df, "case")
     assert cases.loc[0, "subject"] == eff["failing_elevator"]["asset_id"]
     low = cases[(cases["dimension"] == "building") & (cases["direction"] == "bad")]
@@ -111,10 +127,12 @@ def test_clean_community_has_no_planted_causes(runs: dict) -> None:
     assert run["truth"]["clean"] is True and "frequent_comment" not in run["truth"]["effects"]
     df = run["insights"]
     voice = _kind(df, "voice")
-    assert voice.empty or voice["value"].max() < 25            # planted comments come 40 times
+    assert voice.empty or voice["value"].max() < 25  # planted comments come 40 times
     inits = _kind(df, "initiative")
     assert inits[(inits["direction"] == "good") & (inits["p_value"] < 0.01)].empty
     assert df[(df["kind"] == "case") & (df["direction"] == "bad")].empty
     levels = df[(df["kind"] == "driver") & (df["method"] == "outstanding_top")]
-    assert levels[levels["dimension"].isin(["asset_id", "category"])
-                  & levels["metric_id"].isin(["equipment_failure_rate", "repair_timely_rate"])].empty
+    assert levels[
+        levels["dimension"].isin(["asset_id", "category"])
+        & levels["metric_id"].isin(["equipment_failure_rate", "repair_timely_rate"])
+    ].empty

@@ -111,18 +111,25 @@ def check_plain(res: MetricResults, metric_id: str, period: str, value: float, n
 
 # ---------------------------------------------------------------- satisfaction
 def surveys() -> pd.DataFrame:
-    return pd.DataFrame({
-        "response_id": ids(9),
-        "surveyed_at": ts(
-            "2025-07-31",  # outside every period
-            "2025-08-01", "2025-08-10", "2025-08-20", "2025-08-31",  # baseline
-            "2025-09-01", "2025-09-15", "2025-09-30",  # quality month
-            "2025-10-05",  # followup
-        ),
-        "overall": nums(1, 5, 4, 3, 2, 5, 5, 4, 1),
-        "cleaning": nums(5, 4, None, 2, None, None, None, None, 3),
-        "comment": text(*["x"] * 9),
-    })
+    return pd.DataFrame(
+        {
+            "response_id": ids(9),
+            "surveyed_at": ts(
+                "2025-07-31",  # outside every period
+                "2025-08-01",
+                "2025-08-10",
+                "2025-08-20",
+                "2025-08-31",  # baseline
+                "2025-09-01",
+                "2025-09-15",
+                "2025-09-30",  # quality month
+                "2025-10-05",  # followup
+            ),
+            "overall": nums(1, 5, 4, 3, 2, 5, 5, 4, 1),
+            "cleaning": nums(5, 4, None, 2, None, None, None, None, 3),
+            "comment": text(*["x"] * 9),
+        }
+    )
 
 
 def test_satisfaction_5_point() -> None:
@@ -151,16 +158,21 @@ def test_satisfaction_5_point() -> None:
     # dimension columns that are absent give no metric; "comment" is no dimension
     assert not res.metrics["metric_id"].str.startswith("satisfaction_index.greening").any()
     assert set(res.metrics["metric_id"]) == {
-        "satisfaction_index", "satisfaction_index.cleaning", "satisfaction_rate", "survey_coverage"
+        "satisfaction_index",
+        "satisfaction_index.cleaning",
+        "satisfaction_rate",
+        "survey_coverage",
     }
 
 
 def test_satisfaction_10_and_100_point() -> None:
-    df = pd.DataFrame({
-        "response_id": ids(4),
-        "surveyed_at": ts("2025-08-01", "2025-08-02", "2025-08-03", "2025-08-04"),
-        "overall": nums(10, 8, 7, 1),
-    })
+    df = pd.DataFrame(
+        {
+            "response_id": ids(4),
+            "surveyed_at": ts("2025-08-01", "2025-08-02", "2025-08-03", "2025-08-04"),
+            "overall": nums(10, 8, 7, 1),
+        }
+    )
     res = compute_all({"surveys": df}, make_params(survey_scale=10))
     # (x − 1) / 9 × 100 → 100, 700/9, 600/9, 0
     check_mean(res, "satisfaction_index", B, [100, 700 / 9, 600 / 9, 0])
@@ -174,31 +186,38 @@ def test_satisfaction_10_and_100_point() -> None:
 
 # ---------------------------------------------------------------- complaints
 def complaints() -> pd.DataFrame:
-    return pd.DataFrame({
-        "complaint_id": ids(6),
-        "received_at": ts(
-            "2025-08-01 10:00", "2025-08-05 10:00", "2025-08-31 23:59:59",
-            "2025-08-10 10:00",  # invalid
-            "2025-10-02 09:00", "2025-10-03 09:00",
-        ),
-        "responded_at": ts(
-            "2025-08-02 10:00",  # exactly 24 h: timely
-            "2025-08-06 10:00:01",  # 24 h + 1 s: late
-            None,  # no response: not timely
-            "2025-08-10 11:00",
-            "2025-10-02 10:00", None,
-        ),
-        "closed_at": ts(
-            "2025-10-31 23:59",  # by as_of
-            "2025-11-01 00:00",  # after the as_of day
-            None,
-            "2025-08-10 12:00",
-            "2025-10-05 09:00", None,
-        ),
-        "category": text(*["c"] * 6),
-        "valid": flags(True, True, None, False, True, True),  # missing = default true
-        "escalated": flags(*[False] * 6),
-    })
+    return pd.DataFrame(
+        {
+            "complaint_id": ids(6),
+            "received_at": ts(
+                "2025-08-01 10:00",
+                "2025-08-05 10:00",
+                "2025-08-31 23:59:59",
+                "2025-08-10 10:00",  # invalid
+                "2025-10-02 09:00",
+                "2025-10-03 09:00",
+            ),
+            "responded_at": ts(
+                "2025-08-02 10:00",  # exactly 24 h: timely
+                "2025-08-06 10:00:01",  # 24 h + 1 s: late
+                None,  # no response: not timely
+                "2025-08-10 11:00",
+                "2025-10-02 10:00",
+                None,
+            ),
+            "closed_at": ts(
+                "2025-10-31 23:59",  # by as_of
+                "2025-11-01 00:00",  # after the as_of day
+                None,
+                "2025-08-10 12:00",
+                "2025-10-05 09:00",
+                None,
+            ),
+            "category": text(*["c"] * 6),
+            "valid": flags(True, True, None, False, True, True),  # missing = default true
+            "escalated": flags(*[False] * 6),
+        }
+    )
 
 
 def test_complaints() -> None:
@@ -237,32 +256,46 @@ def test_complaints_without_optional_columns() -> None:
 
 # ---------------------------------------------------------------- repairs
 def work_orders() -> pd.DataFrame:
-    return pd.DataFrame({
-        "order_id": ids(8),
-        "reported_at": ts(
-            "2025-08-01 08:00", "2025-08-02 08:00", "2025-08-03 08:00", "2025-08-04 08:00",
-            "2025-08-05 08:00", "2025-08-06 08:00", "2025-09-10 08:00", "2025-10-10 08:00",
-        ),
-        "arrived_at": ts(
-            "2025-08-01 08:30",  # 30 min, 普通 SLA 30: timely
-            "2025-08-02 08:16",  # 16 min, 紧急 SLA 15: late
-            "2025-08-03 08:10",  # 10 min: timely
-            "2025-08-04 08:05",  # cancelled
-            "2025-08-05 08:01",  # cancelled
-            None,  # no arrival: not timely
-            "2025-09-10 09:00",  # QM, cancelled
-            "2025-10-10 08:20",
-        ),
-        "completed_at": ts(
-            "2025-08-01 10:00", "2025-08-02 09:00", "2025-11-02 08:00",  # after as_of
-            "2025-08-04 09:00", None, "2025-08-07 08:00", None, None,
-        ),
-        "category": text(*["水电"] * 8),
-        "urgency": text("普通", "紧急", "普通", "普通", "紧急", "紧急", "普通", "紧急"),
-        "status": text("已完成", None, "处理中", " Cancelled ", "已取消", "完成", "CANCELLED", None),
-        "reworked": flags(False, True, None, True, True, False, None, None),
-        "rating": nums(5, 3, None, 1, None, 4, None, None),
-    })
+    return pd.DataFrame(
+        {
+            "order_id": ids(8),
+            "reported_at": ts(
+                "2025-08-01 08:00",
+                "2025-08-02 08:00",
+                "2025-08-03 08:00",
+                "2025-08-04 08:00",
+                "2025-08-05 08:00",
+                "2025-08-06 08:00",
+                "2025-09-10 08:00",
+                "2025-10-10 08:00",
+            ),
+            "arrived_at": ts(
+                "2025-08-01 08:30",  # 30 min, 普通 SLA 30: timely
+                "2025-08-02 08:16",  # 16 min, 紧急 SLA 15: late
+                "2025-08-03 08:10",  # 10 min: timely
+                "2025-08-04 08:05",  # cancelled
+                "2025-08-05 08:01",  # cancelled
+                None,  # no arrival: not timely
+                "2025-09-10 09:00",  # QM, cancelled
+                "2025-10-10 08:20",
+            ),
+            "completed_at": ts(
+                "2025-08-01 10:00",
+                "2025-08-02 09:00",
+                "2025-11-02 08:00",  # after as_of
+                "2025-08-04 09:00",
+                None,
+                "2025-08-07 08:00",
+                None,
+                None,
+            ),
+            "category": text(*["水电"] * 8),
+            "urgency": text("普通", "紧急", "普通", "普通", "紧急", "紧急", "普通", "紧急"),
+            "status": text("已完成", None, "处理中", " Cancelled ", "已取消", "完成", "CANCELLED", None),
+            "reworked": flags(False, True, None, True, True, False, None, None),
+            "rating": nums(5, 3, None, 1, None, 4, None, None),
+        }
+    )
 
 
 def test_repairs() -> None:
@@ -295,7 +328,9 @@ def test_repairs() -> None:
 
 
 def test_repair_sla_from_params_in_english_keys() -> None:
-    res = compute_all({"work_orders": work_orders()}, make_params(sla={"repair_arrival_minutes": {"urgent": 20}}))
+    res = compute_all(
+        {"work_orders": work_orders()}, make_params(sla={"repair_arrival_minutes": {"urgent": 20}})
+    )
     # 紧急 SLA 20 min: r1 (16 min) becomes timely; 普通 keeps its default 30
     check_share(res, "repair_timely_rate", B, 3, 4)
     check_share(res, "repair_timely_rate", F, 1, 1)
@@ -303,10 +338,12 @@ def test_repair_sla_from_params_in_english_keys() -> None:
 
 # ---------------------------------------------------------------- equipment
 def assets() -> pd.DataFrame:
-    return pd.DataFrame({
-        "asset_id": text("E1", "E2", "F1", "W1"),
-        "type": text("电梯", "电梯", "消防", "供水"),
-    })
+    return pd.DataFrame(
+        {
+            "asset_id": text("E1", "E2", "F1", "W1"),
+            "type": text("电梯", "电梯", "消防", "供水"),
+        }
+    )
 
 
 def asset_events() -> pd.DataFrame:
@@ -324,14 +361,16 @@ def asset_events() -> pd.DataFrame:
         ("m5", "W1", "维保", "2025-07-31", "2025-08-01 10:00", None),  # scheduled outside every period
     ]
     cols = list(zip(*rows, strict=True))
-    return pd.DataFrame({
-        "event_id": text(*cols[0]),
-        "asset_id": text(*cols[1]),
-        "kind": text(*cols[2]),
-        "scheduled_on": ts(*cols[3]),
-        "occurred_at": ts(*cols[4]),
-        "restored_at": ts(*cols[5]),
-    })
+    return pd.DataFrame(
+        {
+            "event_id": text(*cols[0]),
+            "asset_id": text(*cols[1]),
+            "kind": text(*cols[2]),
+            "scheduled_on": ts(*cols[3]),
+            "occurred_at": ts(*cols[4]),
+            "restored_at": ts(*cols[5]),
+        }
+    )
 
 
 def test_equipment() -> None:
@@ -349,8 +388,11 @@ def test_equipment() -> None:
     check_plain(res, "equipment_failure_rate.elevator", Q, 0.0, 0)
     assert res.samples[("equipment_failure_rate.elevator", B)].denominator == 2 * 31
     ids_present = {m for m in res.metrics["metric_id"] if m.startswith("equipment_failure_rate.")}
-    assert ids_present == {"equipment_failure_rate.elevator", "equipment_failure_rate.fire",
-                           "equipment_failure_rate.water"}
+    assert ids_present == {
+        "equipment_failure_rate.elevator",
+        "equipment_failure_rate.fire",
+        "equipment_failure_rate.water",
+    }
     check_mean(res, "equipment_mttr_hours", B, [2.5, 24.0])
     check_mean(res, "equipment_mttr_hours", Q, [1.0])
     assert get(res, "equipment_mttr_hours", F) is None
@@ -385,14 +427,16 @@ def hazards() -> pd.DataFrame:
         ("h7", "2025-10-01 09:00", "较大", "2025-10-20", "2025-10-20 18:00"),  # followup, on time
     ]
     cols = list(zip(*rows, strict=True))
-    return pd.DataFrame({
-        "hazard_id": text(*cols[0]),
-        "found_at": ts(*cols[1]),
-        "area": text(*["消防"] * len(rows)),
-        "severity": text(*cols[2]),
-        "due_on": ts(*cols[3]),
-        "rectified_at": ts(*cols[4]),
-    })
+    return pd.DataFrame(
+        {
+            "hazard_id": text(*cols[0]),
+            "found_at": ts(*cols[1]),
+            "area": text(*["消防"] * len(rows)),
+            "severity": text(*cols[2]),
+            "due_on": ts(*cols[3]),
+            "rectified_at": ts(*cols[4]),
+        }
+    )
 
 
 def test_hazards() -> None:
@@ -417,12 +461,16 @@ def test_hazard_due_days_param() -> None:
 
 # ---------------------------------------------------------------- inspections
 def inspections() -> pd.DataFrame:
-    return pd.DataFrame({
-        "inspection_id": ids(6),
-        "inspected_on": ts("2025-08-01", "2025-08-02", "2025-08-03", "2025-08-04", "2025-09-01", "2025-06-01"),
-        "dimension": text("保洁", "保洁", "绿化", "绿化", "安全秩序", "保洁"),
-        "score": nums(85, 75, 90, 80, 70, 10),
-    })
+    return pd.DataFrame(
+        {
+            "inspection_id": ids(6),
+            "inspected_on": ts(
+                "2025-08-01", "2025-08-02", "2025-08-03", "2025-08-04", "2025-09-01", "2025-06-01"
+            ),
+            "dimension": text("保洁", "保洁", "绿化", "绿化", "安全秩序", "保洁"),
+            "score": nums(85, 75, 90, 80, 70, 10),
+        }
+    )
 
 
 def test_inspections() -> None:
@@ -442,15 +490,17 @@ def test_inspections() -> None:
 
 # ---------------------------------------------------------------- training
 def training() -> pd.DataFrame:
-    return pd.DataFrame({
-        "record_id": ids(5),
-        "employee_id": text("e1", "e1", "e2", "e3", "e1"),
-        "role": text("客服", "客服", "工程", "工程", "客服"),
-        "course": text("A", "B", "A", "A", "C"),
-        "trained_on": ts("2025-08-01", "2025-08-02", "2025-08-03", "2025-08-04", "2025-10-01"),
-        "hours": nums(2, 1.5, 3, 0, 4),
-        "score": nums(90, None, 59, 60, None),
-    })
+    return pd.DataFrame(
+        {
+            "record_id": ids(5),
+            "employee_id": text("e1", "e1", "e2", "e3", "e1"),
+            "role": text("客服", "客服", "工程", "工程", "客服"),
+            "course": text("A", "B", "A", "A", "C"),
+            "trained_on": ts("2025-08-01", "2025-08-02", "2025-08-03", "2025-08-04", "2025-10-01"),
+            "hours": nums(2, 1.5, 3, 0, 4),
+            "score": nums(90, None, 59, 60, None),
+        }
+    )
 
 
 def test_training() -> None:
@@ -475,18 +525,24 @@ def test_training_without_staff() -> None:
 
 # ---------------------------------------------------------------- incidents, activities
 def test_incidents_and_activities() -> None:
-    incidents = pd.DataFrame({
-        "incident_id": ids(5),
-        "occurred_at": ts("2025-08-01 01:00", "2025-08-02", "2025-08-03", "2025-08-31 23:59:59", "2025-10-01"),
-        "type": text(*["跌倒"] * 5),
-        "severity": text("轻微", "较大", "重大", "一般", "轻微"),
-    })
-    activities = pd.DataFrame({
-        "activity_id": ids(3),
-        "held_on": ts("2025-09-01", "2025-09-30", "2025-10-01"),
-        "category": text("客户服务", "安全秩序", "社区活动"),
-        "title": text("a", "b", "c"),
-    })
+    incidents = pd.DataFrame(
+        {
+            "incident_id": ids(5),
+            "occurred_at": ts(
+                "2025-08-01 01:00", "2025-08-02", "2025-08-03", "2025-08-31 23:59:59", "2025-10-01"
+            ),
+            "type": text(*["跌倒"] * 5),
+            "severity": text("轻微", "较大", "重大", "一般", "轻微"),
+        }
+    )
+    activities = pd.DataFrame(
+        {
+            "activity_id": ids(3),
+            "held_on": ts("2025-09-01", "2025-09-30", "2025-10-01"),
+            "category": text("客户服务", "安全秩序", "社区活动"),
+            "title": text("a", "b", "c"),
+        }
+    )
     res = compute_all({"incidents": incidents, "activities": activities}, make_params())
     check_plain(res, "incident_count", B, 4.0, 4)
     check_plain(res, "serious_incident_count", B, 2.0, 2)
@@ -501,34 +557,66 @@ def test_incidents_and_activities() -> None:
 
 # ---------------------------------------------------------------- missing / empty tables
 ALL_TABLES = {
-    "surveys": surveys, "complaints": complaints, "work_orders": work_orders, "assets": assets,
-    "asset_events": asset_events, "hazards": hazards, "inspections": inspections, "training": training,
+    "surveys": surveys,
+    "complaints": complaints,
+    "work_orders": work_orders,
+    "assets": assets,
+    "asset_events": asset_events,
+    "hazards": hazards,
+    "inspections": inspections,
+    "training": training,
 }
 
 
 def test_missing_tables_give_no_metrics() -> None:
     res = compute_all({"surveys": surveys()}, make_params())
-    assert set(res.metrics["metric_id"]).isdisjoint({
-        "complaint_rate", "hazard_count", "incident_count", "activity_count", "training_coverage",
-        "equipment_failure_rate", "inspection_score", "repair_timely_rate",
-    })
+    assert set(res.metrics["metric_id"]).isdisjoint(
+        {
+            "complaint_rate",
+            "hazard_count",
+            "incident_count",
+            "activity_count",
+            "training_coverage",
+            "equipment_failure_rate",
+            "inspection_score",
+            "repair_timely_rate",
+        }
+    )
 
 
 def test_empty_tables_give_zero_counts_and_no_shares() -> None:
     tables = {name: make()[0:0] for name, make in ALL_TABLES.items()}
     tables["assets"] = assets()  # assets exist, no events
-    tables["incidents"] = pd.DataFrame({
-        "incident_id": text(), "occurred_at": ts(), "type": text(), "severity": text(),
-    })
-    tables["activities"] = pd.DataFrame({
-        "activity_id": text(), "held_on": ts(), "category": text(), "title": text(),
-    })
+    tables["incidents"] = pd.DataFrame(
+        {
+            "incident_id": text(),
+            "occurred_at": ts(),
+            "type": text(),
+            "severity": text(),
+        }
+    )
+    tables["activities"] = pd.DataFrame(
+        {
+            "activity_id": text(),
+            "held_on": ts(),
+            "category": text(),
+            "title": text(),
+        }
+    )
     res = compute_all(tables, make_params())
     zero = {
-        "survey_coverage", "complaint_rate", "equipment_failure_rate", "equipment_failure_rate.elevator",
-        "equipment_failure_rate.fire", "equipment_failure_rate.water", "hazard_count",
-        "training_coverage", "training_hours_per_employee", "incident_count",
-        "serious_incident_count", "activity_count",
+        "survey_coverage",
+        "complaint_rate",
+        "equipment_failure_rate",
+        "equipment_failure_rate.elevator",
+        "equipment_failure_rate.fire",
+        "equipment_failure_rate.water",
+        "hazard_count",
+        "training_coverage",
+        "training_hours_per_employee",
+        "incident_count",
+        "serious_incident_count",
+        "activity_count",
     }
     assert set(res.metrics["metric_id"]) == zero
     assert (res.metrics["value"] == 0).all() and (res.metrics["n"] == 0).all()
@@ -541,12 +629,23 @@ def test_empty_tables_give_zero_counts_and_no_shares() -> None:
 def test_output_order_and_dtypes() -> None:
     tables = {name: make() for name, make in ALL_TABLES.items()}
     res = compute_all(tables, make_params())
-    assert list(res.metrics.columns) == ["community_id", "metric_id", "period", "value", "n", "ci_low", "ci_high"]
+    assert list(res.metrics.columns) == [
+        "community_id",
+        "metric_id",
+        "period",
+        "value",
+        "n",
+        "ci_low",
+        "ci_high",
+    ]
     assert (res.metrics["community_id"] == "t01").all()
     assert str(res.metrics["n"].dtype) == "Int64"
     ids_in_order = list(dict.fromkeys(res.metrics["metric_id"]))
     assert ids_in_order[:5] == [
-        "satisfaction_index", "satisfaction_index.cleaning", "satisfaction_rate", "survey_coverage",
+        "satisfaction_index",
+        "satisfaction_index.cleaning",
+        "satisfaction_rate",
+        "survey_coverage",
         "complaint_rate",
     ]
     assert not res.metrics.duplicated(["metric_id", "period"]).any()

@@ -31,8 +31,11 @@ def _metrics(data_dir: Path, params_dir: Path, out_dir: Path) -> pd.DataFrame:
 
 
 BASELINE = _metrics(ROOT / "data", ROOT / "params", Path(tempfile.mkdtemp(prefix="qm-alias-")))
-RAW = {name: read_table_file(path, TABLES[name]) for name in TABLES
-       if (path := find_table_file(ROOT / "data" / CID, name)) is not None}
+RAW = {
+    name: read_table_file(path, TABLES[name])
+    for name in TABLES
+    if (path := find_table_file(ROOT / "data" / CID, name)) is not None
+}
 
 
 def _order_keeping_duplicates(keys: pd.Series, rng: np.random.Generator) -> np.ndarray:

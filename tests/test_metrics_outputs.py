@@ -14,25 +14,33 @@ B, Q = "baseline", "quality_month"
 
 
 def params() -> Any:
-    return parse_params({
-        "community_id": "t04",
-        "name": "test",
-        "households": 3,
-        "periods": {B: ["2025-08-01", "2025-08-31"], Q: ["2025-09-01", "2025-09-30"]},
-        "targets": [
-            {"metric": "satisfaction_index", "kind": "delta", "value": 10},
-            {"metric": "satisfaction_index", "kind": "at_least", "value": 99},
-            {"metric": "satisfaction_index.cleaning", "kind": "at_least", "value": 1},
-        ],
-    })
+    return parse_params(
+        {
+            "community_id": "t04",
+            "name": "test",
+            "households": 3,
+            "periods": {B: ["2025-08-01", "2025-08-31"], Q: ["2025-09-01", "2025-09-30"]},
+            "targets": [
+                {"metric": "satisfaction_index", "kind": "delta", "value": 10},
+                {"metric": "satisfaction_index", "kind": "at_least", "value": 99},
+                {"metric": "satisfaction_index.cleaning", "kind": "at_least", "value": 1},
+            ],
+        }
+    )
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    return {"surveys": pd.DataFrame({
-        "response_id": pd.Series(["a", "b", "c"], dtype="string"),
-        "surveyed_at": pd.Series(pd.to_datetime(["2025-08-01", "2025-08-02", "2025-09-01"]), dtype="datetime64[ns]"),
-        "overall": [4.0, 3.0, 5.0],
-    })}
+    return {
+        "surveys": pd.DataFrame(
+            {
+                "response_id": pd.Series(["a", "b", "c"], dtype="string"),
+                "surveyed_at": pd.Series(
+                    pd.to_datetime(["2025-08-01", "2025-08-02", "2025-09-01"]), dtype="datetime64[ns]"
+                ),
+                "overall": [4.0, 3.0, 5.0],
+            }
+        )
+    }
 
 
 def test_files(tmp_path: Path) -> None:

@@ -32,8 +32,13 @@ def site(tmp_path: Path, cid: str = "demo01") -> Path:
 
 
 def run(notebook: str, out: Path, cwd: Path, **parameters: str) -> nbformat.NotebookNode:
-    pm.execute_notebook(str(cwd / f"{notebook}.ipynb"), str(out), cwd=str(cwd), progress_bar=False,
-                        parameters=parameters or None)
+    pm.execute_notebook(
+        str(cwd / f"{notebook}.ipynb"),
+        str(out),
+        cwd=str(cwd),
+        progress_bar=False,
+        parameters=parameters or None,
+    )
     return nbformat.read(out, as_version=4)
 
 
@@ -41,7 +46,8 @@ def html_outputs(nb: nbformat.NotebookNode) -> str:
     """Everything of the executed notebook that a browser renders as HTML or Markdown."""
     return "".join(
         o.get("data", {}).get(kind, "")
-        for c in nb.cells if c.cell_type == "code"
+        for c in nb.cells
+        if c.cell_type == "code"
         for o in c.outputs
         for kind in ("text/html", "text/markdown")
     )
@@ -74,8 +80,15 @@ def test_a_later_notebook_runs_alone(stage: str, tmp_path: Path) -> None:
     """papermill notebooks/<stage>.ipynb out.ipynb -p community_id demo02 (contract section 6)."""
     out = tmp_path / "outputs"
     assert not out.exists()
-    run(stage, tmp_path / "out.ipynb", NOTEBOOKS, community_id="demo02", data_dir=str(ROOT / "data"),
-        params_dir=str(ROOT / "params"), out_dir=str(out))
+    run(
+        stage,
+        tmp_path / "out.ipynb",
+        NOTEBOOKS,
+        community_id="demo02",
+        data_dir=str(ROOT / "data"),
+        params_dir=str(ROOT / "params"),
+        out_dir=str(out),
+    )
     assert (out / "demo02" / "clean" / "surveys.parquet").is_file()
     expected = "metrics.csv" if stage == "02_metrics" else "plan.csv"
     assert (out / "demo02" / expected).is_file()
@@ -83,15 +96,21 @@ def test_a_later_notebook_runs_alone(stage: str, tmp_path: Path) -> None:
 
 def test_notebook_04_shows_the_shortcomings_03_wrote(tmp_path: Path) -> None:
     """04 loads stage 3's frame: a shortcoming edited after 03 ran shows up in 04's report."""
-    params = {"community_id": "demo03", "data_dir": str(ROOT / "data"), "params_dir": str(ROOT / "params"),
-              "out_dir": str(tmp_path / "outputs")}
+    params = {
+        "community_id": "demo03",
+        "data_dir": str(ROOT / "data"),
+        "params_dir": str(ROOT / "params"),
+        "out_dir": str(tmp_path / "outputs"),
+    }
     for stage in STAGES[:3]:
         run(stage, tmp_path / f"{stage}.ipynb", NOTEBOOKS, **params)
     c = stages.Community("demo03", ROOT / "data", ROOT / "params", tmp_path / "outputs")
     found = stages.load_shortcomings(c)
     marker = "MARKER-written-by-stage-3"
-    stages.write_frame(found.assign(evidence=found["evidence"].where(found.index != 0, marker)),
-                       c.layout.frame("shortcomings"))
+    stages.write_frame(
+        found.assign(evidence=found["evidence"].where(found.index != 0, marker)),
+        c.layout.frame("shortcomings"),
+    )
     html = html_outputs(run("04_plan", tmp_path / "04.ipynb", NOTEBOOKS, **params))
     assert marker in html
 

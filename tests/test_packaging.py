@@ -50,22 +50,43 @@ def test_wheel_in_a_fresh_venv_runs_a_demo_community(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "qmlib", src / "qmlib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     wheels = tmp_path / "wheels"
     env = _clean_env()
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(src)],
-                   check=True, env=env, cwd=tmp_path, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(src)],
+        check=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+    )
     (wheel,) = wheels.glob("qmlib-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for data in ("qmlib/notebooks/01_ingest.ipynb", "qmlib/notebooks/04_plan.ipynb",
-                 "qmlib/notebooks/portfolio.ipynb", "qmlib/playbook.yaml",
-                 "qmlib/report/templates/qm_report/index.html.j2"):
+    for data in (
+        "qmlib/notebooks/01_ingest.ipynb",
+        "qmlib/notebooks/04_plan.ipynb",
+        "qmlib/notebooks/portfolio.ipynb",
+        "qmlib/playbook.yaml",
+        "qmlib/report/templates/qm_report/index.html.j2",
+    ):
         assert data in names, data
 
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300
+    )
     python, qm = venv / "bin" / "python", venv / "bin" / "qm"
-    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
-                   check=True, env=env, timeout=600)
-    where = subprocess.run([str(python), "-c", "import qmlib; print(qmlib.__file__)"], check=True, env=env,
-                           capture_output=True, text=True, cwd=tmp_path).stdout.strip()
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        check=True,
+        env=env,
+        timeout=600,
+    )
+    where = subprocess.run(
+        [str(python), "-c", "import qmlib; print(qmlib.__file__)"],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout.strip()
     assert Path(where).is_relative_to(venv), where  # the wheel's qmlib, not the repository's
 
     # nbconvert's own templates ("lab", which qm_report extends) are data files of the nbconvert
@@ -78,8 +99,14 @@ def test_wheel_in_a_fresh_venv_runs_a_demo_community(tmp_path: Path) -> None:
     (work / "params").mkdir()
     shutil.copytree(ROOT / "data" / "demo01", work / "data" / "demo01")
     shutil.copy(ROOT / "params" / "demo01.yaml", work / "params")
-    run = subprocess.run([str(qm), "run", "demo01", "--jobs", "1", "--no-progress"], env=env, cwd=work,
-                         capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [str(qm), "run", "demo01", "--jobs", "1", "--no-progress"],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stderr
     out = work / "outputs"
     assert (out / "demo01" / "report.html").is_file()

@@ -36,12 +36,15 @@ make_params = partial(base_params, name="测试花园", households=1000, as_of="
 
 def metrics_frame() -> dict[str, pd.DataFrame]:
     rows = [
-        ("repair_timely_rate", "baseline", 0.80), ("repair_timely_rate", "quality_month", 0.95),
+        ("repair_timely_rate", "baseline", 0.80),
+        ("repair_timely_rate", "quality_month", 0.95),
         ("repair_timely_rate", "followup", 0.85),
-        ("satisfaction_index", "baseline", 70.0), ("satisfaction_index", "quality_month", 80.0),
+        ("satisfaction_index", "baseline", 70.0),
+        ("satisfaction_index", "quality_month", 80.0),
         ("satisfaction_index", "followup", 72.0),
         ("complaint_rate", "followup", 2.0),
-        ("inspection_pass_rate", "quality_month", 0.9), ("inspection_pass_rate", "followup", 0.8),
+        ("inspection_pass_rate", "quality_month", 0.9),
+        ("inspection_pass_rate", "followup", 0.8),
     ]
     df = pd.DataFrame(rows, columns=["metric_id", "period", "value"]).assign(community_id="t01", n=100)
     return {"metrics": df}
@@ -49,8 +52,16 @@ def metrics_frame() -> dict[str, pd.DataFrame]:
 
 def finding(kind: str, **kw: Any) -> dict[str, Any]:
     row = {c: None for c in SHORTCOMING_COLUMNS}
-    row.update(community_id="t01", kind=kind, category=KIND_CATEGORY[kind], severity="medium",
-               metric_id="", evidence="…", subject="x", subject_label="x")
+    row.update(
+        community_id="t01",
+        kind=kind,
+        category=KIND_CATEGORY[kind],
+        severity="medium",
+        metric_id="",
+        evidence="…",
+        subject="x",
+        subject_label="x",
+    )
     row.update(kw)
     return row
 
@@ -81,7 +92,9 @@ def test_due_dates_are_as_of_plus_days() -> None:
     params = make_params()
     sc = frame(finding("hazard_overdue", subject="H1", subject_label="H1"))
     plan = build_plan(sc, metrics_frame(), params, include_routine=False)
-    expected = [(params.as_of_date + dt.timedelta(days=a.due_days)).isoformat() for a in pb.kinds["hazard_overdue"]]
+    expected = [
+        (params.as_of_date + dt.timedelta(days=a.due_days)).isoformat() for a in pb.kinds["hazard_overdue"]
+    ]
     assert plan["due_on"].tolist() == expected == ["2025-11-08", "2025-12-05"]
     assert plan["action"].iloc[0].startswith("对逾期隐患H1立即落实整改")
     assert plan["owner_role"].tolist() == ["工程", "项目经理"]
@@ -91,8 +104,14 @@ def test_targets_from_findings() -> None:
     params = make_params()
     sc = frame(
         # a repair category at 40% on time vs 90% for the rest: reach the rest
-        finding("repair_sla_lag", metric_id="repair_timely_rate", subject="category=水电",
-                subject_label="报修类别“水电”", value=0.4, reference=0.9),
+        finding(
+            "repair_sla_lag",
+            metric_id="repair_timely_rate",
+            subject="category=水电",
+            subject_label="报修类别“水电”",
+            value=0.4,
+            reference=0.9,
+        ),
         # a gain that faded: back to the quality-month level 80.0
         finding("gain_not_held", metric_id="satisfaction_index", value=72.0, reference=80.0),
     )
@@ -111,8 +130,16 @@ def test_targets_from_findings() -> None:
 
 
 def test_owner_by_subject_and_english() -> None:
-    sc = frame(finding("lagging_dimension", metric_id="satisfaction_index.cleaning", subject="cleaning",
-                       subject_label="Cleaning", value=60.0, reference=75.0))
+    sc = frame(
+        finding(
+            "lagging_dimension",
+            metric_id="satisfaction_index.cleaning",
+            subject="cleaning",
+            subject_label="Cleaning",
+            value=60.0,
+            reference=75.0,
+        )
+    )
     plan = build_plan(sc, metrics_frame(), make_params(), lang="en", include_routine=False)
     assert plan["owner_role"].tolist() == ["Cleaning"]
     assert plan["kpi"].tolist() == ["Satisfaction index: Cleaning"]
@@ -154,8 +181,10 @@ def test_routine_mechanisms_hold_the_quality_month() -> None:
     sat = rm[rm["kpi_metric_id"] == "satisfaction_index"].iloc[0]
     # quarterly survey, 90 days: the whole gap back to the quality month's 80.0
     assert sat["kpi_target"] == pytest.approx(80.0) and sat["kpi"] == "满意度指数（按季度统计）"
-    plan = build_plan(frame(finding("training_gap", metric_id="training_coverage")), metrics_frame(), make_params())
-    assert plan["shortcoming_id"].tolist()[-len(rm):] == [""] * len(rm)
+    plan = build_plan(
+        frame(finding("training_gap", metric_id="training_coverage")), metrics_frame(), make_params()
+    )
+    assert plan["shortcoming_id"].tolist()[-len(rm) :] == [""] * len(rm)
 
 
 # ---------------------------------------------------------------- playbook errors
@@ -168,14 +197,31 @@ def _raw() -> dict:
     [
         (lambda r: r["kinds"].update(no_such_kind=r["kinds"]["hazard_overdue"]), "kinds", "no_such_kind"),
         (lambda r: r["kinds"].pop("repeat_failure"), "kinds", "repeat_failure"),
-        (lambda r: r["kinds"]["hazard_overdue"][0].update(stage="Later"), "kinds.hazard_overdue[0].stage", ""),
-        (lambda r: r["kinds"]["hazard_overdue"][0].update(due_days=-1), "kinds.hazard_overdue[0].due_days", ""),
-        (lambda r: r["kinds"]["hazard_overdue"][0]["action"].update(zh="整改{who}"),
-         "kinds.hazard_overdue[0].action.zh", "{who}"),
-        (lambda r: r["kinds"]["hazard_overdue"][1].update(kpi={"metric": "nps"}),
-         "kinds.hazard_overdue[1].kpi", "nps"),
-        (lambda r: r["kinds"]["hazard_overdue"][0].update(colour="red"),
-         "kinds.hazard_overdue[0].colour", "unknown key"),
+        (
+            lambda r: r["kinds"]["hazard_overdue"][0].update(stage="Later"),
+            "kinds.hazard_overdue[0].stage",
+            "",
+        ),
+        (
+            lambda r: r["kinds"]["hazard_overdue"][0].update(due_days=-1),
+            "kinds.hazard_overdue[0].due_days",
+            "",
+        ),
+        (
+            lambda r: r["kinds"]["hazard_overdue"][0]["action"].update(zh="整改{who}"),
+            "kinds.hazard_overdue[0].action.zh",
+            "{who}",
+        ),
+        (
+            lambda r: r["kinds"]["hazard_overdue"][1].update(kpi={"metric": "nps"}),
+            "kinds.hazard_overdue[1].kpi",
+            "nps",
+        ),
+        (
+            lambda r: r["kinds"]["hazard_overdue"][0].update(colour="red"),
+            "kinds.hazard_overdue[0].colour",
+            "unknown key",
+        ),
     ],
 )
 def test_playbook_errors_name_the_key(change: Any, key: str, message: str) -> None:
@@ -192,14 +238,23 @@ def test_company_playbook_with_default(tmp_path: Path) -> None:
     pb = {
         "roles": {"经理": "Manager"},
         "kinds": {
-            "default": [{"stage": "D", "owner_role": "经理", "due_days": 10,
-                         "action": {"zh": "处理{subject}", "en": "Handle {subject}"},
-                         "kpi": {"metric": "{metric_id}"}, "target": {"method": "improve", "value": 0.2}}],
+            "default": [
+                {
+                    "stage": "D",
+                    "owner_role": "经理",
+                    "due_days": 10,
+                    "action": {"zh": "处理{subject}", "en": "Handle {subject}"},
+                    "kpi": {"metric": "{metric_id}"},
+                    "target": {"method": "improve", "value": 0.2},
+                }
+            ],
         },
     }
     path = tmp_path / "company.yaml"
     path.write_text(yaml.safe_dump(pb, allow_unicode=True), encoding="utf-8")
-    sc = frame(finding("repeat_failure", metric_id="satisfaction_index", subject="EL-1", subject_label="EL-1"))
+    sc = frame(
+        finding("repeat_failure", metric_id="satisfaction_index", subject="EL-1", subject_label="EL-1")
+    )
     plan = build_plan(sc, metrics_frame(), make_params(), playbook=path)
     assert plan["action"].tolist() == ["处理EL-1"] and plan["pdca_stage"].tolist() == ["Do"]
     # satisfaction 72.0 now: the benchmark closes 20% of the gap to 100 → 77.6; in 10 days a ninth of
@@ -212,7 +267,7 @@ def test_company_playbook_with_default(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- writing
 def test_write_plan_escapes_formulas(tmp_path: Path) -> None:
-    sc = frame(finding("data_missing_tables", subject="x", subject_label="=HYPERLINK(\"http://x\")"))
+    sc = frame(finding("data_missing_tables", subject="x", subject_label='=HYPERLINK("http://x")'))
     plan = build_plan(sc, metrics_frame(), make_params(), include_routine=False)
     plan.loc[0, "action"] = "=1+1 清理"
     plan.loc[0, "kpi"] = "-5 项"
@@ -233,7 +288,9 @@ def test_write_plan_escapes_formulas(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- privacy
 def test_mask_pii() -> None:
     assert mask_pii("业主13812345678来电") == "业主138****5678来电"
-    assert mask_pii("身份证110101199003071234，电话 15900001111") == "身份证110101********1234，电话 159****1111"
+    assert (
+        mask_pii("身份证110101199003071234，电话 15900001111") == "身份证110101********1234，电话 159****1111"
+    )
     assert mask_pii("11010119900307123X") == "110101********123X"
     assert mask_pii("工单12345678901234567890") == "工单12345678901234567890"  # 20 digits: neither
     assert mask_pii("12812345678") == "12812345678"  # second digit 2: not a mobile number

@@ -57,12 +57,18 @@ def test_no_current_value_gives_the_benchmark():
     assert reachable_target("satisfaction_index", 70.0, None, 30) is None
 
 
-@pytest.mark.parametrize(("subjects", "expected"), [
-    (["停车管理"], "秩序"),
-    (["停车管理", "噪音扰民"], "秩序"),
-    (["停车管理", "环境卫生"], "项目经理"),   # two roles: the coordinator owns it, cleaning never gets parking
-    (["未知类别"], "客服"),                  # not mapped: the playbook's default role
-])
+@pytest.mark.parametrize(
+    ("subjects", "expected"),
+    [
+        (["停车管理"], "秩序"),
+        (["停车管理", "噪音扰民"], "秩序"),
+        (
+            ["停车管理", "环境卫生"],
+            "项目经理",
+        ),  # two roles: the coordinator owns it, cleaning never gets parking
+        (["未知类别"], "客服"),  # not mapped: the playbook's default role
+    ],
+)
 def test_owner_role_is_a_role_that_can_do_it(subjects, expected):
     by_subject = {"停车管理": "秩序", "噪音扰民": "秩序", "环境卫生": "保洁"}
     assert owner_role(subjects, by_subject, "客服") == expected
@@ -81,31 +87,54 @@ def test_named_owner():
 
 
 def _params(**extra):
-    return parse_params({
-        "community_id": "t01", "name": "测试花园", "households": 1000,
-        "staff": {"客服": 3, "工程": 4, "秩序": 6, "保洁": 5, "绿化": 0},
-        "periods": {"baseline": ["2025-08-01", "2025-08-31"], "quality_month": ["2025-09-01", "2025-09-30"],
-                    "followup": ["2025-10-01", "2025-10-31"]},
-        **extra,
-    })
+    return parse_params(
+        {
+            "community_id": "t01",
+            "name": "测试花园",
+            "households": 1000,
+            "staff": {"客服": 3, "工程": 4, "秩序": 6, "保洁": 5, "绿化": 0},
+            "periods": {
+                "baseline": ["2025-08-01", "2025-08-31"],
+                "quality_month": ["2025-09-01", "2025-09-30"],
+                "followup": ["2025-10-01", "2025-10-31"],
+            },
+            **extra,
+        }
+    )
 
 
 def _metrics() -> dict[str, pd.DataFrame]:
     rows = [
-        ("hazard_on_time_rate", "quality_month", 0.8), ("hazard_on_time_rate", "followup", 1.0),
-        ("equipment_failure_rate", "baseline", 4.2), ("equipment_failure_rate", "quality_month", 8.7),
+        ("hazard_on_time_rate", "quality_month", 0.8),
+        ("hazard_on_time_rate", "followup", 1.0),
+        ("equipment_failure_rate", "baseline", 4.2),
+        ("equipment_failure_rate", "quality_month", 8.7),
         ("equipment_failure_rate", "followup", 12.62),
-        ("satisfaction_index", "quality_month", 76.9), ("satisfaction_index", "followup", 72.16),
-        ("complaint_rate", "followup", 0.92), ("training_coverage", "quality_month", 0.932),
+        ("satisfaction_index", "quality_month", 76.9),
+        ("satisfaction_index", "followup", 72.16),
+        ("complaint_rate", "followup", 0.92),
+        ("training_coverage", "quality_month", 0.932),
         ("training_coverage", "followup", 0.364),
     ]
-    return {"metrics": pd.DataFrame(rows, columns=["metric_id", "period", "value"]).assign(community_id="t01", n=50)}
+    return {
+        "metrics": pd.DataFrame(rows, columns=["metric_id", "period", "value"]).assign(
+            community_id="t01", n=50
+        )
+    }
 
 
 def _finding(kind: str, **kw) -> dict:
     row = {c: None for c in SHORTCOMING_COLUMNS}
-    row.update(community_id="t01", kind=kind, category=KIND_CATEGORY[kind], severity="high", metric_id="",
-               evidence="…", subject="x", subject_label="x")
+    row.update(
+        community_id="t01",
+        kind=kind,
+        category=KIND_CATEGORY[kind],
+        severity="high",
+        metric_id="",
+        evidence="…",
+        subject="x",
+        subject_label="x",
+    )
     row.update(kw)
     return row
 
@@ -121,12 +150,20 @@ def test_current_is_the_latest_period_and_targets_follow_the_rules():
     plan = _plan(
         _finding("hazard_overdue", metric_id="hazard_on_time_rate", subject="YH0018", subject_label="YH0018"),
         # the finding's value is the quality month's 8.70; the current value is the follow-up's 12.62
-        _finding("target_missed", metric_id="equipment_failure_rate", value=8.7, reference=3.78,
-                 subject="equipment_failure_rate@quality_month", subject_label="设备故障率"),
+        _finding(
+            "target_missed",
+            metric_id="equipment_failure_rate",
+            value=8.7,
+            reference=3.78,
+            subject="equipment_failure_rate@quality_month",
+            subject_label="设备故障率",
+        ),
     )
     on_time = plan[plan["kpi_metric_id"] == "hazard_on_time_rate"].iloc[0]
     # already 100%: no "≥ 100%" target, the action keeps it there
-    assert on_time["kpi_current"] == 1.0 and pd.isna(on_time["kpi_target"]) and on_time["kpi_target_text"] == ""
+    assert (
+        on_time["kpi_current"] == 1.0 and pd.isna(on_time["kpi_target"]) and on_time["kpi_target_text"] == ""
+    )
     failures = plan[plan["kpi_metric_id"] == "equipment_failure_rate"]
     assert failures["kpi_current"].tolist() == [12.62, 12.62]
     # one target for both actions, over the longer horizon (60 days): 12.62 − (2/3)·(12.62 − 3.78) = 6.7267 → 6.72
@@ -160,9 +197,15 @@ def test_routine_kpis_are_counted_over_their_cadence():
 
 def test_parking_complaints_are_never_a_cleaning_task_and_owners_are_named():
     plan = _plan(
-        _finding("pareto_complaints", metric_id="complaint_rate", subject="停车管理,环境卫生",
-                 subject_label="停车管理、环境卫生"),
-        _finding("pareto_complaints", metric_id="complaint_rate", subject="停车管理", subject_label="停车管理"),
+        _finding(
+            "pareto_complaints",
+            metric_id="complaint_rate",
+            subject="停车管理,环境卫生",
+            subject_label="停车管理、环境卫生",
+        ),
+        _finding(
+            "pareto_complaints", metric_id="complaint_rate", subject="停车管理", subject_label="停车管理"
+        ),
         owners={"秩序": "王强", "项目经理": "李娜"},
     )
     rows = plan[plan["kind"] == "pareto_complaints"]
@@ -170,5 +213,9 @@ def test_parking_complaints_are_never_a_cleaning_task_and_owners_are_named():
     assert rows["owner"].tolist() == ["李娜", "王强"]
     assert "保洁" not in rows["owner_role"].tolist()
     # a role without staff in the community (绿化: 0) gives the action to the coordinator
-    plan = _plan(_finding("pareto_complaints", metric_id="complaint_rate", subject="绿化养护", subject_label="绿化养护"))
+    plan = _plan(
+        _finding(
+            "pareto_complaints", metric_id="complaint_rate", subject="绿化养护", subject_label="绿化养护"
+        )
+    )
     assert plan[plan["kind"] == "pareto_complaints"]["owner_role"].tolist() == ["项目经理"]

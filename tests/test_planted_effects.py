@@ -34,7 +34,9 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
 def test_planted_bad_rows_are_rejected_exactly(analysed: dict, cid: str) -> None:
     ingest, _, truth = analysed[cid]
     planted = {(b["table"], b["source_row"], b["column"]) for b in truth["bad_rows"]}
-    found = set(zip(ingest.rejects["table"], ingest.rejects["source_row"], ingest.rejects["column"], strict=True))
+    found = set(
+        zip(ingest.rejects["table"], ingest.rejects["source_row"], ingest.rejects["column"], strict=True)
+    )
     assert found == planted
     summary = ingest.summary
     assert (summary.rows_read == summary.rows_accepted + summary.rows_rejected).all()

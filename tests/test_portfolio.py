@@ -62,7 +62,9 @@ def test_arrival_percentiles_are_recomputed_over_all_orders(batch) -> None:
         lo, hi = bounds(result.params, "followup")
         orders = orders[(orders.reported_at >= lo) & (orders.reported_at < hi)]
         cancelled = orders["status"].fillna("").str.strip().str.lower().isin(["已取消", "cancelled"])
-        m = (orders.loc[~cancelled, "arrived_at"] - orders.loc[~cancelled, "reported_at"]).dt.total_seconds() / 60
+        m = (
+            orders.loc[~cancelled, "arrived_at"] - orders.loc[~cancelled, "reported_at"]
+        ).dt.total_seconds() / 60
         minutes.append(m.dropna().to_numpy())
     allm = np.concatenate(minutes)
     assert pooled(rollup, "repair_arrival_minutes_p90", "followup") == pytest.approx(np.percentile(allm, 90))
@@ -71,7 +73,9 @@ def test_arrival_percentiles_are_recomputed_over_all_orders(batch) -> None:
 
 def test_pooled_share_differs_from_the_average_of_rates(batch) -> None:
     _, _, rollup = batch
-    m = rollup.metrics[(rollup.metrics.metric_id == "repair_timely_rate") & (rollup.metrics.period == "baseline")]
+    m = rollup.metrics[
+        (rollup.metrics.metric_id == "repair_timely_rate") & (rollup.metrics.period == "baseline")
+    ]
     expected = (m["value"] * m["n"]).sum() / m["n"].sum()
     assert pooled(rollup, "repair_timely_rate", "baseline") == pytest.approx(expected)
 

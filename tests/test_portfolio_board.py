@@ -34,9 +34,14 @@ from qmlib.shortcomings import find_shortcomings, write_shortcomings
 
 IDS = [f"demo{i:02d}" for i in range(1, 9)]
 FORMULA_NAME = '=HYPERLINK("http://x")花园'
-STUB = ('<!DOCTYPE html><html><body>' + "".join(
-    f'<h2 id="{s}">{s}</h2><p style="height:400px"></p>' for s in
-    ("sec-summary", "sec-targets", "sec-results", "sec-shortcomings", "sec-plan")) + "</body></html>")
+STUB = (
+    "<!DOCTYPE html><html><body>"
+    + "".join(
+        f'<h2 id="{s}">{s}</h2><p style="height:400px"></p>'
+        for s in ("sec-summary", "sec-targets", "sec-results", "sec-shortcomings", "sec-plan")
+    )
+    + "</body></html>"
+)
 
 
 def _shift(value: object, months: int) -> dt.date:
@@ -51,7 +56,9 @@ def shifted_params(src: Path, dst: Path, months: int) -> Path:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         data["periods"] = {k: [_shift(a, months), _shift(b, months)] for k, (a, b) in data["periods"].items()}
         data["as_of"] = _shift(data["as_of"], months)
-        (dst / path.name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (dst / path.name).write_text(
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
     return dst
 
 
@@ -61,23 +68,31 @@ def run_stages(data: Path, params: Path, out: Path, ids: list[str]) -> None:
         r = ingest_community(cid, data, params, out)
         results = compute_all(r.tables, r.params)
         write_metric_outputs(results, out / cid)
-        found = find_shortcomings(r.tables, results, r.params, ingest_summary=r.summary, rejects=r.rejects,
-                                  lang=r.params.language)
+        found = find_shortcomings(
+            r.tables, results, r.params, ingest_summary=r.summary, rejects=r.rejects, lang=r.params.language
+        )
         write_shortcomings(found, out / cid)
         (out / cid / "report.html").write_text(STUB, encoding="utf-8")
 
 
 def write_run(out: Path, statuses: dict[str, str], params: Path) -> None:
-    run = {"schema": "qm-run/1", "status": "finished", "options": {"params_dir": str(params)},
-           "communities": {c: {"community_id": c, "status": s} for c, s in statuses.items()}}
+    run = {
+        "schema": "qm-run/1",
+        "status": "finished",
+        "options": {"params_dir": str(params)},
+        "communities": {c: {"community_id": c, "status": s} for c, s in statuses.items()},
+    }
     (out / "run.json").write_text(json.dumps(run), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("board")
-    subprocess.run([sys.executable, "-m", "qmlib", "synth", "-n", "8", "--out", str(root / "synth")], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "qmlib", "synth", "-n", "8", "--out", str(root / "synth")],
+        check=True,
+        capture_output=True,
+    )
     month2 = root / "synth" / "params"
     name_file = month2 / "demo02.yaml"
     data = yaml.safe_load(name_file.read_text(encoding="utf-8"))
@@ -93,8 +108,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     run_stages(root / "synth" / "data", month2, out, IDS[:6])
     shutil.copytree(out / "demo01", out / "old01")
     write_run(out, {**dict.fromkeys(IDS[:6], "ok"), "demo07": "skipped", "demo08": "failed"}, month2)
-    return {"root": root, "out": out, "month1": month1, "month2": month2, "board1": board1,  # type: ignore[dict-item]
-            "data": root / "synth" / "data"}
+    return {
+        "root": root,
+        "out": out,
+        "month1": month1,
+        "month2": month2,
+        "board1": board1,  # type: ignore[dict-item]
+        "data": root / "synth" / "data",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -123,18 +144,31 @@ def _independent_overdue(out: Path, params_dir: Path, cid: str) -> pd.DataFrame:
     if "due_on" in h.columns:
         due = pd.to_datetime(h["due_on"]).where(h["due_on"].notna(), due)
     days_over = (as_of - due.dt.normalize()).dt.days
-    keep = ((h["found_at"] < cutoff) & (h["rectified_at"].isna() | (h["rectified_at"] >= cutoff))
-            & h["severity"].isin(["较大", "重大"]) & (days_over > 0))
-    return pd.DataFrame({"community_id": cid, "hazard_id": h.loc[keep, "hazard_id"].astype(str),
-                         "days_over": days_over[keep].astype(int)})
+    keep = (
+        (h["found_at"] < cutoff)
+        & (h["rectified_at"].isna() | (h["rectified_at"] >= cutoff))
+        & h["severity"].isin(["较大", "重大"])
+        & (days_over > 0)
+    )
+    return pd.DataFrame(
+        {
+            "community_id": cid,
+            "hazard_id": h.loc[keep, "hazard_id"].astype(str),
+            "days_over": days_over[keep].astype(int),
+        }
+    )
 
 
 def test_every_overdue_major_hazard_is_listed_with_its_age(site, board) -> None:
     expected = pd.concat([_independent_overdue(site["out"], site["month2"], c) for c in IDS[:7]])
     assert len(expected) > 0
-    got = board.hazards[["community_id", "hazard_id", "days_over"]].astype({"days_over": int, "hazard_id": str})
+    got = board.hazards[["community_id", "hazard_id", "days_over"]].astype(
+        {"days_over": int, "hazard_id": str}
+    )
     key = ["community_id", "hazard_id", "days_over"]
-    assert sorted(map(tuple, got[key].to_numpy().tolist())) == sorted(map(tuple, expected[key].to_numpy().tolist()))
+    assert sorted(map(tuple, got[key].to_numpy().tolist())) == sorted(
+        map(tuple, expected[key].to_numpy().tolist())
+    )
     # sorted by severity (重大 first), then most overdue
     sev = board.hazards["severity"].map({"重大": 0, "较大": 1}).to_numpy()
     assert list(sev) == sorted(sev)
@@ -156,12 +190,15 @@ def test_serious_incidents_are_listed(site, board) -> None:
             continue
         inc = pd.read_parquet(path)
         lo = pd.Timestamp(min(a for a, _ in p.periods.values()))
-        hi = min(pd.Timestamp(max(b for _, b in p.periods.values())) + pd.Timedelta(days=1),
-                 pd.Timestamp(p.as_of_date) + pd.Timedelta(days=1))
+        hi = min(
+            pd.Timestamp(max(b for _, b in p.periods.values())) + pd.Timedelta(days=1),
+            pd.Timestamp(p.as_of_date) + pd.Timedelta(days=1),
+        )
         keep = inc["severity"].isin(["较大", "重大"]) & (inc["occurred_at"] >= lo) & (inc["occurred_at"] < hi)
         rows += [(cid, str(i)) for i in inc.loc[keep, "incident_id"]]
-    assert sorted(zip(board.incidents["community_id"], board.incidents["incident_id"].astype(str), strict=True)) \
-        == sorted(rows)
+    assert sorted(
+        zip(board.incidents["community_id"], board.incidents["incident_id"].astype(str), strict=True)
+    ) == sorted(rows)
 
 
 def test_kpi_board_has_a_status_for_every_community_and_kpi(board) -> None:
@@ -219,8 +256,16 @@ def test_xlsx_has_one_sheet_per_table_and_escapes_formulas(board) -> None:
     import io
 
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(board_tables(board, "en"))))
-    assert {"Overdue hazards", "Serious incidents", "KPI board", "Funnels", "Common problems", "Company plan",
-            "History", "Scope"} <= set(wb.sheetnames)
+    assert {
+        "Overdue hazards",
+        "Serious incidents",
+        "KPI board",
+        "Funnels",
+        "Common problems",
+        "Company plan",
+        "History",
+        "Scope",
+    } <= set(wb.sheetnames)
     values = [c.value for row in wb["KPI board"].iter_rows() for c in row]
     assert "'" + FORMULA_NAME in values and FORMULA_NAME not in values
     assert wb["Overdue hazards"].max_row == len(board.hazards) + 1

@@ -43,8 +43,11 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("board-browser")
-    subprocess.run([sys.executable, "-m", "qmlib", "synth", "-n", "8", "--out", str(root)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "qmlib", "synth", "-n", "8", "--out", str(root)],
+        check=True,
+        capture_output=True,
+    )
     out = root / "outputs"
     run_stages(root / "data", root / "params", out, IDS)
     write_run(out, dict.fromkeys(IDS, "ok"), root / "params")
@@ -73,7 +76,9 @@ def test_outputs_exist_and_an_unchanged_rebuild_is_skipped(built: Path) -> None:
     assert (folder / "board.xlsx").stat().st_size > 5000
     before = {p: p.stat().st_mtime_ns for p in (built, folder / "report.pdf", folder / "board.xlsx")}
     t0 = time.monotonic()
-    build_portfolio(folder.parent, Path(json.loads((folder.parent / "run.json").read_text())["options"]["params_dir"]))
+    build_portfolio(
+        folder.parent, Path(json.loads((folder.parent / "run.json").read_text())["options"]["params_dir"])
+    )
     assert time.monotonic() - t0 < 10
     assert {p: p.stat().st_mtime_ns for p in before} == before
 
@@ -110,8 +115,12 @@ def test_board_links_resolve_and_the_table_sorts(chromium: str, built: Path) -> 
         page.evaluate("document.querySelectorAll('#kpi-board-table thead th button')[1].click()")
         desc = page.evaluate(COLUMN % 1)
         assert desc == sorted(asc, reverse=True)
-        assert page.evaluate(
-            "document.querySelectorAll('#kpi-board-table thead th')[1].getAttribute('aria-sort')") == "descending"
+        assert (
+            page.evaluate(
+                "document.querySelectorAll('#kpi-board-table thead th')[1].getAttribute('aria-sort')"
+            )
+            == "descending"
+        )
 
 
 def test_nothing_is_cut_off_on_a_phone(chromium: str, built: Path) -> None:

@@ -11,9 +11,17 @@ from qmlib.portfolio.board import common_problems, company_plan, insight_drivers
 
 
 def _shortcomings() -> pd.DataFrame:
-    rows = [("a", "hazard_overdue"), ("b", "hazard_overdue"), ("c", "hazard_overdue"),
-            ("c", "open_backlog"), ("d", "open_backlog"), ("e", "open_backlog"),
-            ("e", "repeat_failure"), ("a", "repeat_failure"), ("f", "training_gap")]
+    rows = [
+        ("a", "hazard_overdue"),
+        ("b", "hazard_overdue"),
+        ("c", "hazard_overdue"),
+        ("c", "open_backlog"),
+        ("d", "open_backlog"),
+        ("e", "open_backlog"),
+        ("e", "repeat_failure"),
+        ("a", "repeat_failure"),
+        ("f", "training_gap"),
+    ]
     return pd.DataFrame(rows, columns=["community_id", "kind"])
 
 
@@ -37,11 +45,15 @@ def test_insight_drivers_are_read_when_present(tmp_path: Path) -> None:
     assert insight_drivers(tmp_path, ["a", "b"]) is None  # no insights stage: skipped
     cols = ["community_id", "insight_id", "kind", "metric_id", "period", "dimension", "subject", "label"]
     rows = {
-        "a": [("a", "I1", "driver", "complaint_rate", "quality_month", "category", "电梯", "电梯"),
-              ("a", "I2", "driver", "complaint_rate", "", "building", "3栋", "3栋"),
-              ("a", "I3", "voice", "complaint_rate", "", "noise", "噪音", "噪音")],
-        "b": [("b", "I1", "driver", "complaint_rate", "", "category", "电梯", "电梯"),
-              ("b", "I2", "driver", "complaint_rate", "", "building", "3栋", "3栋")],
+        "a": [
+            ("a", "I1", "driver", "complaint_rate", "quality_month", "category", "电梯", "电梯"),
+            ("a", "I2", "driver", "complaint_rate", "", "building", "3栋", "3栋"),
+            ("a", "I3", "voice", "complaint_rate", "", "noise", "噪音", "噪音"),
+        ],
+        "b": [
+            ("b", "I1", "driver", "complaint_rate", "", "category", "电梯", "电梯"),
+            ("b", "I2", "driver", "complaint_rate", "", "building", "3栋", "3栋"),
+        ],
         "c": [("c", "I1", "driver", "repair_timely_rate", "", "urgency", "紧急", "紧急")],
     }
     for cid, data in rows.items():
@@ -50,5 +62,7 @@ def test_insight_drivers_are_read_when_present(tmp_path: Path) -> None:
     d = insight_drivers(tmp_path, ["a", "b", "c"])
     assert d is not None
     # the building driver is community-specific; the urgency one occurs once
-    assert d[["metric_id", "dimension", "subject"]].to_numpy().tolist() == [["complaint_rate", "category", "电梯"]]
+    assert d[["metric_id", "dimension", "subject"]].to_numpy().tolist() == [
+        ["complaint_rate", "category", "电梯"]
+    ]
     assert d["communities"].iloc[0] == ["a", "b"]

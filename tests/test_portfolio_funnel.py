@@ -51,13 +51,15 @@ def test_pooled_sd_recovers_the_sd_of_t_intervals() -> None:
 
 def test_funnel_judges_each_community_by_its_own_n() -> None:
     """A small community with an extreme-looking rate stays inside; a large one slightly off is outside."""
-    metrics = pd.DataFrame({
-        "community_id": ["small", "big", "mid"],
-        "metric_id": ["repair_timely_rate"] * 3,
-        "period": ["quality_month"] * 3,
-        "value": [0.6, 0.85, 0.9],
-        "n": [10.0, 2000.0, 400.0],
-    })
+    metrics = pd.DataFrame(
+        {
+            "community_id": ["small", "big", "mid"],
+            "metric_id": ["repair_timely_rate"] * 3,
+            "period": ["quality_month"] * 3,
+            "value": [0.6, 0.85, 0.9],
+            "n": [10.0, 2000.0, 400.0],
+        }
+    )
     f = funnel("repair_timely_rate", metrics, pd.DataFrame({"community_id": ["small", "big", "mid"]}))
     assert f is not None
     theta0 = (6 + 1700 + 360) / 2410
@@ -75,12 +77,23 @@ def test_funnel_judges_each_community_by_its_own_n() -> None:
 
 
 def test_rate_funnel_uses_exposure() -> None:
-    metrics = pd.DataFrame({
-        "community_id": ["a", "b"], "metric_id": ["complaint_rate"] * 2, "period": ["quality_month"] * 2,
-        "value": [1.0, 3.0], "n": [10.0, 30.0],
-    })
-    facts = pd.DataFrame({"community_id": ["a", "b"], "households": [1000.0, 1000.0],
-                          "assets": [0.0, 0.0], "days_quality_month": [30.0, 30.0]})
+    metrics = pd.DataFrame(
+        {
+            "community_id": ["a", "b"],
+            "metric_id": ["complaint_rate"] * 2,
+            "period": ["quality_month"] * 2,
+            "value": [1.0, 3.0],
+            "n": [10.0, 30.0],
+        }
+    )
+    facts = pd.DataFrame(
+        {
+            "community_id": ["a", "b"],
+            "households": [1000.0, 1000.0],
+            "assets": [0.0, 0.0],
+            "days_quality_month": [30.0, 30.0],
+        }
+    )
     f = funnel("complaint_rate", metrics, facts)
     assert f is not None and f.model == "poisson"
     assert f.theta0 == pytest.approx(40 / 20)  # 40 complaints over 2 × (1000 × 30 / 3000)

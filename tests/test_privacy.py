@@ -80,10 +80,14 @@ def _full_width(s: str) -> str:
     second=st.sampled_from("3456789"),
     middle=st.text("0123456789", min_size=4, max_size=4),
     last=st.text("0123456789", min_size=4, max_size=4),
-    s1=_SEPS, s2=_SEPS, wide=_WIDTH,
+    s1=_SEPS,
+    s2=_SEPS,
+    wide=_WIDTH,
     suffix=st.sampled_from(["", "。", " 谢谢", "，", ")"]),
 )
-def test_every_phone_spelling_loses_its_middle_digits(prefix, second, middle, last, s1, s2, wide, suffix) -> None:
+def test_every_phone_spelling_loses_its_middle_digits(
+    prefix, second, middle, last, s1, s2, wide, suffix
+) -> None:
     number = f"1{second}8{s1}{middle}{s2}{last}"
     text = prefix + (_full_width(number) if wide else number) + suffix
     out = mask_pii(text)
@@ -126,11 +130,21 @@ def test_csv_and_xlsx_text_cells_are_masked(tmp_path: Path) -> None:
 def test_plan_xlsx_is_masked(tmp_path: Path) -> None:
     from qmlib.plan import write_plan
 
-    plan = pd.DataFrame([{
-        "community_id": "c1", "action_id": "A1", "shortcoming_id": "S1",
-        "action": f"联系业主 {PHONE}", "owner_role": "客服", "due_on": "2025-11-05",
-        "kpi": f"身份证 {ID}", "kpi_target": 0.9, "pdca_stage": "Do",
-    }])
+    plan = pd.DataFrame(
+        [
+            {
+                "community_id": "c1",
+                "action_id": "A1",
+                "shortcoming_id": "S1",
+                "action": f"联系业主 {PHONE}",
+                "owner_role": "客服",
+                "due_on": "2025-11-05",
+                "kpi": f"身份证 {ID}",
+                "kpi_target": 0.9,
+                "pdca_stage": "Do",
+            }
+        ]
+    )
     _, xlsx = write_plan(plan, tmp_path)
     cells = [c.value for row in load_workbook(xlsx).active.iter_rows() for c in row]
     assert not any(isinstance(v, str) and (PHONE in v or ID in v) for v in cells)

@@ -29,11 +29,22 @@ except ImportError:  # pragma: no cover
 REPO = Path(__file__).resolve().parents[1]
 MAX_BYTES = 3 * 1024 * 1024
 HEADINGS = {
-    "zh": ["一、质量月目标回顾", "二、核心工作举措与亮点", "三、取得的成效与量化数据", "四、存在的问题与不足",
-           "五、未来展望与持续改进计划", "附录：数据质量与方法说明"],
-    "en": ["1. Quality-month targets", "2. Key initiatives and highlights", "3. Results in numbers",
-           "4. Problems and shortcomings", "5. Outlook and continuous-improvement plan",
-           "Appendix: data quality and methods"],
+    "zh": [
+        "一、质量月目标回顾",
+        "二、核心工作举措与亮点",
+        "三、取得的成效与量化数据",
+        "四、存在的问题与不足",
+        "五、未来展望与持续改进计划",
+        "附录：数据质量与方法说明",
+    ],
+    "en": [
+        "1. Quality-month targets",
+        "2. Key initiatives and highlights",
+        "3. Results in numbers",
+        "4. Problems and shortcomings",
+        "5. Outlook and continuous-improvement plan",
+        "Appendix: data quality and methods",
+    ],
 }
 
 SETUP = """\
@@ -64,8 +75,10 @@ def fixture_notebook() -> nbformat.NotebookNode:
         new_markdown_cell("# Fixture report notebook (hidden in the report)", metadata={"tags": ["qm-hide"]}),
         new_code_cell('inputs_path = ""', metadata={"tags": ["parameters"]}),
         new_code_cell(SETUP),
-        new_code_cell("display(HTML(report.cover(r)))\ndisplay(HTML(report.summary(r)))",
-                      metadata={"tags": ["qm-toc-after"]}),
+        new_code_cell(
+            "display(HTML(report.cover(r)))\ndisplay(HTML(report.summary(r)))",
+            metadata={"tags": ["qm-toc-after"]},
+        ),
         new_code_cell("display(HTML(report.targets_section(r)))"),
         new_code_cell("display(HTML(report.activities_section(r)))"),
         new_code_cell("display(HTML(report.results_section(r, [report.Chart('图 1　满意度指数', fig)])))"),
@@ -85,8 +98,14 @@ def build_fixture_report(folder: Path, lang: str) -> Path:
     inputs.write_bytes(pickle.dumps(make_inputs(lang)))
     source, executed = folder / "fixture.ipynb", folder / f"executed_{lang}.ipynb"
     nbformat.write(fixture_notebook(), str(source))
-    pm.execute_notebook(str(source), str(executed), parameters={"inputs_path": str(inputs)},
-                        kernel_name="python3", progress_bar=False, cwd=str(folder))
+    pm.execute_notebook(
+        str(source),
+        str(executed),
+        parameters={"inputs_path": str(inputs)},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(folder),
+    )
     return render_report(executed, folder / f"report_{lang}.html", lang)
 
 
@@ -187,7 +206,9 @@ def test_hostile_text_cannot_inject(reports: dict[str, str]) -> None:
 @pytest.mark.slow
 def test_english_report_has_english_headings(reports: dict[str, str]) -> None:
     html = reports["en"]
-    assert "<title>翠湖花园: Quality Month Summary, September 2025</title>" in html  # the title carries the month
+    assert (
+        "<title>翠湖花园: Quality Month Summary, September 2025</title>" in html
+    )  # the title carries the month
     for zh in HEADINGS["zh"]:
         assert zh not in html
     assert ">Contents<" in html
@@ -204,8 +225,12 @@ def test_toc_follows_summary(reports: dict[str, str]) -> None:
 def test_remote_resources_are_refused(tmp_path: Path) -> None:
     nb = new_notebook()
     cell = new_code_cell("x", metadata={})
-    cell.outputs = [new_output("display_data", data={
-        "text/html": '<h2 id="sec-x">x</h2><img src="https://example.invalid/a.png">'})]
+    cell.outputs = [
+        new_output(
+            "display_data",
+            data={"text/html": '<h2 id="sec-x">x</h2><img src="https://example.invalid/a.png">'},
+        )
+    ]
     nb.cells = [cell]
     path = tmp_path / "nb.ipynb"
     nbformat.write(nb, str(path))
@@ -223,17 +248,34 @@ def test_render_drops_code_streams_errors_and_tagged_cells() -> None:
     shown.outputs = [
         new_output("stream", name="stdout", text="STDOUT_MARKER\n"),
         new_output("stream", name="stderr", text="STDERR_MARKER\n"),
-        new_output("display_data", data={"text/html": '<h1>T</h1><h2 id="sec-a">A</h2>',
-                                         "text/plain": "PLAIN_MARKER"}),
+        new_output(
+            "display_data",
+            data={"text/html": '<h1>T</h1><h2 id="sec-a">A</h2>', "text/plain": "PLAIN_MARKER"},
+        ),
         new_output("execute_result", data={"text/plain": "RESULT_MARKER"}, execution_count=3),
     ]
     hidden = new_code_cell("y")
     hidden.metadata["tags"] = ["qm-hide"]
     hidden.outputs = [new_output("display_data", data={"text/html": "HIDDEN_MARKER"})]
-    nb.cells = [new_markdown_cell("MD_HIDDEN", metadata={"tags": ["qm-hide"]}), params, injected, shown, hidden]
+    nb.cells = [
+        new_markdown_cell("MD_HIDDEN", metadata={"tags": ["qm-hide"]}),
+        params,
+        injected,
+        shown,
+        hidden,
+    ]
     html = render_html(nb, "zh")
-    for marker in ("secret-injected", "SOURCE_CODE_MARKER", "STDOUT_MARKER", "STDERR_MARKER", "PLAIN_MARKER",
-                   "RESULT_MARKER", "HIDDEN_MARKER", "MD_HIDDEN", "community_id"):
+    for marker in (
+        "secret-injected",
+        "SOURCE_CODE_MARKER",
+        "STDOUT_MARKER",
+        "STDERR_MARKER",
+        "PLAIN_MARKER",
+        "RESULT_MARKER",
+        "HIDDEN_MARKER",
+        "MD_HIDDEN",
+        "community_id",
+    ):
         assert marker not in html, marker
     assert '<a href="#sec-a">A</a>' in html and "<title>T</title>" in html
 
@@ -260,10 +302,17 @@ def build_real_report(folder: Path, community_id: str = "demo01", lang: str | No
     executed = out_dir / community_id / "notebooks" / "04_plan.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(
-        str(REPO / "notebooks" / "04_plan.ipynb"), str(executed),
-        parameters={"community_id": community_id, "data_dir": str(data_dir), "params_dir": str(params_dir),
-                    "out_dir": str(out_dir)},
-        kernel_name="python3", progress_bar=False, cwd=str(REPO / "notebooks"),
+        str(REPO / "notebooks" / "04_plan.ipynb"),
+        str(executed),
+        parameters={
+            "community_id": community_id,
+            "data_dir": str(data_dir),
+            "params_dir": str(params_dir),
+            "out_dir": str(out_dir),
+        },
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(REPO / "notebooks"),
     )
     return render_report(executed, out_dir / community_id / "report.html", lang or result.params.language)
 
@@ -294,8 +343,12 @@ def test_notebook_is_committed_without_outputs() -> None:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
     params_cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    for line in ('community_id = "demo01"', 'data_dir = "../data"', 'params_dir = "../params"',
-                 'out_dir = "../outputs"'):
+    for line in (
+        'community_id = "demo01"',
+        'data_dir = "../data"',
+        'params_dir = "../params"',
+        'out_dir = "../outputs"',
+    ):
         assert line in params_cell.source
 
 

@@ -98,22 +98,44 @@ def _changes() -> pd.DataFrame:
             continue
         b = base[row.metric_id]
         p = p_values.get((row.metric_id, row.period))
-        rows.append({
-            "community_id": "demo01", "metric_id": row.metric_id, "period": row.period,
-            "baseline_value": b, "value": row.value, "change": row.value - b,
-            "relative_change": (row.value - b) / b, "p_value": p,
-            "significant": pd.NA if p is None else p < 0.05,
-        })
+        rows.append(
+            {
+                "community_id": "demo01",
+                "metric_id": row.metric_id,
+                "period": row.period,
+                "baseline_value": b,
+                "value": row.value,
+                "change": row.value - b,
+                "relative_change": (row.value - b) / b,
+                "p_value": p,
+                "significant": pd.NA if p is None else p < 0.05,
+            }
+        )
     return pd.DataFrame(rows).astype({"significant": "boolean"})
 
 
 def _targets() -> pd.DataFrame:
-    return pd.DataFrame([
-        ("satisfaction_index", "delta", "followup", 2.0, 72.1, 77.9, 5.8, True),
-        ("equipment_failure_rate", "relative_change", "followup", -0.10, 8.0, 7.0, -0.125, True),
-        ("hazard_rectification_rate", "at_least", "quality_month", 1.0, 0.90, 0.95, None, False),
-    ], columns=["metric_id", "kind", "period", "target", "baseline_value", "actual_value", "change",
-                "achieved"]).assign(community_id="demo01").astype({"achieved": "boolean"})
+    return (
+        pd.DataFrame(
+            [
+                ("satisfaction_index", "delta", "followup", 2.0, 72.1, 77.9, 5.8, True),
+                ("equipment_failure_rate", "relative_change", "followup", -0.10, 8.0, 7.0, -0.125, True),
+                ("hazard_rectification_rate", "at_least", "quality_month", 1.0, 0.90, 0.95, None, False),
+            ],
+            columns=[
+                "metric_id",
+                "kind",
+                "period",
+                "target",
+                "baseline_value",
+                "actual_value",
+                "change",
+                "achieved",
+            ],
+        )
+        .assign(community_id="demo01")
+        .astype({"achieved": "boolean"})
+    )
 
 
 def _activities() -> pd.DataFrame:
@@ -125,48 +147,146 @@ def _activities() -> pd.DataFrame:
         ("A05", "2025-09-25", "安全秩序", "消防演练", "联合社区开展消防疏散演练", 260, True),
         ("A06", "2025-10-08", "客户服务", "业主回访", None, 30, False),
     ]
-    frame = pd.DataFrame(rows, columns=["activity_id", "held_on", "category", "title", "description",
-                                        "participants", "highlight"])
-    return frame.astype({"held_on": "datetime64[ns]", "participants": "Int64", "highlight": "boolean",
-                         "title": "string", "description": "string", "category": "string"})
+    frame = pd.DataFrame(
+        rows,
+        columns=["activity_id", "held_on", "category", "title", "description", "participants", "highlight"],
+    )
+    return frame.astype(
+        {
+            "held_on": "datetime64[ns]",
+            "participants": "Int64",
+            "highlight": "boolean",
+            "title": "string",
+            "description": "string",
+            "category": "string",
+        }
+    )
 
 
 def _shortcomings() -> pd.DataFrame:
-    return pd.DataFrame([
-        ("S01", "deterioration", "high", "repair_timely_rate",
-         "巩固期报修及时到场率为 74.0%，较基线 82.0% 下降 8.0 个百分点（p=0.002）。"),
-        ("S02", "target", "medium", "hazard_rectification_rate",
-         "隐患整改率 95.0% 未达到 ≥100% 的目标 <b>bold</b>。"),
-        ("S03", "data_quality", "low", None, "投诉表有 12 行被拒收（占 5.1%），联系人 13912345678。"),
-    ], columns=["shortcoming_id", "category", "severity", "metric_id", "evidence"]).assign(community_id="demo01")
+    return pd.DataFrame(
+        [
+            (
+                "S01",
+                "deterioration",
+                "high",
+                "repair_timely_rate",
+                "巩固期报修及时到场率为 74.0%，较基线 82.0% 下降 8.0 个百分点（p=0.002）。",
+            ),
+            (
+                "S02",
+                "target",
+                "medium",
+                "hazard_rectification_rate",
+                "隐患整改率 95.0% 未达到 ≥100% 的目标 <b>bold</b>。",
+            ),
+            ("S03", "data_quality", "low", None, "投诉表有 12 行被拒收（占 5.1%），联系人 13912345678。"),
+        ],
+        columns=["shortcoming_id", "category", "severity", "metric_id", "evidence"],
+    ).assign(community_id="demo01")
 
 
 def _plan() -> pd.DataFrame:
     """Shaped like qmlib.plan.build_plan: actions per shortcoming, then routine rows (no shortcoming_id)."""
-    return pd.DataFrame([
-        ("A01", "S01", "工程部按楼栋排班，紧急报修 15 分钟内到场", "工程", "2025-12-31", "报修及时到场率",
-         0.85, "Plan", "repair_timely_rate", 0.74, "≥ 85.0%"),
-        ("A02", "S01", "每周复盘超时工单 <u>", "客服", "2025-11-30", "报修及时到场率", 0.82, "Check",
-         "repair_timely_rate", 0.74, "≥ 82.0%"),
-        ("A03", "S02", "建立隐患整改销号台账", "秩序", "2025-11-15", "隐患整改率", 1.0, "Do",
-         "hazard_rectification_rate", 0.95, "≥ 100.0%"),
-        ("A04", "", "每月召开品质例会，通报指标", "项目经理", "2025-11-30", "满意度指数", 78.4, "Act",
-         "satisfaction_index", 77.9, None),
-        ("A05", "", "每季度开展满意度调查", "客服", "2025-12-31", "调查次数", None, "Check", "", None, None),
-    ], columns=["action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target",
-                "pdca_stage", "kpi_metric_id", "kpi_current", "kpi_target_text"]).assign(community_id="demo01")
+    return pd.DataFrame(
+        [
+            (
+                "A01",
+                "S01",
+                "工程部按楼栋排班，紧急报修 15 分钟内到场",
+                "工程",
+                "2025-12-31",
+                "报修及时到场率",
+                0.85,
+                "Plan",
+                "repair_timely_rate",
+                0.74,
+                "≥ 85.0%",
+            ),
+            (
+                "A02",
+                "S01",
+                "每周复盘超时工单 <u>",
+                "客服",
+                "2025-11-30",
+                "报修及时到场率",
+                0.82,
+                "Check",
+                "repair_timely_rate",
+                0.74,
+                "≥ 82.0%",
+            ),
+            (
+                "A03",
+                "S02",
+                "建立隐患整改销号台账",
+                "秩序",
+                "2025-11-15",
+                "隐患整改率",
+                1.0,
+                "Do",
+                "hazard_rectification_rate",
+                0.95,
+                "≥ 100.0%",
+            ),
+            (
+                "A04",
+                "",
+                "每月召开品质例会，通报指标",
+                "项目经理",
+                "2025-11-30",
+                "满意度指数",
+                78.4,
+                "Act",
+                "satisfaction_index",
+                77.9,
+                None,
+            ),
+            (
+                "A05",
+                "",
+                "每季度开展满意度调查",
+                "客服",
+                "2025-12-31",
+                "调查次数",
+                None,
+                "Check",
+                "",
+                None,
+                None,
+            ),
+        ],
+        columns=[
+            "action_id",
+            "shortcoming_id",
+            "action",
+            "owner_role",
+            "due_on",
+            "kpi",
+            "kpi_target",
+            "pdca_stage",
+            "kpi_metric_id",
+            "kpi_current",
+            "kpi_target_text",
+        ],
+    ).assign(community_id="demo01")
 
 
 def _ingest() -> tuple[pd.DataFrame, pd.DataFrame]:
-    summary = pd.DataFrame([
-        ("surveys", "/abs/path/data/demo01/surveys.csv", 760, 750, 10),
-        ("activities", "/abs/path/data/demo01/activities.xlsx", 6, 6, 0),
-        ("complaints", "/abs/path/data/demo01/complaints.csv", 93, 91, 2),
-    ], columns=["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"])
+    summary = pd.DataFrame(
+        [
+            ("surveys", "/abs/path/data/demo01/surveys.csv", 760, 750, 10),
+            ("activities", "/abs/path/data/demo01/activities.xlsx", 6, 6, 0),
+            ("complaints", "/abs/path/data/demo01/complaints.csv", 93, 91, 2),
+        ],
+        columns=["table", "source_file", "rows_read", "rows_accepted", "rows_rejected"],
+    )
     rejects = pd.DataFrame(
         [("surveys", "surveys.csv", 5 + i, "overall", "6", "不是 5 分制的分数") for i in range(10)]
-        + [("complaints", "complaints.csv", 9, "received_at", "13812345678", "无法识别的时间 <i>x</i>"),
-           ("complaints", "complaints.csv", 11, "received_at", "abc", "无法识别的时间 <i>x</i>")],
+        + [
+            ("complaints", "complaints.csv", 9, "received_at", "13812345678", "无法识别的时间 <i>x</i>"),
+            ("complaints", "complaints.csv", 11, "received_at", "abc", "无法识别的时间 <i>x</i>"),
+        ],
         columns=["table", "source_file", "source_row", "column", "value", "reason"],
     )
     return summary, rejects
@@ -190,11 +310,18 @@ def make_inputs(lang: str = "zh") -> S.ReportInputs:
 
 
 def all_sections(r: S.ReportInputs, charts: list[Chart] | None = None) -> str:
-    return "".join([
-        S.cover(r), S.summary(r), S.targets_section(r), S.activities_section(r),
-        S.results_section(r, charts or []), S.shortcomings_section(r), S.plan_section(r),
-        S.appendix_section(r),
-    ])
+    return "".join(
+        [
+            S.cover(r),
+            S.summary(r),
+            S.targets_section(r),
+            S.activities_section(r),
+            S.results_section(r, charts or []),
+            S.shortcomings_section(r),
+            S.plan_section(r),
+            S.appendix_section(r),
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -232,8 +359,14 @@ def test_sections_have_headings_with_ids():
     html = all_sections(make_inputs("zh"))
     for sid in S.SECTION_IDS:
         assert re.search(rf'<h2 id="{sid}" class="qm-h2">', html), sid
-    for heading in ("一、质量月目标回顾", "二、核心工作举措与亮点", "三、取得的成效与量化数据",
-                    "四、存在的问题与不足", "五、未来展望与持续改进计划", "附录：数据质量与方法说明"):
+    for heading in (
+        "一、质量月目标回顾",
+        "二、核心工作举措与亮点",
+        "三、取得的成效与量化数据",
+        "四、存在的问题与不足",
+        "五、未来展望与持续改进计划",
+        "附录：数据质量与方法说明",
+    ):
         assert heading in html
 
 
@@ -250,14 +383,20 @@ def test_summary_is_honest_about_deterioration():
     assert 3 <= len(points) <= 6
     assert points[0].startswith("设定的 3 项目标中，已达成 2 项，未达成 1 项")
     # followup is the focus period: the repair rate fell significantly, it must be said
-    assert ("需要正视：报修及时到场率由基线期的 82.0% 变为巩固期的 74.0%，下降 8.0 个百分点，超出抽样波动范围，"
-            "属于变差（p=0.002）。") in points
+    assert (
+        "需要正视：报修及时到场率由基线期的 82.0% 变为巩固期的 74.0%，下降 8.0 个百分点，超出抽样波动范围，"
+        "属于变差（p=0.002）。"
+    ) in points
     # the quality-month gain and whether it held in the follow-up
-    assert ("满意度指数由基线期的 72.1 变为质量月的 78.4，提升 6.3 分，超出抽样波动范围（p&lt;0.001）；"
-            "巩固期为 77.9，较基线提升 5.8 分，超出抽样波动范围（p&lt;0.001），成效得到保持。") in points
+    assert (
+        "满意度指数由基线期的 72.1 变为质量月的 78.4，提升 6.3 分，超出抽样波动范围（p&lt;0.001）；"
+        "巩固期为 77.9，较基线提升 5.8 分，超出抽样波动范围（p&lt;0.001），成效得到保持。"
+    ) in points
     assert any("5 项举措" in p and "446 人次" in p and "亮点举措 3 项" in p for p in points)
-    assert any("3 项问题与不足（高优先级 1 项），据此制定 3 项 PDCA 改进措施，并建立 2 项常态化长效机制" in p
-               for p in points)
+    assert any(
+        "3 项问题与不足（高优先级 1 项），据此制定 3 项 PDCA 改进措施，并建立 2 项常态化长效机制" in p
+        for p in points
+    )
 
 
 def test_results_table_marks_and_ci():
@@ -276,13 +415,20 @@ def test_results_table_marks_and_ci():
 
 def test_undefined_test_and_zero_breakdowns():
     r = make_inputs("zh")
-    extra_m = pd.DataFrame([
-        ("demo01", f"equipment_failure_rate.{kind}", period, 0.0, 0, None, None)
-        for kind in ("fire", "water") for period in ("baseline", "quality_month")
-    ], columns=r.metrics.columns).astype({"n": "Int64"})
+    extra_m = pd.DataFrame(
+        [
+            ("demo01", f"equipment_failure_rate.{kind}", period, 0.0, 0, None, None)
+            for kind in ("fire", "water")
+            for period in ("baseline", "quality_month")
+        ],
+        columns=r.metrics.columns,
+    ).astype({"n": "Int64"})
     r.metrics = pd.concat([r.metrics, extra_m], ignore_index=True)
     html = str(S.results_section(r))
-    assert "以下分项在各时期均为 0，未逐项列出：设备故障率（每百台·30天）·消防、设备故障率（每百台·30天）·供水。" in html
+    assert (
+        "以下分项在各时期均为 0，未逐项列出：设备故障率（每百台·30天）·消防、设备故障率（每百台·30天）·供水。"
+        in html
+    )
     assert html.count("设备故障率（每百台·30天）·消防") == 1
     changes = r.changes.copy()
     changes.loc[changes.metric_id == "hazard_rectification_rate", ["p_value", "significant"]] = [None, pd.NA]
@@ -374,6 +520,9 @@ def test_key_charts_skip_missing_data_and_number_captions():
     assert [c.caption.split("　")[0] for c in charts] == [f"图 {i}" for i in range(1, len(charts) + 1)]
     assert charts[0].caption == "图 1　客户满意度各时期对比"
     html = str(figure_html(charts[0]))
-    assert 'src="data:image/png;base64,' in html and "<figcaption>图 1　客户满意度各时期对比</figcaption>" in html
+    assert (
+        'src="data:image/png;base64,' in html
+        and "<figcaption>图 1　客户满意度各时期对比</figcaption>" in html
+    )
     empty = {"metrics": r.metrics.iloc[0:0], "changes": r.changes.iloc[0:0]}
     assert key_charts({}, empty, r.params, "en") == []

@@ -25,22 +25,25 @@ def row(change: float | None, p: float | None, **extra: object) -> dict:
 # ---------------------------------------------------------------------------
 # p-values: one formatter, text and decision from the same rounding
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("p", "text"), [
-    (0.0499, "p<0.05"),      # 0.0499 → "0.050" would contradict p < 0.05: written p<0.05
-    (0.049521, "p<0.05"),    # demo03 complaint_closure_rate, follow-up
-    (0.0495, "p<0.05"),
-    (0.04949, "p=0.049"),    # rounds to 0.049: no conflict
-    (0.05, "p=0.050"),       # exactly the level: not significant, and reads 0.050
-    (0.0504, "p=0.050"),
-    (0.00049, "p<0.001"),
-    (0.0009999, "p<0.001"),
-    (0.001, "p=0.001"),
-    (0.0234, "p=0.023"),
-    (0.714, "p=0.714"),
-    (float("nan"), "—"),
-    (float("inf"), "—"),
-    (None, "—"),
-])
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [
+        (0.0499, "p<0.05"),  # 0.0499 → "0.050" would contradict p < 0.05: written p<0.05
+        (0.049521, "p<0.05"),  # demo03 complaint_closure_rate, follow-up
+        (0.0495, "p<0.05"),
+        (0.04949, "p=0.049"),  # rounds to 0.049: no conflict
+        (0.05, "p=0.050"),  # exactly the level: not significant, and reads 0.050
+        (0.0504, "p=0.050"),
+        (0.00049, "p<0.001"),
+        (0.0009999, "p<0.001"),
+        (0.001, "p=0.001"),
+        (0.0234, "p=0.023"),
+        (0.714, "p=0.714"),
+        (float("nan"), "—"),
+        (float("inf"), "—"),
+        (None, "—"),
+    ],
+)
 def test_fmt_p_edges(p, text):
     assert fmt_p(p, "zh") == text
     assert fmt_p(p, "en") == text
@@ -75,28 +78,68 @@ def test_amounts_in_words_units():
     assert fmt_amount("repair_rating", 0.125, "zh") == "0.12 分"  # two decimals, banker's rounding of 0.125
 
 
-@pytest.mark.parametrize(("metric_id", "change", "p", "zh", "en", "mark"), [
-    ("satisfaction_index", 8.1, 0.0004,
-     "提升 8.1 分，超出抽样波动范围（p<0.001）", "up 8.1 points, more than sampling noise (p<0.001)", "good"),
-    ("satisfaction_index", 1.2, 0.31,
-     "变化在抽样波动范围内，不能认定为改善（p=0.310）",
-     "within sampling noise: not a demonstrated improvement (p=0.310)", "ns"),
-    ("satisfaction_index", -1.2, 0.31,
-     "变化在抽样波动范围内，不能认定为变差（p=0.310）",
-     "within sampling noise: not a demonstrated deterioration (p=0.310)", "ns"),
-    # complaint_rate: lower is better, so a rise is a deterioration
-    ("complaint_rate", 0.52, 0.012,
-     "上升 0.52，超出抽样波动范围，属于变差（p=0.012）",
-     "up 0.52, more than sampling noise: a real deterioration (p=0.012)", "bad"),
-    ("complaint_rate", -0.64, 0.01,
-     "降低 0.64，超出抽样波动范围（p=0.010）", "down 0.64, more than sampling noise (p=0.010)", "good"),
-    ("complaint_rate", -0.64, 0.14,
-     "变化在抽样波动范围内，不能认定为改善（p=0.140）",
-     "within sampling noise: not a demonstrated improvement (p=0.140)", "ns"),
-    ("satisfaction_rate", -0.08, 0.002,
-     "下降 8.0 个百分点，超出抽样波动范围，属于变差（p=0.002）",
-     "down 8.0 percentage points, more than sampling noise: a real deterioration (p=0.002)", "bad"),
-])
+@pytest.mark.parametrize(
+    ("metric_id", "change", "p", "zh", "en", "mark"),
+    [
+        (
+            "satisfaction_index",
+            8.1,
+            0.0004,
+            "提升 8.1 分，超出抽样波动范围（p<0.001）",
+            "up 8.1 points, more than sampling noise (p<0.001)",
+            "good",
+        ),
+        (
+            "satisfaction_index",
+            1.2,
+            0.31,
+            "变化在抽样波动范围内，不能认定为改善（p=0.310）",
+            "within sampling noise: not a demonstrated improvement (p=0.310)",
+            "ns",
+        ),
+        (
+            "satisfaction_index",
+            -1.2,
+            0.31,
+            "变化在抽样波动范围内，不能认定为变差（p=0.310）",
+            "within sampling noise: not a demonstrated deterioration (p=0.310)",
+            "ns",
+        ),
+        # complaint_rate: lower is better, so a rise is a deterioration
+        (
+            "complaint_rate",
+            0.52,
+            0.012,
+            "上升 0.52，超出抽样波动范围，属于变差（p=0.012）",
+            "up 0.52, more than sampling noise: a real deterioration (p=0.012)",
+            "bad",
+        ),
+        (
+            "complaint_rate",
+            -0.64,
+            0.01,
+            "降低 0.64，超出抽样波动范围（p=0.010）",
+            "down 0.64, more than sampling noise (p=0.010)",
+            "good",
+        ),
+        (
+            "complaint_rate",
+            -0.64,
+            0.14,
+            "变化在抽样波动范围内，不能认定为改善（p=0.140）",
+            "within sampling noise: not a demonstrated improvement (p=0.140)",
+            "ns",
+        ),
+        (
+            "satisfaction_rate",
+            -0.08,
+            0.002,
+            "下降 8.0 个百分点，超出抽样波动范围，属于变差（p=0.002）",
+            "down 8.0 percentage points, more than sampling noise: a real deterioration (p=0.002)",
+            "bad",
+        ),
+    ],
+)
 def test_change_words_direction_aware(metric_id, change, p, zh, en, mark):
     r = row(change, p)
     assert change_words(metric_id, r, "zh") == zh
@@ -110,11 +153,16 @@ def test_untested_and_flat_changes():
     # both shares 1: test undefined (contract): no verdict, no colour
     r = {"change": 0.05, "p_value": None, "significant": None}
     assert change_verdict("hazard_rectification_rate", r) == "untested"
-    assert change_words("hazard_rectification_rate", r, "zh") == "上升 5.0 个百分点，无法检验是否超出抽样波动范围"
+    assert (
+        change_words("hazard_rectification_rate", r, "zh")
+        == "上升 5.0 个百分点，无法检验是否超出抽样波动范围"
+    )
     assert str(change_mark("hazard_rectification_rate", 0.05, None)) == ""
     # counts are never tested: no words, the cell says so
     assert change_words("hazard_count", {"change": 3.0, "p_value": None, "significant": None}, "zh") == ""
-    assert "不做检验" in str(change_cell("hazard_count", {"change": 3.0, "p_value": None, "significant": None}, "zh"))
+    assert "不做检验" in str(
+        change_cell("hazard_count", {"change": 3.0, "p_value": None, "significant": None}, "zh")
+    )
     assert change_words("satisfaction_index", row(0.0, 1.0), "en") == "unchanged from the baseline (p=1.000)"
 
 
@@ -146,9 +194,9 @@ def test_no_non_significant_change_is_coloured():
 def test_is_small_sample():
     assert is_small_sample("satisfaction_index", 9)
     assert not is_small_sample("satisfaction_index", 10)
-    assert is_small_sample("equipment_failure_rate", 4)        # a rate from 4 failures
+    assert is_small_sample("equipment_failure_rate", 4)  # a rate from 4 failures
     assert is_small_sample("repair_arrival_minutes_p90", 6)
-    assert not is_small_sample("activity_count", 3)            # a tally, not a sample
+    assert not is_small_sample("activity_count", 3)  # a tally, not a sample
     assert not is_small_sample("training_coverage", 2)
     assert not is_small_sample("satisfaction_index", None)
     assert not is_small_sample("no_such_metric", 2)
@@ -162,7 +210,10 @@ def test_small_sample_change_is_grey_and_says_why():
     assert "上升 4.2 分（p=0.010），但观测数少于 10 个，不能单独据此下结论" in html
     assert ">小样本</span>" not in html  # the marker is on the value cells (and the cards)
     en = change_words("inspection_score", r, "en", small=True)
-    assert en == "up 4.2 points (p=0.010), but from fewer than 10 observations: not enough for a conclusion on its own"
+    assert (
+        en
+        == "up 4.2 points (p=0.010), but from fewer than 10 observations: not enough for a conclusion on its own"
+    )
     cell = str(value_cell("inspection_score", {"value": 86.6, "n": 5, "ci_low": 80.1, "ci_high": 93.1}, "en"))
     assert "n=5" in cell and ">small sample</span>" in cell
     assert "small sample" not in str(value_cell("inspection_score", {"value": 86.6, "n": 10}, "en"))
@@ -180,8 +231,10 @@ def test_small_samples_never_drive_the_summary():
     r = _small(make_inputs("zh"))
     points = [str(p) for p in S.key_points(r)]
     assert not any("变为" in p for p in points)
-    assert ("与基线期相比，除小样本指标（观测数少于 10 个）外，没有一项指标的变化超出抽样波动范围（p&lt;0.05），"
-            "尚不能认定有改善或变差；小样本指标的变化不单独作为结论。") in points
+    assert (
+        "与基线期相比，除小样本指标（观测数少于 10 个）外，没有一项指标的变化超出抽样波动范围（p&lt;0.05），"
+        "尚不能认定有改善或变差；小样本指标的变化不单独作为结论。"
+    ) in points
     html = str(S.summary(r)) + str(S.results_section(r))
     assert "qm-mark--good" not in html and "qm-mark--bad" not in html
     # 20 value cells of sampled metrics (activity_count is a tally) and the four cards
@@ -194,21 +247,30 @@ def test_small_followup_cannot_say_the_gain_held():
     m.loc[(m.metric_id == "satisfaction_index") & (m.period == "followup"), "n"] = 7
     r.metrics = m
     points = [str(p) for p in S.key_points(r)]
-    assert any(p.startswith("Satisfaction index went from 72.1 in the baseline to 78.4 in the quality month, "
-                            "up 6.3 points, more than sampling noise (p&lt;0.001); in the follow-up it was 77.9, "
-                            "up 5.8 points (p&lt;0.001), but from fewer than 10 observations")
-               and p.endswith("so whether the gain held needs more data.") for p in points)
+    assert any(
+        p.startswith(
+            "Satisfaction index went from 72.1 in the baseline to 78.4 in the quality month, "
+            "up 6.3 points, more than sampling noise (p&lt;0.001); in the follow-up it was 77.9, "
+            "up 5.8 points (p&lt;0.001), but from fewer than 10 observations"
+        )
+        and p.endswith("so whether the gain held needs more data.")
+        for p in points
+    )
 
 
 def test_summary_picks_a_large_sample_over_a_small_one():
     r = make_inputs("zh")
     m = r.metrics.copy()
-    m.loc[m.metric_id == "satisfaction_index", "n"] = 6   # strongest gain, but n=6
+    m.loc[m.metric_id == "satisfaction_index", "n"] = 6  # strongest gain, but n=6
     r.metrics = m
     improved = [str(p) for p in S.key_points(r) if "超出抽样波动范围（" in p and "变为质量月" in p]
     assert improved and all(not p.startswith("满意度指数由") for p in improved)
-    assert any(p.startswith("满意率由基线期的 61.0% 变为质量月的 72.0%，提升 11.0 个百分点，超出抽样波动范围（p=0.011）")
-               for p in improved)
+    assert any(
+        p.startswith(
+            "满意率由基线期的 61.0% 变为质量月的 72.0%，提升 11.0 个百分点，超出抽样波动范围（p=0.011）"
+        )
+        for p in improved
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -223,13 +285,35 @@ def _all_complaints_rejected(lang: str) -> S.ReportInputs:
     m.loc[m.metric_id == "complaint_rate", ["value", "n"]] = [0.0, 0]
     r.metrics = m
     c = r.changes.copy()
-    c.loc[c.metric_id == "complaint_rate", ["baseline_value", "value", "change", "p_value"]] = [0.0, 0.0, 0.0, None]
+    c.loc[c.metric_id == "complaint_rate", ["baseline_value", "value", "change", "p_value"]] = [
+        0.0,
+        0.0,
+        0.0,
+        None,
+    ]
     c.loc[c.metric_id == "complaint_rate", "significant"] = pd.NA
     r.changes = c
-    r.targets = pd.concat([r.targets, pd.DataFrame([{
-        "community_id": "demo01", "metric_id": "complaint_rate", "kind": "at_most", "period": "quality_month",
-        "target": 1.5, "baseline_value": 0.0, "actual_value": 0.0, "change": None, "achieved": True,
-    }]).astype({"achieved": "boolean"})], ignore_index=True)
+    r.targets = pd.concat(
+        [
+            r.targets,
+            pd.DataFrame(
+                [
+                    {
+                        "community_id": "demo01",
+                        "metric_id": "complaint_rate",
+                        "kind": "at_most",
+                        "period": "quality_month",
+                        "target": 1.5,
+                        "baseline_value": 0.0,
+                        "actual_value": 0.0,
+                        "change": None,
+                        "achieved": True,
+                    }
+                ]
+            ).astype({"achieved": "boolean"}),
+        ],
+        ignore_index=True,
+    )
     return r
 
 
@@ -246,7 +330,9 @@ def test_fully_rejected_table_shows_no_valid_data():
     target_row = targets.split("投诉率（每百户·30天）", 1)[1].split("</tr>", 1)[0]
     assert "无有效数据" in target_row and "qm-badge--good" not in target_row and "无法判断" in target_row
     assert "合计：已达成 2 项，未达成 1 项，无法判断 1 项。" in targets
-    assert S.key_points(r)[0].startswith("设定的 4 项目标中，已达成 2 项，未达成 1 项，1 项因数据不足无法判断")
+    assert S.key_points(r)[0].startswith(
+        "设定的 4 项目标中，已达成 2 项，未达成 1 项，1 项因数据不足无法判断"
+    )
     assert 'id="sec-appendix-rejects"' in str(S.appendix_section(r))
     en = str(S.key_cards(_all_complaints_rejected("en")))
     assert "no valid data" in en and "Complaints: all 93 rows rejected; see the appendix" in en
@@ -277,15 +363,20 @@ def test_missing_columns_from_ingest_summary():
 
 def test_missing_columns_left_out_metrics_in_english():
     r = make_inputs("en")
-    r.ingest_summary = r.ingest_summary.assign(missing_columns=["arrived_at;building", None, None],
-                                               table=["work_orders", "activities", "complaints"])
+    r.ingest_summary = r.ingest_summary.assign(
+        missing_columns=["arrived_at;building", None, None], table=["work_orders", "activities", "complaints"]
+    )
     assert missing_columns(r) == {"work_orders": ["arrived_at", "building"]}
     assert metrics_left_out(missing_columns(r)) == {
-        "work_orders": ["repair_arrival_minutes_median", "repair_arrival_minutes_p90", "repair_timely_rate"]}
+        "work_orders": ["repair_arrival_minutes_median", "repair_arrival_minutes_p90", "repair_timely_rate"]
+    }
     html = str(S.appendix_section(r))
-    row_html = html.split("<td>Repair work orders</td><td>arrived_at, building</td>", 1)[1].split("</tr>", 1)[0]
-    assert row_html == ("<td>Repair arrival, median (min), Repair arrival, P90 (min), "
-                        "Repair on-time arrival rate</td>")
+    row_html = html.split("<td>Repair work orders</td><td>arrived_at, building</td>", 1)[1].split("</tr>", 1)[
+        0
+    ]
+    assert row_html == (
+        "<td>Repair arrival, median (min), Repair arrival, P90 (min), Repair on-time arrival rate</td>"
+    )
 
 
 def test_missing_columns_not_recorded_claims_nothing():

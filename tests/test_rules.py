@@ -36,8 +36,13 @@ EMPTY = pd.DataFrame()
 
 def context(tables: dict[str, pd.DataFrame], params: Params, **rules_overrides: Any) -> Context:
     return Context(
-        tables=tables, params=params, rules=Rules(**rules_overrides), lang="en",
-        metrics=EMPTY, changes=EMPTY, targets=EMPTY,
+        tables=tables,
+        params=params,
+        rules=Rules(**rules_overrides),
+        lang="en",
+        metrics=EMPTY,
+        changes=EMPTY,
+        targets=EMPTY,
     )
 
 
@@ -62,15 +67,21 @@ def orders() -> pd.DataFrame:
         ("W9", "已完成", "普通", None),  # no arrival: not timely
         ("W10", "cancelled by resident", "普通", 1.0),  # not the cancelled word: counts
     ]
-    return cast("work_orders", [
-        {
-            "order_id": oid, "reported_at": t0 + pd.Timedelta(hours=i),
-            "arrived_at": None if m is None else t0 + pd.Timedelta(hours=i) + pd.Timedelta(minutes=m),
-            "category": "水电", "urgency": urg, "status": status,
-            "completed_at": t0 + pd.Timedelta(hours=i, minutes=90) if i % 2 else None,
-        }
-        for i, (oid, status, urg, m) in enumerate(rows)
-    ])
+    return cast(
+        "work_orders",
+        [
+            {
+                "order_id": oid,
+                "reported_at": t0 + pd.Timedelta(hours=i),
+                "arrived_at": None if m is None else t0 + pd.Timedelta(hours=i) + pd.Timedelta(minutes=m),
+                "category": "水电",
+                "urgency": urg,
+                "status": status,
+                "completed_at": t0 + pd.Timedelta(hours=i, minutes=90) if i % 2 else None,
+            }
+            for i, (oid, status, urg, m) in enumerate(rows)
+        ],
+    )
 
 
 ACTIVE = ["W1", "W2", "W6", "W7", "W8", "W9", "W10"]
@@ -96,7 +107,9 @@ def test_cancelled_users_agree(tmp_path: Path, make_params: Callable[..., Params
     wo.to_parquet(path)
     pooled = pooled_arrival_minutes([path])
     assert len(pooled) == len(ACTIVE) - 1  # W9 has no arrival
-    assert sorted(pooled["m"]) == pytest.approx(sorted(ev.repair_orders({"work_orders": wo}, params)["minutes"].dropna()))
+    assert sorted(pooled["m"]) == pytest.approx(
+        sorted(ev.repair_orders({"work_orders": wo}, params)["minutes"].dropna())
+    )
 
 
 def test_repair_timely_users_agree(make_params: Callable[..., Params]) -> None:
@@ -124,14 +137,26 @@ def test_repair_timely_sla_comes_from_params(make_params: Callable[..., Params])
 # ---------------------------------------------------------------- complaints
 def complaints() -> pd.DataFrame:
     t0 = pd.Timestamp("2025-08-05 10:00")
-    rows = [("C1", True, 24.0), ("C2", None, 24.0 + 1 / 3600), ("C3", False, 1.0), ("C4", True, None),
-            ("C5", None, 2.0)]
-    return cast("complaints", [
-        {"complaint_id": cid, "received_at": t0 + pd.Timedelta(days=i),
-         "responded_at": None if h is None else t0 + pd.Timedelta(days=i, hours=h),
-         "category": "噪音", "valid": valid}
-        for i, (cid, valid, h) in enumerate(rows)
-    ])
+    rows = [
+        ("C1", True, 24.0),
+        ("C2", None, 24.0 + 1 / 3600),
+        ("C3", False, 1.0),
+        ("C4", True, None),
+        ("C5", None, 2.0),
+    ]
+    return cast(
+        "complaints",
+        [
+            {
+                "complaint_id": cid,
+                "received_at": t0 + pd.Timedelta(days=i),
+                "responded_at": None if h is None else t0 + pd.Timedelta(days=i, hours=h),
+                "category": "噪音",
+                "valid": valid,
+            }
+            for i, (cid, valid, h) in enumerate(rows)
+        ],
+    )
 
 
 def test_valid_complaint_and_response_users_agree(make_params: Callable[..., Params]) -> None:
@@ -166,10 +191,13 @@ def hazards() -> pd.DataFrame:
         ("H5", "2025-08-04 09:00", "重大", None, None),  # due 08-05, open: overdue
         ("H6", "2025-08-05 09:00", "较大", "2025-12-31", None),  # open, not yet due
     ]
-    return cast("hazards", [
-        {"hazard_id": h, "found_at": f, "area": "消防", "severity": s, "due_on": d, "rectified_at": r}
-        for h, f, s, d, r in rows
-    ])
+    return cast(
+        "hazards",
+        [
+            {"hazard_id": h, "found_at": f, "area": "消防", "severity": s, "due_on": d, "rectified_at": r}
+            for h, f, s, d, r in rows
+        ],
+    )
 
 
 def test_hazard_due_users_agree(make_params: Callable[..., Params]) -> None:
@@ -205,10 +233,13 @@ def maintenance() -> pd.DataFrame:
         ("M5", "2025-08-07", "2025-08-09 12:00"),  # on time
         ("M6", "2025-08-08", "2025-08-11 00:00"),  # deadline 08-11 00:00: late
     ]
-    return cast("asset_events", [
-        {"event_id": e, "asset_id": "EL-01", "kind": "维保", "scheduled_on": s, "occurred_at": o}
-        for e, s, o in rows
-    ])
+    return cast(
+        "asset_events",
+        [
+            {"event_id": e, "asset_id": "EL-01", "kind": "维保", "scheduled_on": s, "occurred_at": o}
+            for e, s, o in rows
+        ],
+    )
 
 
 def test_maintenance_deadline_users_agree(make_params: Callable[..., Params]) -> None:
@@ -234,10 +265,13 @@ def test_maintenance_deadline_users_agree(make_params: Callable[..., Params]) ->
 def test_serious_incident_users_agree(make_params: Callable[..., Params]) -> None:
     params = make_params()
     rows = [("X1", "较大"), ("X2", "重大"), ("X3", "一般"), ("X4", None), ("X5", "轻微")]
-    inc = cast("incidents", [
-        {"incident_id": i, "occurred_at": f"2025-08-0{k + 1} 10:00", "type": "摔倒", "severity": s}
-        for k, (i, s) in enumerate(rows)
-    ])
+    inc = cast(
+        "incidents",
+        [
+            {"incident_id": i, "occurred_at": f"2025-08-0{k + 1} 10:00", "type": "摔倒", "severity": s}
+            for k, (i, s) in enumerate(rows)
+        ],
+    )
     inc["severity"] = inc["severity"].astype("string")
     inc.loc[3, "severity"] = pd.NA
     assert inc.loc[rules.is_serious_incident(inc), "incident_id"].tolist() == ["X1", "X2"]
@@ -247,32 +281,48 @@ def test_serious_incident_users_agree(make_params: Callable[..., Params]) -> Non
 
 
 # ---------------------------------------------------------------- surveys
-@pytest.mark.parametrize(("scale", "scores", "index"), [
-    (5, [1, 2, 3, 4, 5], [0, 25, 50, 75, 100]),
-    (10, [1, 10, 4], [0, 100, 100 / 3]),
-    (100, [0, 37.5, 100], [0, 37.5, 100]),
-])
+@pytest.mark.parametrize(
+    ("scale", "scores", "index"),
+    [
+        (5, [1, 2, 3, 4, 5], [0, 25, 50, 75, 100]),
+        (10, [1, 10, 4], [0, 100, 100 / 3]),
+        (100, [0, 37.5, 100], [0, 37.5, 100]),
+    ],
+)
 def test_to_index_users_agree(
     scale: int, scores: list[float], index: list[float], make_params: Callable[..., Params]
 ) -> None:
     params = make_params(survey_scale=scale)
-    sv = cast("surveys", [
-        {"response_id": f"R{i}", "surveyed_at": f"2025-08-0{i + 1}", "overall": x, "cleaning": x}
-        for i, x in enumerate(scores)
-    ])
+    sv = cast(
+        "surveys",
+        [
+            {"response_id": f"R{i}", "surveyed_at": f"2025-08-0{i + 1}", "overall": x, "cleaning": x}
+            for i, x in enumerate(scores)
+        ],
+    )
     assert rules.to_index(sv["overall"], scale).tolist() == pytest.approx(index)
-    assert value({"surveys": sv}, params, "satisfaction_index").value == pytest.approx(sum(index) / len(index))
+    assert value({"surveys": sv}, params, "satisfaction_index").value == pytest.approx(
+        sum(index) / len(index)
+    )
     assert ev.survey_scores({"surveys": sv}, params)["index"].tolist() == pytest.approx(index)
 
 
 def test_to_index_in_lagging_dimension(make_params: Callable[..., Params]) -> None:
     """The lagging-dimension finding compares the same 0–100 index the metrics report."""
     params = make_params(survey_scale=10)
-    sv = cast("surveys", [
-        {"response_id": f"R{i}", "surveyed_at": f"2025-08-{1 + i % 28:02d}", "overall": 9,
-         "cleaning": 4 + i % 2, "greening": 9 + i % 2}
-        for i in range(40)
-    ])
+    sv = cast(
+        "surveys",
+        [
+            {
+                "response_id": f"R{i}",
+                "surveyed_at": f"2025-08-{1 + i % 28:02d}",
+                "overall": 9,
+                "cleaning": 4 + i % 2,
+                "greening": 9 + i % 2,
+            }
+            for i in range(40)
+        ],
+    )
     [finding] = lagging_dimension(context({"surveys": sv}, params))
     cleaning = value({"surveys": sv}, params, "satisfaction_index.cleaning").value
     greening = value({"surveys": sv}, params, "satisfaction_index.greening").value
@@ -286,33 +336,116 @@ def full_tables() -> dict[str, pd.DataFrame]:
     day = "2025-08-05"
     t = {
         "surveys": [
-            {"response_id": f"R{i}", "surveyed_at": day, "building": "1", "overall": 4, "customer_service": 4,
-             "cleaning": 4, "greening": 4, "security": 4, "repairs": 4, "facilities": 4, "comment": "x"}
+            {
+                "response_id": f"R{i}",
+                "surveyed_at": day,
+                "building": "1",
+                "overall": 4,
+                "customer_service": 4,
+                "cleaning": 4,
+                "greening": 4,
+                "security": 4,
+                "repairs": 4,
+                "facilities": 4,
+                "comment": "x",
+            }
             for i in range(2)
         ],
-        "work_orders": [{"order_id": "W1", "reported_at": f"{day} 08:00", "dispatched_at": f"{day} 08:01",
-                         "arrived_at": f"{day} 08:10", "completed_at": f"{day} 09:00", "category": "水电",
-                         "urgency": "普通", "building": "1", "status": "已完成", "reworked": False, "rating": 5}],
-        "complaints": [{"complaint_id": "C1", "received_at": f"{day} 08:00", "responded_at": f"{day} 09:00",
-                        "closed_at": f"{day} 10:00", "category": "噪音", "channel": "电话", "valid": True,
-                        "escalated": False}],
+        "work_orders": [
+            {
+                "order_id": "W1",
+                "reported_at": f"{day} 08:00",
+                "dispatched_at": f"{day} 08:01",
+                "arrived_at": f"{day} 08:10",
+                "completed_at": f"{day} 09:00",
+                "category": "水电",
+                "urgency": "普通",
+                "building": "1",
+                "status": "已完成",
+                "reworked": False,
+                "rating": 5,
+            }
+        ],
+        "complaints": [
+            {
+                "complaint_id": "C1",
+                "received_at": f"{day} 08:00",
+                "responded_at": f"{day} 09:00",
+                "closed_at": f"{day} 10:00",
+                "category": "噪音",
+                "channel": "电话",
+                "valid": True,
+                "escalated": False,
+            }
+        ],
         "assets": [{"asset_id": "EL-01", "type": "电梯", "location": "1"}],
         "asset_events": [
-            {"event_id": "E1", "asset_id": "EL-01", "kind": "故障", "occurred_at": f"{day} 08:00",
-             "restored_at": f"{day} 10:00"},
-            {"event_id": "E2", "asset_id": "EL-01", "kind": "维保", "scheduled_on": day,
-             "occurred_at": f"{day} 10:00"},
+            {
+                "event_id": "E1",
+                "asset_id": "EL-01",
+                "kind": "故障",
+                "occurred_at": f"{day} 08:00",
+                "restored_at": f"{day} 10:00",
+            },
+            {
+                "event_id": "E2",
+                "asset_id": "EL-01",
+                "kind": "维保",
+                "scheduled_on": day,
+                "occurred_at": f"{day} 10:00",
+            },
         ],
-        "hazards": [{"hazard_id": "H1", "found_at": f"{day} 08:00", "area": "消防", "severity": "一般",
-                     "due_on": day, "rectified_at": f"{day} 10:00"}],
-        "inspections": [{"inspection_id": f"I{i}", "inspected_on": day, "dimension": "保洁", "score": 90,
-                         "inspector": "公司"} for i in range(2)],
-        "training": [{"record_id": "T1", "employee_id": "E1", "role": "客服", "course": "c", "trained_on": day,
-                      "hours": 2, "score": 80}],
-        "activities": [{"activity_id": "A1", "held_on": day, "category": "客户服务", "title": "t",
-                        "description": "d", "participants": 3, "highlight": True}],
-        "incidents": [{"incident_id": "X1", "occurred_at": f"{day} 08:00", "type": "摔倒", "severity": "轻微",
-                       "injuries": 0}],
+        "hazards": [
+            {
+                "hazard_id": "H1",
+                "found_at": f"{day} 08:00",
+                "area": "消防",
+                "severity": "一般",
+                "due_on": day,
+                "rectified_at": f"{day} 10:00",
+            }
+        ],
+        "inspections": [
+            {
+                "inspection_id": f"I{i}",
+                "inspected_on": day,
+                "dimension": "保洁",
+                "score": 90,
+                "inspector": "公司",
+            }
+            for i in range(2)
+        ],
+        "training": [
+            {
+                "record_id": "T1",
+                "employee_id": "E1",
+                "role": "客服",
+                "course": "c",
+                "trained_on": day,
+                "hours": 2,
+                "score": 80,
+            }
+        ],
+        "activities": [
+            {
+                "activity_id": "A1",
+                "held_on": day,
+                "category": "客户服务",
+                "title": "t",
+                "description": "d",
+                "participants": 3,
+                "highlight": True,
+            }
+        ],
+        "incidents": [
+            {
+                "incident_id": "X1",
+                "occurred_at": f"{day} 08:00",
+                "type": "摔倒",
+                "severity": "轻微",
+                "injuries": 0,
+            }
+        ],
     }
     return {name: cast(name, rows) for name, rows in t.items()}
 
@@ -320,7 +453,11 @@ def full_tables() -> dict[str, pd.DataFrame]:
 def test_removed_metrics_by_hand() -> None:
     assert removed_metrics({"work_orders": ["arrived_at", "building", "rating"]}) == {
         "work_orders": {
-            "arrived_at": ["repair_arrival_minutes_median", "repair_arrival_minutes_p90", "repair_timely_rate"],
+            "arrived_at": [
+                "repair_arrival_minutes_median",
+                "repair_arrival_minutes_p90",
+                "repair_timely_rate",
+            ],
             "rating": ["repair_rating"],
         }
     }
@@ -328,7 +465,9 @@ def test_removed_metrics_by_hand() -> None:
         "surveys": {"cleaning": ["satisfaction_index.cleaning"]}
     }
     assert removed_metrics({"asset_events": ["occurred_at"]}) == {
-        "asset_events": {"occurred_at": ["equipment_failure_rate", "equipment_mttr_hours", "maintenance_on_time_rate"]}
+        "asset_events": {
+            "occurred_at": ["equipment_failure_rate", "equipment_mttr_hours", "maintenance_on_time_rate"]
+        }
     }
     assert removed_metrics({}) == {}
 
@@ -343,7 +482,9 @@ def test_removed_metrics_agrees_with_what_compute_leaves_out(make_params: Callab
             if col.required or col.name not in df.columns:
                 continue
             fewer = dict(tables, **{name: df.drop(columns=col.name)})
-            got = {m for m in compute_all(fewer, params).estimates if not m.startswith("equipment_failure_rate.")}
+            got = {
+                m for m in compute_all(fewer, params).estimates if not m.startswith("equipment_failure_rate.")
+            }
             expected = set(removed_metrics({name: [col.name]}).get(name, {}).get(col.name, []))
             assert full - got == expected, (name, col.name)
             assert all(not computable(m, fewer) for m in expected)
@@ -354,7 +495,9 @@ def test_insights_timely_by_value_is_rules_repair_timely_summed(make_params: Cal
     """The drivers' per-urgency timely counts are :func:`rules.repair_timely` summed by urgency."""
     params = make_params()
     wo = orders()
-    parts = Breakdowns({"work_orders": wo}, params).window("repair_timely_rate", "urgency").set_index("element")
+    parts = (
+        Breakdowns({"work_orders": wo}, params).window("repair_timely_rate", "urgency").set_index("element")
+    )
     active = rules.active_orders(wo)
     timely = rules.repair_timely(active, params.sla.repair_arrival_minutes)
     by_value = timely.groupby(active["urgency"].astype(object).fillna("")).agg(["sum", "size"])
@@ -365,13 +508,16 @@ def test_insights_timely_by_value_is_rules_repair_timely_summed(make_params: Cal
     assert parts["den"].to_dict() == {"": 1.0, "普通": 4.0, "紧急": 2.0}
 
 
-@pytest.mark.parametrize("tables", [
-    pytest.param(lambda: {"work_orders": orders()}, id="orders"),
-    pytest.param(lambda: {"complaints": complaints()}, id="complaints"),
-    pytest.param(lambda: {"hazards": hazards()}, id="hazards"),
-    pytest.param(lambda: {"asset_events": maintenance()}, id="maintenance"),
-    pytest.param(full_tables, id="full"),
-])
+@pytest.mark.parametrize(
+    "tables",
+    [
+        pytest.param(lambda: {"work_orders": orders()}, id="orders"),
+        pytest.param(lambda: {"complaints": complaints()}, id="complaints"),
+        pytest.param(lambda: {"hazards": hazards()}, id="hazards"),
+        pytest.param(lambda: {"asset_events": maintenance()}, id="maintenance"),
+        pytest.param(full_tables, id="full"),
+    ],
+)
 def test_insights_breakdowns_add_up_to_the_metrics(
     tables: Callable[[], dict[str, pd.DataFrame]], make_params: Callable[..., Params]
 ) -> None:
@@ -394,12 +540,16 @@ def test_insights_breakdowns_add_up_to_the_metrics(
                 parts = bd.parts(m.metric_id, dim, period)
                 if m.kind == "share":
                     got = (parts["num"].sum(), parts["den"].sum())
-                    assert got == ((est.sample.numerator, est.sample.denominator) if est else (0, 0)), m.metric_id
+                    assert got == ((est.sample.numerator, est.sample.denominator) if est else (0, 0)), (
+                        m.metric_id
+                    )
                 elif m.kind == "mean":
                     assert parts["den"].sum() == (est.n if est else 0), m.metric_id
                     if est:
                         assert parts["num"].sum() == pytest.approx(est.value * est.n), m.metric_id
                 else:
-                    assert parts["value"].fillna(0.0).sum() == pytest.approx(est.value if est else 0.0), m.metric_id
+                    assert parts["value"].fillna(0.0).sum() == pytest.approx(est.value if est else 0.0), (
+                        m.metric_id
+                    )
                 checked += 1
     assert checked > 0

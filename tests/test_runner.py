@@ -85,9 +85,13 @@ def kwargs(site: Path, **extra: object) -> dict:
 def batch(site: Path, ids: list[str], after_batch=None, **extra: object):
     """run_batch with the nbconvert fallback renderer and a recording after-batch hook."""
     calls: list[Path] = []
-    outcome = run_batch(ids, progress=False, renderer=basic_render,
-                        after_batch=after_batch or (lambda out_dir, params_dir: calls.append(out_dir)),
-                        **kwargs(site, **extra))
+    outcome = run_batch(
+        ids,
+        progress=False,
+        renderer=basic_render,
+        after_batch=after_batch or (lambda out_dir, params_dir: calls.append(out_dir)),
+        **kwargs(site, **extra),
+    )
     outcome.hook_calls = calls  # type: ignore[attr-defined]
     return outcome
 
@@ -347,7 +351,10 @@ def test_failed_rerun_keeps_the_previous_outputs(site: Path) -> None:
     assert entry["previous_finished_at"] and entry["report"] == "c1/report.html"
     assert entry["executed_notebook"] == ".failed/c1/notebooks/02_metrics.ipynb"
     assert (out / entry["executed_notebook"]).is_file()
-    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["communities"]["c2"]["outputs"] == "unchanged"
+    assert (
+        json.loads((out / "run.json").read_text(encoding="utf-8"))["communities"]["c2"]["outputs"]
+        == "unchanged"
+    )
     # fixed inputs: the next success replaces the outputs and drops the failed run's folder
     (site / "data" / "c1" / "fail.txt").unlink()
     (site / "data" / "c1" / "more.csv").write_text("a\n1\n", encoding="utf-8")

@@ -99,31 +99,57 @@ def community() -> dict[str, list[dict[str, Any]]]:
             asset = ASSETS[(p * 6 + j) % len(ASSETS)][0]
             occ = at(m, 3 + 4 * j, 14)
             t["asset_events"].append(
-                {"event_id": f"F{m}-{j}", "asset_id": asset, "kind": "故障", "occurred_at": occ,
-                 "restored_at": occ + pd.Timedelta(hours=4)}
+                {
+                    "event_id": f"F{m}-{j}",
+                    "asset_id": asset,
+                    "kind": "故障",
+                    "occurred_at": occ,
+                    "restored_at": occ + pd.Timedelta(hours=4),
+                }
             )
         for k, (asset, _, _) in enumerate(ASSETS):
             t["asset_events"].append(
-                {"event_id": f"M{m}-{k:02d}", "asset_id": asset, "kind": "维保",
-                 "scheduled_on": at(m, 10, 0), "occurred_at": at(m, 11, 10)}
+                {
+                    "event_id": f"M{m}-{k:02d}",
+                    "asset_id": asset,
+                    "kind": "维保",
+                    "scheduled_on": at(m, 10, 0),
+                    "occurred_at": at(m, 11, 10),
+                }
             )
         for j in range(8):
             found = at(m, 2 + 3 * j, 9)
             t["hazards"].append(
-                {"hazard_id": f"H{m}-{j}", "found_at": found, "area": ["消防", "电气", "治安", "高空坠物"][j % 4],
-                 "severity": "较大" if j == 0 else "一般", "rectified_at": found + pd.Timedelta(hours=12)}
+                {
+                    "hazard_id": f"H{m}-{j}",
+                    "found_at": found,
+                    "area": ["消防", "电气", "治安", "高空坠物"][j % 4],
+                    "severity": "较大" if j == 0 else "一般",
+                    "rectified_at": found + pd.Timedelta(hours=12),
+                }
             )
         for j in range(12):
             t["inspections"].append(
-                {"inspection_id": f"I{m}-{j}", "inspected_on": at(m, 5 + j, 0),
-                 "dimension": ["保洁", "绿化", "安全秩序"][j % 3], "score": [85, 90, 88, 92][j % 4],
-                 "inspector": "公司"}
+                {
+                    "inspection_id": f"I{m}-{j}",
+                    "inspected_on": at(m, 5 + j, 0),
+                    "dimension": ["保洁", "绿化", "安全秩序"][j % 3],
+                    "score": [85, 90, 88, 92][j % 4],
+                    "inspector": "公司",
+                }
             )
     for role, count in STAFF.items():
         for k in range(count):
             t["training"].append(
-                {"record_id": f"T-{role}-{k}", "employee_id": f"{role}-{k}", "role": role,
-                 "course": "服务规范", "trained_on": at(9, 10, 0), "hours": 2.0, "score": 80.0}
+                {
+                    "record_id": f"T-{role}-{k}",
+                    "employee_id": f"{role}-{k}",
+                    "role": role,
+                    "course": "服务规范",
+                    "trained_on": at(9, 10, 0),
+                    "hours": 2.0,
+                    "score": 80.0,
+                }
             )
     t["activities"] = [
         {"activity_id": f"A{j}", "held_on": at(9, 5 + j, 0), "category": "客户服务", "title": f"举措{j}"}
@@ -175,8 +201,10 @@ def test_target_missed_with_numbers() -> None:
     assert row["severity"] == "medium" and row["category"] == "target"
     assert row["metric_id"] == "satisfaction_index" and row["reference"] == pytest.approx(80.0)
     df_en = run(community(), params, lang="en")
-    assert only(df_en, "target_missed").iloc[0]["evidence"].startswith(
-        "Target of a change ≥ +5.0 in Satisfaction index not met: 75.0 in the follow-up"
+    assert (
+        only(df_en, "target_missed")
+        .iloc[0]["evidence"]
+        .startswith("Target of a change ≥ +5.0 in Satisfaction index not met: 75.0 in the follow-up")
     )
 
 
@@ -195,12 +223,17 @@ def test_gain_not_held_and_worsened() -> None:
     row = held.iloc[0]
     assert row["metric_id"] == "satisfaction_index" and row["category"] == "routine_mechanism"
     # QM: all 5 → 100.0; follow-up back to 75.0 = baseline → below_baseline → high
-    assert row["evidence"].startswith("满意度指数质量月提升至100.0（基线75.0，变化+25.0，p<0.001），巩固期回落至75.0（较基线变化+0.0，")
+    assert row["evidence"].startswith(
+        "满意度指数质量月提升至100.0（基线75.0，变化+25.0，p<0.001），巩固期回落至75.0（较基线变化+0.0，"
+    )
     assert row["severity"] == "high"
     worse = only(df, "metric_worsened")
     timely = worse[worse["metric_id"] == "repair_timely_rate"].iloc[0]
     # baseline: 8 late of 160 → 95.0%; follow-up: orders 0..47 and 152..159 late = 56 → 104/160 = 65.0%
-    assert timely["evidence"] == "报修及时到场率巩固期为65.0%（n=160），较基线95.0%（n=160）显著变差，变化-30.0个百分点，p<0.001。"
+    assert (
+        timely["evidence"]
+        == "报修及时到场率巩固期为65.0%（n=160），较基线95.0%（n=160）显著变差，变化-30.0个百分点，p<0.001。"
+    )
     assert timely["severity"] == "high"  # |relative| = 31.6% ≥ 20%
     ids = df["shortcoming_id"].tolist()
     assert ids == shortcoming_ids(len(df)) and df["rank"].tolist() == list(range(1, len(df) + 1))
@@ -229,23 +262,46 @@ def test_backlog_and_overdue_hazards() -> None:
         if r["order_id"] in ("W10-000", "W10-001", "W10-002", "W10-003", "W10-027"):
             r["completed_at"] = None  # reported Oct 1, 2, 3, 4 and 28
     raw["hazards"].append(
-        {"hazard_id": "H-900", "found_at": at(10, 5), "area": "消防", "severity": "重大", "rectified_at": None}
+        {
+            "hazard_id": "H-900",
+            "found_at": at(10, 5),
+            "area": "消防",
+            "severity": "重大",
+            "rectified_at": None,
+        }
     )
     raw["hazards"].append(
-        {"hazard_id": "H-901", "found_at": at(10, 20), "area": "电气", "severity": "较大",
-         "due_on": at(10, 25, 0), "rectified_at": None}
+        {
+            "hazard_id": "H-901",
+            "found_at": at(10, 20),
+            "area": "电气",
+            "severity": "较大",
+            "due_on": at(10, 25, 0),
+            "rectified_at": None,
+        }
     )
     raw["hazards"].append(  # minor and open: only in the backlog
-        {"hazard_id": "H-902", "found_at": at(10, 29), "area": "治安", "severity": "一般", "rectified_at": None}
+        {
+            "hazard_id": "H-902",
+            "found_at": at(10, 29),
+            "area": "治安",
+            "severity": "一般",
+            "rectified_at": None,
+        }
     )
     df = run(raw)
     wo = only(df, "open_backlog").iloc[0]
     # hazards: only H-900 and H-901 (of 3 open) are older than 7 days → not listed
-    assert wo["evidence"] == "截至2025-10-31，仍有未办结事项：报修工单未完成5张（账龄≤7天1、8–30天4、>30天0）。"
+    assert (
+        wo["evidence"] == "截至2025-10-31，仍有未办结事项：报修工单未完成5张（账龄≤7天1、8–30天4、>30天0）。"
+    )
     assert wo["severity"] == "low" and wo["subject"] == "work_orders"
     hz = only(df, "hazard_overdue").iloc[0]
     # H-900: due Oct 5 + 1 day = Oct 6 → 25 days; H-901: due Oct 25 → 6 days
-    assert hz["evidence"] == "截至2025-10-31，2项较大及以上隐患逾期未整改：H-900（重大，消防，逾期25天）、H-901（较大，电气，逾期6天）。"
+    assert (
+        hz["evidence"]
+        == "截至2025-10-31，2项较大及以上隐患逾期未整改：H-900（重大，消防，逾期25天）、H-901（较大，电气，逾期6天）。"
+    )
     assert hz["severity"] == "high" and hz["shortcoming_id"] == "S01"
     en = run(raw, lang="en")
     assert "H-900 (critical, 消防, 25 days overdue)" in only(en, "hazard_overdue").iloc[0]["evidence"]
@@ -253,7 +309,9 @@ def test_backlog_and_overdue_hazards() -> None:
 
 def test_serious_incident() -> None:
     raw = community()
-    raw["incidents"].append({"incident_id": "X9", "occurred_at": at(9, 12), "type": "火灾", "severity": "较大"})
+    raw["incidents"].append(
+        {"incident_id": "X9", "occurred_at": at(9, 12), "type": "火灾", "severity": "较大"}
+    )
     row = only(run(raw), "serious_incident").iloc[0]
     assert row["evidence"] == "分析期内发生1起较大及以上安全事故：X9（较大，火灾，2025-09-12）。"
     assert row["severity"] == "high"
@@ -264,7 +322,9 @@ def test_repeat_failure_and_maintenance() -> None:
     raw = community()
     for k, day in enumerate((5, 20)):
         occ = at(9, day, 8)
-        raw["asset_events"].append({"event_id": f"XF{k}", "asset_id": "EL-01", "kind": "故障", "occurred_at": occ})
+        raw["asset_events"].append(
+            {"event_id": f"XF{k}", "asset_id": "EL-01", "kind": "故障", "occurred_at": occ}
+        )
     for r in raw["asset_events"]:
         if r["kind"] == "维保" and r["scheduled_on"].month == 10 and r["asset_id"].startswith("EL"):
             r["occurred_at"] = None  # 6 elevators not maintained in October
@@ -274,7 +334,10 @@ def test_repeat_failure_and_maintenance() -> None:
     rep = only(df, "repeat_failure")
     assert len(rep) == 1
     # EL-01: clean failure on Aug 3 + the two planted ones
-    assert rep.iloc[0]["evidence"] == "设备EL-01（电梯，1号楼）在2025-08-03至2025-09-20期间故障3次，达到反复故障阈值（3次）。"
+    assert (
+        rep.iloc[0]["evidence"]
+        == "设备EL-01（电梯，1号楼）在2025-08-03至2025-09-20期间故障3次，达到反复故障阈值（3次）。"
+    )
     assert rep.iloc[0]["severity"] == "high" and rep.iloc[0]["metric_id"] == "equipment_failure_rate.elevator"
     assert only(run(raw, rules=Rules(repeat_failure_threshold=4)), "repeat_failure").empty
     mt = only(df, "maintenance_late").iloc[0]
@@ -299,7 +362,9 @@ def test_pareto_complaints() -> None:
         r["category"] = "噪音" if i < 30 else CP_CATS[i % 6]
     # per period: 噪音 30 + 2 (i = 30, 36) = 32 of 42; other five 2 each → K = 6
     row = only(run(raw), "pareto_complaints").iloc[0]
-    assert row["evidence"] == "投诉高度集中：1个类别（共6类）占有效投诉的76.2%（126件中96件）：噪音（76.2%）。"
+    assert (
+        row["evidence"] == "投诉高度集中：1个类别（共6类）占有效投诉的76.2%（126件中96件）：噪音（76.2%）。"
+    )
     assert row["severity"] == "medium"
 
 
@@ -322,7 +387,9 @@ def test_lagging_building_and_dimension() -> None:
 
 def test_training_gap() -> None:
     raw = community()
-    raw["training"] = [r for r in raw["training"] if not (r["role"] == "秩序" and r["employee_id"] > "秩序-1")]
+    raw["training"] = [
+        r for r in raw["training"] if not (r["role"] == "秩序" and r["employee_id"] > "秩序-1")
+    ]
     raw["training"] = [r for r in raw["training"] if r["role"] != "绿化"]
     row = only(run(raw), "training_gap").iloc[0]
     assert row["evidence"] == "分析期内培训覆盖率低于60.0%的岗位：绿化 0/2人（0.0%）、秩序 2/10人（20.0%）。"
@@ -334,16 +401,41 @@ def test_control_signals_only_unfavourable_after_baseline() -> None:
     sig = pd.DataFrame(
         {
             "chart": ["p", "p", "p", "p", "u", "u", "imr"],
-            "metric_id": ["repair_timely_rate"] * 4 + ["complaint_rate"] * 2 + ["repair_arrival_minutes_median"],
+            "metric_id": ["repair_timely_rate"] * 4
+            + ["complaint_rate"] * 2
+            + ["repair_arrival_minutes_median"],
             "subgroup": [None, None, None, None, None, None, "urgent"],
-            "period": ["baseline", "quality_month", "followup", "followup", "followup", "followup", "followup"],
-            "point": ["2025-08-04", "2025-09-08", "2025-10-13", "2025-10-20", "2025-10-06", "2025-10-13", "W10-001"],
+            "period": [
+                "baseline",
+                "quality_month",
+                "followup",
+                "followup",
+                "followup",
+                "followup",
+                "followup",
+            ],
+            "point": [
+                "2025-08-04",
+                "2025-09-08",
+                "2025-10-13",
+                "2025-10-20",
+                "2025-10-06",
+                "2025-10-13",
+                "W10-001",
+            ],
             "value": [0.5, 0.99, 0.70, 0.80, 0.2, 0.9, 60.0],
             "centre": [0.95, 0.95, 0.95, 0.95, 0.4, 0.4, 10.0],
             "lcl": [0.85, 0.85, 0.85, 0.85, 0.1, 0.1, 3.0],
             "ucl": [1.0, 1.0, 1.0, 1.0, 0.7, 0.7, 30.0],
-            "rule": ["beyond_limits", "run_of_8", "beyond_limits", "run_of_8", "run_of_8", "beyond_limits",
-                     "beyond_limits"],
+            "rule": [
+                "beyond_limits",
+                "run_of_8",
+                "beyond_limits",
+                "run_of_8",
+                "run_of_8",
+                "beyond_limits",
+                "beyond_limits",
+            ],
         }
     )
     df = run(community(), signals=sig)
@@ -360,7 +452,9 @@ def test_control_signals_only_unfavourable_after_baseline() -> None:
 
 def test_data_quality_limits_ranked_last() -> None:
     raw = community()
-    raw["incidents"].append({"incident_id": "X9", "occurred_at": at(9, 12), "type": "火灾", "severity": "重大"})
+    raw["incidents"].append(
+        {"incident_id": "X9", "occurred_at": at(9, 12), "type": "火灾", "severity": "重大"}
+    )
     summary = pd.DataFrame(
         {
             "table": ["surveys", "work_orders", "complaints"],
@@ -383,7 +477,7 @@ def test_data_quality_limits_ranked_last() -> None:
     df = run(raw, ingest_summary=summary, rejects=rejects, drop=("activities", "training"))
     assert df["kind"].tolist()[0] == "serious_incident"
     dq = df[df["category"] == "data_quality"]
-    assert df["category"].tolist()[-len(dq):] == ["data_quality"] * len(dq)
+    assert df["category"].tolist()[-len(dq) :] == ["data_quality"] * len(dq)
     cp = only(df, "data_rejects")
     assert cp.iloc[0]["evidence"] == (
         "投诉共读取126行，拒收36行（28.6%），主要问题列：received_at（30行）、category（6行）；该表相关指标的可靠性受限。"
@@ -398,7 +492,13 @@ def test_data_quality_limits_ranked_last() -> None:
 def test_pii_masked_in_evidence() -> None:
     raw = community()
     raw["hazards"].append(
-        {"hazard_id": "13812345678", "found_at": at(10, 5), "area": "消防", "severity": "重大", "rectified_at": None}
+        {
+            "hazard_id": "13812345678",
+            "found_at": at(10, 5),
+            "area": "消防",
+            "severity": "重大",
+            "rectified_at": None,
+        }
     )
     ev = only(run(raw), "hazard_overdue").iloc[0]["evidence"]
     assert "138****5678" in ev and "13812345678" not in ev
@@ -429,11 +529,25 @@ def test_every_kind_has_a_severity_rule() -> None:
     from qmlib.shortcomings.base import Finding
 
     facts = {
-        "count": 1, "threshold": 3, "on_time": 0.8, "gap": 0.2, "zero_roles": 0, "min_coverage": 0.5,
-        "over_old": 0, "over_min_age": 3, "top_share": 0.4, "share": 0.1, "lost": 1.0, "relative": 0.1,
+        "count": 1,
+        "threshold": 3,
+        "on_time": 0.8,
+        "gap": 0.2,
+        "zero_roles": 0,
+        "min_coverage": 0.5,
+        "over_old": 0,
+        "over_min_age": 3,
+        "top_share": 0.4,
+        "share": 0.1,
+        "lost": 1.0,
+        "relative": 0.1,
     }
     for kind in KINDS:
-        assert severity(Finding(kind=kind, category="", evidence="", facts=facts), Rules()) in ("high", "medium", "low")
+        assert severity(Finding(kind=kind, category="", evidence="", facts=facts), Rules()) in (
+            "high",
+            "medium",
+            "low",
+        )
 
 
 def test_labels_exist_for_every_kind() -> None:
@@ -453,7 +567,11 @@ def _pipeline(root: Path, cid: str) -> tuple[pd.DataFrame, dict]:
     ing = ingest_community(cid, root / "data", root / "params", root / "outputs", write=False)
     results = compute_all(ing.tables, ing.params)
     df = find_shortcomings(
-        ing.tables, results, ing.params, ingest_summary=ing.summary, rejects=ing.rejects,
+        ing.tables,
+        results,
+        ing.params,
+        ingest_summary=ing.summary,
+        rejects=ing.rejects,
         signals=signals(ing.tables, ing.params),
     )
     truth = json.loads((root / "truth" / f"{cid}.json").read_text(encoding="utf-8"))
@@ -491,4 +609,6 @@ def test_synthetic_clean_community_has_few_findings(synth_root: Path) -> None:
     real = df[df["category"] != "data_quality"]
     real = real[real["kind"] != "target_missed"]  # targets come from params, not data
     assert len(real) <= 3, real[["kind", "evidence"]].to_string()
-    assert not ({"repeat_failure", "hazard_overdue", "lagging_building", "repair_sla_lag"} & set(real["kind"]))
+    assert not (
+        {"repeat_failure", "hazard_overdue", "lagging_building", "repair_sla_lag"} & set(real["kind"])
+    )

@@ -41,14 +41,16 @@ def test_community_ids_must_match_as_a_whole(bad: str, tmp_path: Path) -> None:
 
 
 def test_frames_keep_nullable_types_and_missing_versus_empty_text(tmp_path: Path) -> None:
-    frame = pd.DataFrame({
-        "n": pd.array([1, None, 3], dtype="Int64"),
-        "ok": pd.array([True, None, False], dtype="boolean"),
-        "id": pd.array(["a", None, ""], dtype="string"),
-        "x": pd.array([0.1, None, 1e300], dtype="Float64"),
-        "text": ["", None, "<b>x</b>"],
-        "when": pd.to_datetime(["2025-09-01 08:00", None, "2025-09-30 00:00"]),
-    })
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "ok": pd.array([True, None, False], dtype="boolean"),
+            "id": pd.array(["a", None, ""], dtype="string"),
+            "x": pd.array([0.1, None, 1e300], dtype="Float64"),
+            "text": ["", None, "<b>x</b>"],
+            "when": pd.to_datetime(["2025-09-01 08:00", None, "2025-09-30 00:00"]),
+        }
+    )
     path = stages.write_frame(frame, tmp_path / "stage" / "f.parquet")
     back = stages.read_frame(path)
     pd.testing.assert_frame_equal(back, frame)
@@ -91,18 +93,34 @@ def test_each_stage_reads_back_exactly_what_it_computed(ran: stages.Community) -
     for name in ("metrics", "changes", "targets"):
         pd.testing.assert_frame_equal(getattr(loaded, name), getattr(results, name))
     pd.testing.assert_frame_equal(loaded.signals, signals(fresh.tables, fresh.params))
-    found = find_shortcomings(fresh.tables, results, fresh.params, ingest_summary=fresh.summary,
-                              rejects=fresh.rejects, signals=loaded.signals)
+    found = find_shortcomings(
+        fresh.tables,
+        results,
+        fresh.params,
+        ingest_summary=fresh.summary,
+        rejects=fresh.rejects,
+        signals=loaded.signals,
+    )
     assert len(found) > 0
     pd.testing.assert_frame_equal(stages.load_shortcomings(ran), found)
     from qmlib.insights import find_insights
 
     insights = find_insights(fresh.tables, results, fresh.params, found, fresh.params.language)
     pd.testing.assert_frame_equal(stages.load_insights(ran), insights)
-    pd.testing.assert_frame_equal(stages.load_plan(ran), build_plan(found, results, fresh.params, insights=insights))
+    pd.testing.assert_frame_equal(
+        stages.load_plan(ran), build_plan(found, results, fresh.params, insights=insights)
+    )
     # the contract CSVs sit beside the frames
-    for name in ("ingest_summary", "rejects", "metrics", "changes", "targets", "shortcomings", "insights",
-                 "plan"):
+    for name in (
+        "ingest_summary",
+        "rejects",
+        "metrics",
+        "changes",
+        "targets",
+        "shortcomings",
+        "insights",
+        "plan",
+    ):
         assert ran.layout.csv(name).is_file(), name
     assert all(s.complete(ran) for s in stages.STAGES)
 
@@ -112,7 +130,13 @@ def test_a_later_stage_runs_the_missing_earlier_ones(tmp_path: Path) -> None:
     c = community(tmp_path, "demo02")
     plan = stages.load_plan(c)  # nothing ran yet: ingest, metrics, shortcomings, insights, plan run now
     assert len(plan) > 0
-    assert {s.name for s in stages.STAGES if s.complete(c)} == {"ingest", "metrics", "shortcomings", "insights", "plan"}
+    assert {s.name for s in stages.STAGES if s.complete(c)} == {
+        "ingest",
+        "metrics",
+        "shortcomings",
+        "insights",
+        "plan",
+    }
     assert (c.layout.clean_dir / "work_orders.parquet").is_file()
 
 

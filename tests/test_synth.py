@@ -143,7 +143,12 @@ def validate(path: Path, info: dict, scale: int, asset_ids: set[str] | None, rol
         if table == "training" and bad is None:
             assert out["role"] in roles
         for first, later in spec.order_rules:
-            if bad is None and out.get(first) is not None and out.get(later) is not None and out[later] < out[first]:
+            if (
+                bad is None
+                and out.get(first) is not None
+                and out.get(later) is not None
+                and out[later] < out[first]
+            ):
                 bad = later
         key = out.get(spec.key)
         if bad is None and key in seen:
@@ -156,7 +161,9 @@ def validate(path: Path, info: dict, scale: int, asset_ids: set[str] | None, rol
     return pd.DataFrame(good), rejected
 
 
-def load_valid(root: Path, cid: str, truth: dict) -> tuple[dict[str, pd.DataFrame], dict[str, dict[int, str]]]:
+def load_valid(
+    root: Path, cid: str, truth: dict
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict[int, str]]]:
     params = load_params(root / "params" / f"{cid}.yaml")
     frames, rejects = {}, {}
     for table in TABLE_ORDER:
@@ -253,9 +260,17 @@ def test_encodings_and_formats(demo):
 
 def test_sizes_are_demo_sized(demo):
     root, ids, truths = demo
-    ranges = {"surveys": (300, 600), "work_orders": (400, 900), "complaints": (40, 120), "assets": (30, 80),
-              "hazards": (30, 80), "inspections": (60, 150), "training": (80, 200), "activities": (10, 25),
-              "incidents": (0, 6)}
+    ranges = {
+        "surveys": (300, 600),
+        "work_orders": (400, 900),
+        "complaints": (40, 120),
+        "assets": (30, 80),
+        "hazards": (30, 80),
+        "inspections": (60, 150),
+        "training": (80, 200),
+        "activities": (10, 25),
+        "incidents": (0, 6),
+    }
     for cid in ids:
         for table, (lo, hi) in ranges.items():
             assert lo <= truths[cid]["files"][table]["rows_read"] <= hi, (cid, table)
@@ -274,8 +289,17 @@ def test_only_planted_rows_are_invalid(demo, parsed):
             assert rejects[table] == expected, (cid, table)
             assert truths[cid]["files"][table]["rows_rejected"] == len(expected)
     kinds = {b["kind"] for cid in ids for b in truths[cid]["bad_rows"]}
-    assert {"missing_required", "unparseable_date", "duplicate_key", "score_off_scale", "rating_out_of_range",
-            "negative_hours", "enum_not_listed", "time_order", "unknown_asset"} <= kinds
+    assert {
+        "missing_required",
+        "unparseable_date",
+        "duplicate_key",
+        "score_off_scale",
+        "rating_out_of_range",
+        "negative_hours",
+        "enum_not_listed",
+        "time_order",
+        "unknown_asset",
+    } <= kinds
 
 
 def test_planted_cells_are_where_truth_says(demo):
@@ -308,7 +332,10 @@ def test_observed_metrics_match_files(demo, parsed):
             index = ((s["overall"] - 1) * (25 if scale == 5 else 100 / 9)).mean()
             assert index == pytest.approx(obs["satisfaction_index"][p], abs=1e-5)
             wo = v["work_orders"]
-            wo = wo[_in(wo["reported_at"], truths[cid], p) & ~wo["status"].str.lower().isin(["已取消", "cancelled"])]
+            wo = wo[
+                _in(wo["reported_at"], truths[cid], p)
+                & ~wo["status"].str.lower().isin(["已取消", "cancelled"])
+            ]
             arrival = (wo["arrived_at"] - wo["reported_at"]).dt.total_seconds() / 60
             timely = arrival.le(wo["urgency"].map({"普通": 30, "紧急": 15})).fillna(False)
             assert timely.mean() == pytest.approx(obs["repair_timely_rate"][p], abs=1e-5)
@@ -369,7 +396,9 @@ def test_deterministic_by_seed(demo, tmp_path):
     generate(1, tmp_path / "a", seed=0)
     for p in (root / "data" / "demo01").iterdir():
         assert (tmp_path / "a" / "data" / "demo01" / p.name).read_bytes() == p.read_bytes(), p.name
-    assert (tmp_path / "a" / "params" / "demo01.yaml").read_bytes() == (root / "params" / "demo01.yaml").read_bytes()
+    assert (tmp_path / "a" / "params" / "demo01.yaml").read_bytes() == (
+        root / "params" / "demo01.yaml"
+    ).read_bytes()
     generate(1, tmp_path / "b", seed=1)
     a = (tmp_path / "a" / "data" / "demo01" / "work_orders.csv").read_bytes()
     assert (tmp_path / "b" / "data" / "demo01" / "work_orders.csv").read_bytes() != a
@@ -385,7 +414,9 @@ def test_start_index_gives_the_same_community(demo, tmp_path):
 
 
 def test_clean_community(tmp_path):
-    truth = generate_community("clean01", tmp_path, np.random.default_rng(5), size="tiny", effects={}, variant=4)
+    truth = generate_community(
+        "clean01", tmp_path, np.random.default_rng(5), size="tiny", effects={}, variant=4
+    )
     assert truth["clean"] is True and truth["bad_rows"] == [] and truth["effects"] == {}
     v, rejects = load_valid(tmp_path, "clean01", truth)
     assert all(not r for r in rejects.values())
@@ -403,7 +434,10 @@ def test_clean_community(tmp_path):
 
 def test_partial_effects_and_overrides(tmp_path):
     truth = generate_community(
-        "part01", tmp_path, np.random.default_rng(3), size="tiny",
+        "part01",
+        tmp_path,
+        np.random.default_rng(3),
+        size="tiny",
         effects={"satisfaction": {"change": -5.0, "retention": 0.0}, "failing_elevator": {"failures": 7}},
     )
     assert set(truth["effects"]) == {"satisfaction", "failing_elevator"}
@@ -419,7 +453,13 @@ def test_large_work_orders_are_one_plain_csv(tmp_path):
     n = LARGE_TABLE_ROWS + 1
     truth = generate_community("big01", tmp_path, np.random.default_rng(0), size="tiny", work_orders=n)
     info = truth["files"]["work_orders"]
-    assert info == {**info, "file": "work_orders.csv", "encoding": "utf-8", "rows_read": n, "extra_columns": []}
+    assert info == {
+        **info,
+        "file": "work_orders.csv",
+        "encoding": "utf-8",
+        "rows_read": n,
+        "extra_columns": [],
+    }
     raw = (tmp_path / "data" / "big01" / "work_orders.csv").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     df = pd.read_csv(tmp_path / "data" / "big01" / "work_orders.csv", dtype=str, keep_default_na=False)
@@ -475,7 +515,9 @@ def test_shipped_demo_is_up_to_date(demo):
     for cid in ids:
         shipped = json.loads((repo / "tests" / "truth" / f"{cid}.json").read_text(encoding="utf-8"))
         assert shipped == truths[cid], f"stale demo: run python scripts/make_demo.py ({cid})"
-        assert (repo / "params" / f"{cid}.yaml").read_bytes() == (root / "params" / f"{cid}.yaml").read_bytes()
+        assert (repo / "params" / f"{cid}.yaml").read_bytes() == (
+            root / "params" / f"{cid}.yaml"
+        ).read_bytes()
         for info in truths[cid]["files"].values():
             fresh, old = root / "data" / cid / info["file"], repo / "data" / cid / info["file"]
             assert _content(old) == _content(fresh), f"stale demo file {old}"

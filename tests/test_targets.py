@@ -20,25 +20,33 @@ def make_params(targets: list[dict[str, Any]], **overrides: Any) -> Params:
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    surveys = pd.DataFrame({
-        "response_id": text("a", "b", "c", "d", "e", "f"),
-        # baseline overall 5, 3 → index 100, 50 (mean 75); QM 5, 4 → 87.5; followup 2, 2 → 25
-        "surveyed_at": ts("2025-08-01", "2025-08-02", "2025-09-01", "2025-09-02", "2025-10-01", "2025-10-02"),
-        "overall": [5.0, 3, 5, 4, 2, 2],
-    })
-    hazards = pd.DataFrame({
-        "hazard_id": text("h1", "h2", "h3"),
-        "found_at": ts("2025-08-01 09:00", "2025-09-01 09:00", "2025-10-01 09:00"),
-        "area": text("消防", "消防", "消防"),
-        "severity": text("一般", "一般", "一般"),
-        "rectified_at": ts(None, "2025-09-02 09:00", "2025-10-02 09:00"),
-    })
-    incidents = pd.DataFrame({
-        "incident_id": text("i1"),
-        "occurred_at": ts("2025-09-03 10:00"),
-        "type": text("跌倒"),
-        "severity": text("轻微"),
-    })
+    surveys = pd.DataFrame(
+        {
+            "response_id": text("a", "b", "c", "d", "e", "f"),
+            # baseline overall 5, 3 → index 100, 50 (mean 75); QM 5, 4 → 87.5; followup 2, 2 → 25
+            "surveyed_at": ts(
+                "2025-08-01", "2025-08-02", "2025-09-01", "2025-09-02", "2025-10-01", "2025-10-02"
+            ),
+            "overall": [5.0, 3, 5, 4, 2, 2],
+        }
+    )
+    hazards = pd.DataFrame(
+        {
+            "hazard_id": text("h1", "h2", "h3"),
+            "found_at": ts("2025-08-01 09:00", "2025-09-01 09:00", "2025-10-01 09:00"),
+            "area": text("消防", "消防", "消防"),
+            "severity": text("一般", "一般", "一般"),
+            "rectified_at": ts(None, "2025-09-02 09:00", "2025-10-02 09:00"),
+        }
+    )
+    incidents = pd.DataFrame(
+        {
+            "incident_id": text("i1"),
+            "occurred_at": ts("2025-09-03 10:00"),
+            "type": text("跌倒"),
+            "severity": text("轻微"),
+        }
+    )
     return {"surveys": surveys, "hazards": hazards, "incidents": incidents}
 
 
@@ -67,8 +75,15 @@ def row(frame: pd.DataFrame, i: int) -> dict[str, Any]:
 
 def test_columns_and_order(frame: pd.DataFrame) -> None:
     assert list(frame.columns) == [
-        "community_id", "metric_id", "kind", "period", "target",
-        "baseline_value", "actual_value", "change", "achieved",
+        "community_id",
+        "metric_id",
+        "kind",
+        "period",
+        "target",
+        "baseline_value",
+        "actual_value",
+        "change",
+        "achieved",
     ]
     assert len(frame) == len(TARGETS)
     assert list(frame["metric_id"]) == [t["metric"] for t in TARGETS]
@@ -124,11 +139,16 @@ def test_zero_baseline_and_missing(frame: pd.DataFrame) -> None:
 def test_missing_baseline_value() -> None:
     t = tables()
     t["surveys"] = t["surveys"][t["surveys"]["surveyed_at"] >= "2025-09-01"]
-    out = compute_all(t, make_params([
-        {"metric": "satisfaction_index", "kind": "delta", "value": 2},
-        {"metric": "satisfaction_index", "kind": "relative_change", "value": 0.1},
-        {"metric": "satisfaction_index", "kind": "at_most", "value": 30},
-    ])).targets
+    out = compute_all(
+        t,
+        make_params(
+            [
+                {"metric": "satisfaction_index", "kind": "delta", "value": 2},
+                {"metric": "satisfaction_index", "kind": "relative_change", "value": 0.1},
+                {"metric": "satisfaction_index", "kind": "at_most", "value": 30},
+            ]
+        ),
+    ).targets
     assert pd.isna(out.loc[0, "baseline_value"]) and out.loc[0, "actual_value"] == 25.0
     assert out[["change", "achieved"]].iloc[:2].isna().all().all()
     assert out.loc[2, "achieved"]  # at_most needs no baseline: 25 ≤ 30

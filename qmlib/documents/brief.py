@@ -69,17 +69,21 @@ def cards(data: DocumentData) -> list[dict]:
             continue
         follow = tb.change_row(data, mid, "followup")
         colour = rag(data, mid)
-        out.append({
-            "label": metric_label(mid, lang),
-            "value": fmt_value(mid, row.get("value")),
-            "period": t("period.quality_month", lang),
-            "baseline": fmt_value(mid, row.get("baseline_value")),
-            "statement": tb.statement(data, mid, "quality_month"),
-            "followup": "" if follow is None else t("report.card.followup", lang).format(
-                value=fmt_value(mid, follow.get("value"))) + (" · " + tb.statement(data, mid, "followup")),
-            "rag": colour,
-            "rag_label": t(f"doc.brief.rag.{colour}", lang),
-        })
+        out.append(
+            {
+                "label": metric_label(mid, lang),
+                "value": fmt_value(mid, row.get("value")),
+                "period": t("period.quality_month", lang),
+                "baseline": fmt_value(mid, row.get("baseline_value")),
+                "statement": tb.statement(data, mid, "quality_month"),
+                "followup": ""
+                if follow is None
+                else t("report.card.followup", lang).format(value=fmt_value(mid, follow.get("value")))
+                + (" · " + tb.statement(data, mid, "followup")),
+                "rag": colour,
+                "rag_label": t(f"doc.brief.rag.{colour}", lang),
+            }
+        )
         if len(out) == MAX_CARDS:
             break
     return out
@@ -96,9 +100,15 @@ def risks(data: DocumentData, limit: int = 3) -> list[dict]:
         if subject and subject not in name:
             name = t("doc.brief.risk_name", lang).format(kind=name, subject=subject)
         found = tb.causes(data, str(r.get("shortcoming_id")), limit=1)
-        out.append({"name": name, "severity": t(f"finding.severity.{r.get('severity')}", lang),
-                    "level": str(r.get("severity")), "evidence": tb.text(r.get("evidence")),
-                    "cause": t("doc.brief.cause", lang).format(text=found[0]) if found else ""})
+        out.append(
+            {
+                "name": name,
+                "severity": t(f"finding.severity.{r.get('severity')}", lang),
+                "level": str(r.get("severity")),
+                "evidence": tb.text(r.get("evidence")),
+                "cause": t("doc.brief.cause", lang).format(text=found[0]) if found else "",
+            }
+        )
     return out
 
 
@@ -111,8 +121,14 @@ def key_actions(data: DocumentData) -> list[dict]:
     """
     actions, routines = tb.split_plan(data)
     rank = {str(r.get("shortcoming_id")): float(r.get("rank") or 1e9) for r in tb.records(data.shortcomings)}
-    actions = sorted(actions, key=lambda r: (rank.get(str(r.get("shortcoming_id")), 1e9),
-                                              STAGE_ORDER.get(str(r.get("pdca_stage")), 9), str(r.get("due_on"))))
+    actions = sorted(
+        actions,
+        key=lambda r: (
+            rank.get(str(r.get("shortcoming_id")), 1e9),
+            STAGE_ORDER.get(str(r.get("pdca_stage")), 9),
+            str(r.get("due_on")),
+        ),
+    )
     chosen: list[dict] = []
     for round_ in (0, 1):
         seen: dict[str, int] = {}
@@ -127,8 +143,16 @@ def key_actions(data: DocumentData) -> list[dict]:
             break
         chosen.append(r)
     lang = data.lang
-    return [{"id": str(r.get("action_id") or ""), "action": tb.text(r.get("action")), "owner": tb.owner(r, lang),
-             "due": tb.fmt_date(r.get("due_on")), "kpi": tb.kpi_target(r)} for r in chosen]
+    return [
+        {
+            "id": str(r.get("action_id") or ""),
+            "action": tb.text(r.get("action")),
+            "owner": tb.owner(r, lang),
+            "due": tb.fmt_date(r.get("due_on")),
+            "kpi": tb.kpi_target(r),
+        }
+        for r in chosen
+    ]
 
 
 def targets(data: DocumentData) -> dict[str, list[str]]:
@@ -137,8 +161,11 @@ def targets(data: DocumentData) -> dict[str, list[str]]:
     for r in tb.records(data.targets):
         mid = str(r["metric_id"])
         text = t("doc.brief.target_item", lang).format(
-            metric=metric_label(mid, lang), target=tb.target_words(r, lang), period=t(f"period.{r['period']}", lang),
-            actual=fmt_value(mid, r.get("actual_value")))
+            metric=metric_label(mid, lang),
+            target=tb.target_words(r, lang),
+            period=t(f"period.{r['period']}", lang),
+            actual=fmt_value(mid, r.get("actual_value")),
+        )
         f = flag(r.get("achieved"))
         out["met" if f is True else "missed" if f is False else "unknown"].append(text)
     return out
@@ -150,18 +177,38 @@ def brief_html(data: DocumentData) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     template = env.get_template("brief.html.j2")
     qs, qe = p.periods["quality_month"]
-    labels = {k.removeprefix("doc.brief."): t(k, lang) for k in (
-        "doc.brief.kpis", "doc.brief.targets", "doc.brief.targets_met", "doc.brief.targets_missed",
-        "doc.brief.targets_unknown", "doc.brief.no_targets", "doc.brief.risks", "doc.brief.no_risks",
-        "doc.brief.actions", "doc.brief.no_actions", "doc.brief.rag_legend", "doc.brief.count")}
+    labels = {
+        k.removeprefix("doc.brief."): t(k, lang)
+        for k in (
+            "doc.brief.kpis",
+            "doc.brief.targets",
+            "doc.brief.targets_met",
+            "doc.brief.targets_missed",
+            "doc.brief.targets_unknown",
+            "doc.brief.no_targets",
+            "doc.brief.risks",
+            "doc.brief.no_risks",
+            "doc.brief.actions",
+            "doc.brief.no_actions",
+            "doc.brief.rag_legend",
+            "doc.brief.count",
+        )
+    }
     labels.update({k: t(f"doc.col.{k}", lang) for k in ("action", "owner", "due", "kpi_target", "baseline")})
     return template.render(
         lang="zh-CN" if lang == "zh" else "en",
         title=brief_title(p, lang),
-        community=p.name, company=p.company or "",
+        community=p.name,
+        company=p.company or "",
         period=t("report.meta.period_range", lang).format(start=qs.isoformat(), end=qe.isoformat()),
-        period_label=t("doc.period", lang), as_of_label=t("doc.as_of", lang), as_of=p.as_of_date.isoformat(),
-        cards=cards(data), targets=targets(data), risks=risks(data), actions=key_actions(data), labels=labels,
+        period_label=t("doc.period", lang),
+        as_of_label=t("doc.as_of", lang),
+        as_of=p.as_of_date.isoformat(),
+        cards=cards(data),
+        targets=targets(data),
+        risks=risks(data),
+        actions=key_actions(data),
+        labels=labels,
         footer=t("doc.brief.footer", lang).format(title=document_title(p, lang), community_id=p.community_id),
         css=Markup((TEMPLATES / "brief.css").read_text(encoding="utf-8")),
     )
@@ -174,6 +221,11 @@ def write_brief(data: DocumentData, folder: Path | str) -> tuple[Path, Path]:
     html_path = folder / "brief.html"
     atomic_write_bytes(html_path, html.encode("utf-8"))
     html_path.chmod(0o644)
-    pdf_path = html_to_pdf(html, folder / "brief.pdf", header=running_header(data.params, data.lang),
-                           page_label=page_label(data.lang), base_url=str(folder))
+    pdf_path = html_to_pdf(
+        html,
+        folder / "brief.pdf",
+        header=running_header(data.params, data.lang),
+        page_label=page_label(data.lang),
+        base_url=str(folder),
+    )
     return html_path, pdf_path

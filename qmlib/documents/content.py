@@ -21,11 +21,28 @@ from ..labels.documents import MONTHS_EN
 from ..params import Params
 
 #: The stage outputs a document reads (file stem → attribute).
-STAGE_FILES: tuple[str, ...] = ("metrics", "changes", "targets", "shortcomings", "plan", "ingest_summary", "insights")
+STAGE_FILES: tuple[str, ...] = (
+    "metrics",
+    "changes",
+    "targets",
+    "shortcomings",
+    "plan",
+    "ingest_summary",
+    "insights",
+)
 #: Charts in the order of the report's §三 (file stem under figures/; caption label report.chart.<stem>).
 FIGURE_ORDER: tuple[str, ...] = (
-    "trends", "satisfaction", "satisfaction_dims", "complaints", "complaint_pareto", "repairs", "arrival",
-    "equipment", "safety", "inspections", "training",
+    "trends",
+    "satisfaction",
+    "satisfaction_dims",
+    "complaints",
+    "complaint_pareto",
+    "repairs",
+    "arrival",
+    "equipment",
+    "safety",
+    "inspections",
+    "training",
 )
 
 
@@ -55,8 +72,11 @@ class DocumentData:
         index = self._index.get(table)
         if index is None:
             frame = getattr(self, table)
-            index = {} if frame.empty else {
-                (str(r["metric_id"]), str(r["period"])): r for r in frame.to_dict("records")}
+            index = (
+                {}
+                if frame.empty
+                else {(str(r["metric_id"]), str(r["period"])): r for r in frame.to_dict("records")}
+            )
             self._index[table] = index
         return index.get((metric_id, period))
 
@@ -93,7 +113,9 @@ def load_document_data(folder: Path | str, params: Params, lang: str | None = No
     return data
 
 
-def previous_follow_up(folder: Path, params: Params, metrics: pd.DataFrame) -> tuple[dt.date, pd.DataFrame] | None:
+def previous_follow_up(
+    folder: Path, params: Params, metrics: pd.DataFrame
+) -> tuple[dt.date, pd.DataFrame] | None:
     """The earlier quality month's plan checked on ``metrics`` (None when there is none)."""
     from ..plan.history import follow_up, previous_plan
 
@@ -105,19 +127,25 @@ def previous_follow_up(folder: Path, params: Params, metrics: pd.DataFrame) -> t
 
 
 def month_text(day: dt.date, lang: str) -> str:
-    """"2025年9月" / "September 2025"."""
-    return t("doc.pdca.month", lang).format(year=day.year, month=day.month, month_name=MONTHS_EN[day.month - 1])
+    """ "2025年9月" / "September 2025"."""
+    return t("doc.pdca.month", lang).format(
+        year=day.year, month=day.month, month_name=MONTHS_EN[day.month - 1]
+    )
 
 
 def month_fields(params: Params, lang: str) -> dict[str, str]:
     """``year``, ``month`` and ``month_name`` of the quality month's start, and the community name."""
     start = params.periods["quality_month"][0]
-    return {"year": str(start.year), "month": str(start.month), "month_name": MONTHS_EN[start.month - 1],
-            "name": params.name}
+    return {
+        "year": str(start.year),
+        "month": str(start.month),
+        "month_name": MONTHS_EN[start.month - 1],
+        "name": params.name,
+    }
 
 
 def document_title(params: Params, lang: str) -> str:
-    """"2025年9月 翠湖花园质量月工作总结" / "翠湖花园: Quality Month Summary, September 2025"."""
+    """ "2025年9月 翠湖花园质量月工作总结" / "翠湖花园: Quality Month Summary, September 2025"."""
     return t("doc.title", lang).format(**month_fields(params, lang))
 
 

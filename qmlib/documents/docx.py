@@ -33,7 +33,15 @@ from .notes import Notes
 
 DEFAULT_TEMPLATE = Path(__file__).with_name("templates") / "report.docx"
 #: Sections of the template, in order (placeholders ``headings.<key>`` and ``sections.<key>``).
-SECTION_KEYS: tuple[str, ...] = ("foreword", "targets", "activities", "results", "shortcomings", "plan", "appendix")
+SECTION_KEYS: tuple[str, ...] = (
+    "foreword",
+    "targets",
+    "activities",
+    "results",
+    "shortcomings",
+    "plan",
+    "appendix",
+)
 #: Width of the pictures (the type area of the default template is 156 mm) and of the authors' photos.
 PICTURE_WIDTH = Mm(150)
 PHOTO_WIDTH = Mm(120)
@@ -74,8 +82,13 @@ class Block:
         for item in items:
             self.add(item, "List Bullet")
 
-    def table(self, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None,
-              font_pt: float | None = None) -> None:
+    def table(
+        self,
+        header: list[str],
+        rows: list[list[str]],
+        widths_mm: list[float] | None = None,
+        font_pt: float | None = None,
+    ) -> None:
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         if "Table Grid" in self._ids:
             table._tbl.tblPr.style = self._ids["Table Grid"]
@@ -148,8 +161,15 @@ def foreword(tpl: DocxTemplate, data: DocumentData, text: str | None = None) -> 
     else:
         qs, qe = p.periods["quality_month"]
         bs, be = p.periods["baseline"]
-        b.para(t("doc.foreword.default", lang).format(name=p.name, start=qs.isoformat(), end=qe.isoformat(),
-                                                      base_start=bs.isoformat(), base_end=be.isoformat()))
+        b.para(
+            t("doc.foreword.default", lang).format(
+                name=p.name,
+                start=qs.isoformat(),
+                end=qe.isoformat(),
+                base_start=bs.isoformat(),
+                base_end=be.isoformat(),
+            )
+        )
     return b
 
 
@@ -174,8 +194,12 @@ def activities(tpl: DocxTemplate, data: DocumentData) -> Block:
         b.para(t("doc.activities.none", lang))
         return b
     b.para(t("doc.activities.intro", lang).format(count=count, participants=f"{participants:,}"))
-    b.table([t("doc.col.date", lang), t("doc.col.category", lang), t("doc.col.activity", lang)],
-            [list(r) for r in rows], [28, 30, 98], font_pt=10)
+    b.table(
+        [t("doc.col.date", lang), t("doc.col.category", lang), t("doc.col.activity", lang)],
+        [list(r) for r in rows],
+        [28, 30, 98],
+        font_pt=10,
+    )
     return b
 
 
@@ -215,8 +239,12 @@ def shortcomings(tpl: DocxTemplate, data: DocumentData) -> Block:
     explained = [(sid, found) for sid, found in explained if found]
     if explained:
         b.heading(t("doc.insights.causes", lang))
-        b.bullets([t("doc.insights.cause_item", lang).format(id=sid, text=t("report.list_sep", lang).join(found))
-                   for sid, found in explained])
+        b.bullets(
+            [
+                t("doc.insights.cause_item", lang).format(id=sid, text=t("report.list_sep", lang).join(found))
+                for sid, found in explained
+            ]
+        )
     return b
 
 
@@ -303,16 +331,22 @@ def context(tpl: DocxTemplate, data: DocumentData, notes: Notes | None = None) -
         "as_of": p.as_of_date.isoformat(),
         "date": (data.generated_on or dt.date.today()).isoformat(),
         "closing": "",
-        "labels": {**{k: t(f"doc.{k}", lang) + t("doc.colon", lang) for k in (
-            "theme", "organisation", "signed_by", "company", "period", "as_of", "date")},
-            "toc": t("doc.toc", lang), "toc_hint": t("doc.toc_hint", lang)},
+        "labels": {
+            **{
+                k: t(f"doc.{k}", lang) + t("doc.colon", lang)
+                for k in ("theme", "organisation", "signed_by", "company", "period", "as_of", "date")
+            },
+            "toc": t("doc.toc", lang),
+            "toc_hint": t("doc.toc_hint", lang),
+        },
         "headings": {k: t(f"doc.sec.{k}", lang) for k in SECTION_KEYS},
         "sections": {k: v.doc for k, v in sections.items()},
     }
 
 
-def write_docx(data: DocumentData, docx_path: Path | str, template: Path | str | None = None,
-               notes: Notes | None = None) -> Path:
+def write_docx(
+    data: DocumentData, docx_path: Path | str, template: Path | str | None = None, notes: Notes | None = None
+) -> Path:
     """Render ``report.docx`` from ``data`` on ``template`` (default: the shipped one), with the
     authors' ``notes`` placed in their sections."""
     tpl = DocxTemplate(str(template or DEFAULT_TEMPLATE))

@@ -24,7 +24,15 @@ from pathlib import Path
 from ..errors import NotesError
 from ..labels import t
 
-SECTION_KEYS: tuple[str, ...] = ("foreword", "targets", "activities", "results", "shortcomings", "plan", "appendix")
+SECTION_KEYS: tuple[str, ...] = (
+    "foreword",
+    "targets",
+    "activities",
+    "results",
+    "shortcomings",
+    "plan",
+    "appendix",
+)
 #: Label keys whose text names a section (document and report headings, both languages).
 _HEADING_LABELS: dict[str, tuple[str, ...]] = {
     "foreword": ("doc.sec.foreword", "report.sec.summary"),
@@ -35,7 +43,9 @@ _HEADING_LABELS: dict[str, tuple[str, ...]] = {
     "plan": ("doc.sec.plan", "report.sec.plan"),
     "appendix": ("doc.sec.appendix", "report.sec.appendix"),
 }
-_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[.、．)]|[（(][一二三四五六七八九十\d]+[）)])\s*")
+_NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[.、．)]|[（(][一二三四五六七八九十\d]+[）)])\s*"
+)
 _IMAGE = re.compile(r"^!\[(?P<caption>[^\]]*)\]\((?P<path>[^)\s]+)\)\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HEADING = re.compile(r"^(#{1,2})\s+(?P<text>.+?)\s*#*\s*$")
@@ -104,9 +114,12 @@ def parse_notes(text: str, source: Path) -> Notes:
             found = section_key(heading.group("text"))
             if found is None:
                 names = "、".join(t(_HEADING_LABELS[k][0], "zh") for k in SECTION_KEYS)
-                raise NotesError(str(source), number,
-                                 f"heading {heading.group('text')!r} names no report section (expected one of: "
-                                 f"{names}; or {', '.join(SECTION_KEYS)})")
+                raise NotesError(
+                    str(source),
+                    number,
+                    f"heading {heading.group('text')!r} names no report section (expected one of: "
+                    f"{names}; or {', '.join(SECTION_KEYS)})",
+                )
             key = found
             continue
         if not line:
@@ -117,9 +130,13 @@ def parse_notes(text: str, source: Path) -> Notes:
             flush()
             path = (source.parent / image.group("path")).resolve()
             if path.suffix.lower() not in PHOTO_TYPES:
-                raise NotesError(str(source), number, f"photo {image.group('path')!r} must be a PNG or JPEG file")
+                raise NotesError(
+                    str(source), number, f"photo {image.group('path')!r} must be a PNG or JPEG file"
+                )
             if not path.is_file():
-                raise NotesError(str(source), number, f"photo {image.group('path')!r} not found (looked for {path})")
+                raise NotesError(
+                    str(source), number, f"photo {image.group('path')!r} not found (looked for {path})"
+                )
             notes.sections.setdefault(key, []).append(Block("img", image.group("caption").strip(), path))
             continue
         if line.startswith(("- ", "* ", "+ ")):

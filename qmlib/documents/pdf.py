@@ -60,14 +60,20 @@ def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
     before, _, rest = page_label.partition("{page}")
     middle, _, after = rest.partition("{pages}")
     counter = " ".join(
-        part for part in (
-            _css_string(before) if before else "", "counter(page)",
-            _css_string(middle) if middle else "", "counter(pages)" if _ else "",
+        part
+        for part in (
+            _css_string(before) if before else "",
+            "counter(page)",
+            _css_string(middle) if middle else "",
+            "counter(pages)" if _ else "",
             _css_string(after) if after else "",
-        ) if part
+        )
+        if part
     )
     head = f"@top-right {{ content: {_css_string(header)}; }}" if header else ""
-    return font_face_css() + f"""
+    return (
+        font_face_css()
+        + f"""
 @page {{
   size: A4;
   margin: 18mm 15mm 18mm 15mm;
@@ -77,7 +83,7 @@ def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
 @page :first {{ @top-right {{ content: none; }} }}
 @page body:first {{ @top-right {{ content: none; }} }}
 @page body {{
-  {head.replace('@top-right {', '@top-right { font-family: "' + FONT_FAMILY + '", sans-serif; font-size: 8.5pt; color: #7b8794; ') if head else ''}
+  {head.replace("@top-right {", '@top-right { font-family: "' + FONT_FAMILY + '", sans-serif; font-size: 8.5pt; color: #7b8794; ') if head else ""}
 }}
 html, body {{ font-family: "{FONT_FAMILY}", sans-serif; }}
 body {{ page: body; }}
@@ -93,10 +99,17 @@ h1, h2, h3, h4 {{ break-after: avoid; page-break-after: avoid; }}
 .qm-toc, nav.qm-toc, script {{ display: none !important; }}
 a {{ color: inherit; text-decoration: none; }}
 """
+    )
 
 
-def html_to_pdf(html: Path | str, pdf_path: Path | str, *, header: str = "",
-                page_label: str = "{page} / {pages}", base_url: str | None = None) -> Path:
+def html_to_pdf(
+    html: Path | str,
+    pdf_path: Path | str,
+    *,
+    header: str = "",
+    page_label: str = "{page} / {pages}",
+    base_url: str | None = None,
+) -> Path:
     """Render ``html`` (a path to an HTML file, or the HTML text) to an A4 PDF at ``pdf_path``.
 
     ``header`` is the running header of every page but the first (e.g.
@@ -112,8 +125,7 @@ def html_to_pdf(html: Path | str, pdf_path: Path | str, *, header: str = "",
 
     if isinstance(html, Path) or (isinstance(html, str) and "<" not in html and Path(html).is_file()):
         path = Path(html)
-        document = HTML(filename=str(path), base_url=base_url or str(path.parent),
-                        url_fetcher=local_only)
+        document = HTML(filename=str(path), base_url=base_url or str(path.parent), url_fetcher=local_only)
     else:
         document = HTML(string=str(html), base_url=base_url or ".", url_fetcher=local_only)
     # WeasyPrint warns about every CSS property it does not support (grid gaps, variables in

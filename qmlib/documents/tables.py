@@ -22,11 +22,27 @@ from .wording import change_statement, flag, is_small
 
 #: Metrics of the results table in §三 (top-level metrics, report order); dimensions go to the appendix.
 RESULT_METRICS: tuple[str, ...] = (
-    "satisfaction_index", "satisfaction_rate", "survey_coverage", "complaint_rate", "complaint_closure_rate",
-    "complaint_response_timely_rate", "repair_timely_rate", "repair_completion_rate", "repair_rework_rate",
-    "repair_rating", "repair_arrival_minutes_median", "equipment_failure_rate", "equipment_mttr_hours",
-    "maintenance_on_time_rate", "hazard_rectification_rate", "hazard_on_time_rate", "inspection_score",
-    "inspection_pass_rate", "training_coverage", "training_pass_rate", "training_hours_per_employee",
+    "satisfaction_index",
+    "satisfaction_rate",
+    "survey_coverage",
+    "complaint_rate",
+    "complaint_closure_rate",
+    "complaint_response_timely_rate",
+    "repair_timely_rate",
+    "repair_completion_rate",
+    "repair_rework_rate",
+    "repair_rating",
+    "repair_arrival_minutes_median",
+    "equipment_failure_rate",
+    "equipment_mttr_hours",
+    "maintenance_on_time_rate",
+    "hazard_rectification_rate",
+    "hazard_on_time_rate",
+    "inspection_score",
+    "inspection_pass_rate",
+    "training_coverage",
+    "training_pass_rate",
+    "training_hours_per_employee",
 )
 
 
@@ -54,7 +70,9 @@ def metric_n(data: DocumentData, metric_id: str, period: str) -> float | None:
 
 def min_n(data: DocumentData, metric_id: str, period: str) -> float | None:
     """The smaller n of the baseline and ``period`` (the sample a change rests on)."""
-    ns = [n for n in (metric_n(data, metric_id, "baseline"), metric_n(data, metric_id, period)) if n is not None]
+    ns = [
+        n for n in (metric_n(data, metric_id, "baseline"), metric_n(data, metric_id, period)) if n is not None
+    ]
     return min(ns) if ns else None
 
 
@@ -67,8 +85,17 @@ def statement(data: DocumentData, metric_id: str, period: str) -> str:
     row = change_row(data, metric_id, period)
     if row is None:
         return DASH
-    return change_statement(metric_id, row.get("change"), row.get("p_value"), row.get("significant"),
-                            data.lang, n=min_n(data, metric_id, period)) or DASH
+    return (
+        change_statement(
+            metric_id,
+            row.get("change"),
+            row.get("p_value"),
+            row.get("significant"),
+            data.lang,
+            n=min_n(data, metric_id, period),
+        )
+        or DASH
+    )
 
 
 def target_words(row: dict, lang: str) -> str:
@@ -80,7 +107,13 @@ def target_words(row: dict, lang: str) -> str:
 
 def result_word(value: object, lang: str) -> str:
     f = flag(value)
-    return t("ui.achieved", lang) if f is True else t("ui.not_achieved", lang) if f is False else t("ui.unknown", lang)
+    return (
+        t("ui.achieved", lang)
+        if f is True
+        else t("ui.not_achieved", lang)
+        if f is False
+        else t("ui.unknown", lang)
+    )
 
 
 def targets_table(data: DocumentData) -> tuple[list[str], list[list[str]]]:
@@ -90,19 +123,28 @@ def targets_table(data: DocumentData) -> tuple[list[str], list[list[str]]]:
     rows = []
     for row in records(data.targets):
         mid, period = str(row["metric_id"]), str(row["period"])
-        rows.append([
-            metric_label(mid, lang), target_words(row, lang), period_name(period, lang),
-            fmt_value(mid, row.get("baseline_value")), fmt_value(mid, row.get("actual_value")),
-            result_word(row.get("achieved"), lang),
-            statement(data, mid, period) if period != "baseline" else DASH,
-        ])
+        rows.append(
+            [
+                metric_label(mid, lang),
+                target_words(row, lang),
+                period_name(period, lang),
+                fmt_value(mid, row.get("baseline_value")),
+                fmt_value(mid, row.get("actual_value")),
+                result_word(row.get("achieved"), lang),
+                statement(data, mid, period) if period != "baseline" else DASH,
+            ]
+        )
     return header, rows
 
 
 def target_tally(data: DocumentData) -> dict[str, int]:
     flags = [flag(r.get("achieved")) for r in records(data.targets)]
-    return {"total": len(flags), "met": flags.count(True), "missed": flags.count(False),
-            "unknown": sum(f is None for f in flags)}
+    return {
+        "total": len(flags),
+        "met": flags.count(True),
+        "missed": flags.count(False),
+        "unknown": sum(f is None for f in flags),
+    }
 
 
 def value_of(data: DocumentData, metric_id: str, period: str) -> object:
@@ -161,8 +203,14 @@ def shortcomings_table(data: DocumentData) -> tuple[list[str], list[list[str]]]:
     rows = []
     for i, row in enumerate(records(data.shortcomings), start=1):
         sev, cat = str(row.get("severity", "")), str(row.get("category", ""))
-        rows.append([str(row.get("shortcoming_id") or i), t(f"finding.severity.{sev}", lang),
-                     t(f"finding.category.{cat}", lang), text(row.get("evidence"))])
+        rows.append(
+            [
+                str(row.get("shortcoming_id") or i),
+                t(f"finding.severity.{sev}", lang),
+                t(f"finding.category.{cat}", lang),
+                text(row.get("evidence")),
+            ]
+        )
     return header, rows
 
 
@@ -230,8 +278,18 @@ def split_plan(data: DocumentData) -> tuple[list[dict], list[dict]]:
 def actions_table(rows: list[dict], lang: str, routine: bool = False) -> tuple[list[str], list[list[str]]]:
     cols = ("mechanism" if routine else "action", "owner", "due", "kpi", "current", "kpi_target", "stage")
     header = [t(f"doc.col.{c}", lang) for c in cols]
-    body = [[text(r.get("action")), owner(r, lang), fmt_date(r.get("due_on")), _kpi(r, lang), kpi_current(r),
-             kpi_target(r), stage(r.get("pdca_stage"), lang)] for r in rows]
+    body = [
+        [
+            text(r.get("action")),
+            owner(r, lang),
+            fmt_date(r.get("due_on")),
+            _kpi(r, lang),
+            kpi_current(r),
+            kpi_target(r),
+            stage(r.get("pdca_stage"), lang),
+        ]
+        for r in rows
+    ]
     if not routine:
         header.insert(0, t("doc.col.no", lang))
         for r, b in zip(rows, body, strict=True):
@@ -247,21 +305,42 @@ def follow_up_table(data: DocumentData) -> tuple[str, list[str], list[list[str]]
 
     lang = data.lang
     start, frame = data.previous
-    counts = {s: int((frame["status"] == s).sum()) for s in ("achieved", "not_achieved", "overdue", "not_checkable")}
+    counts = {
+        s: int((frame["status"] == s).sum()) for s in ("achieved", "not_achieved", "overdue", "not_checkable")
+    }
     intro = t("doc.pdca.intro", lang).format(month=month_text(start, lang), n=len(frame), **counts)
-    header = [t("doc.col.no", lang), t("doc.col.action", lang), t("doc.col.owner", lang), t("doc.col.due", lang),
-              t("doc.col.kpi", lang), t("doc.col.kpi_target", lang), t("doc.pdca.col.value_now", lang),
-              t("doc.pdca.col.status", lang)]
+    header = [
+        t("doc.col.no", lang),
+        t("doc.col.action", lang),
+        t("doc.col.owner", lang),
+        t("doc.col.due", lang),
+        t("doc.col.kpi", lang),
+        t("doc.col.kpi_target", lang),
+        t("doc.pdca.col.value_now", lang),
+        t("doc.pdca.col.status", lang),
+    ]
     rows = []
     for r in records(frame):
         mid = r.get("kpi_metric_id") if not is_missing(r.get("kpi_metric_id")) else None
         now = fmt_value(str(mid), r.get("value_now")) if mid else DASH
         if now != DASH and r.get("period_now"):
-            now = f"{now}（{period_name(str(r['period_now']), lang)}）" if lang == "zh" else \
-                f"{now} ({period_name(str(r['period_now']), lang).lower()})"
-        rows.append([str(r.get("action_id") or ""), text(r.get("action")), text(r.get("owner_role")) or DASH,
-                     fmt_date(r.get("due_on")), text(r.get("kpi")) or DASH, text(r.get("kpi_target_text")) or DASH,
-                     now, t(f"doc.pdca.status.{r.get('status')}", lang)])
+            now = (
+                f"{now}（{period_name(str(r['period_now']), lang)}）"
+                if lang == "zh"
+                else f"{now} ({period_name(str(r['period_now']), lang).lower()})"
+            )
+        rows.append(
+            [
+                str(r.get("action_id") or ""),
+                text(r.get("action")),
+                text(r.get("owner_role")) or DASH,
+                fmt_date(r.get("due_on")),
+                text(r.get("kpi")) or DASH,
+                text(r.get("kpi_target_text")) or DASH,
+                now,
+                t(f"doc.pdca.status.{r.get('status')}", lang),
+            ]
+        )
     return intro, header, rows
 
 
@@ -289,10 +368,23 @@ def causes(data: DocumentData, shortcoming_id: str, limit: int = 2) -> list[str]
 
 def ingest_table(data: DocumentData) -> tuple[list[str], list[list[str]]]:
     lang = data.lang
-    header = [t("ui.table", lang), t("ui.source_file", lang), t("ui.rows_read", lang), t("ui.rows_accepted", lang),
-              t("ui.rows_rejected", lang)]
-    rows = [[t(f"table.{r.get('table')}", lang), text(r.get("source_file")), fmt_int(r.get("rows_read")),
-             fmt_int(r.get("rows_accepted")), fmt_int(r.get("rows_rejected"))] for r in records(data.ingest_summary)]
+    header = [
+        t("ui.table", lang),
+        t("ui.source_file", lang),
+        t("ui.rows_read", lang),
+        t("ui.rows_accepted", lang),
+        t("ui.rows_rejected", lang),
+    ]
+    rows = [
+        [
+            t(f"table.{r.get('table')}", lang),
+            text(r.get("source_file")),
+            fmt_int(r.get("rows_read")),
+            fmt_int(r.get("rows_accepted")),
+            fmt_int(r.get("rows_rejected")),
+        ]
+        for r in records(data.ingest_summary)
+    ]
     return header, rows
 
 
@@ -304,12 +396,17 @@ def activities(data: DocumentData) -> tuple[int, int, list[tuple[str, str, str]]
     start, end = data.params.periods["quality_month"]
     held = pd.to_datetime(acts["held_on"], errors="coerce")
     sel = acts[(held >= pd.Timestamp(start)) & (held < pd.Timestamp(end) + pd.Timedelta(days=1))]
-    participants = int(pd.to_numeric(sel.get("participants"), errors="coerce").fillna(0).sum()) \
-        if "participants" in sel.columns else 0
+    participants = (
+        int(pd.to_numeric(sel.get("participants"), errors="coerce").fillna(0).sum())
+        if "participants" in sel.columns
+        else 0
+    )
     from ..report.sections import activity_category
 
-    rows = [(fmt_date(r.get("held_on")), activity_category(r.get("category"), data.lang), text(r.get("title")))
-            for r in sel.sort_values("held_on").to_dict("records")]
+    rows = [
+        (fmt_date(r.get("held_on")), activity_category(r.get("category"), data.lang), text(r.get("title")))
+        for r in sel.sort_values("held_on").to_dict("records")
+    ]
     return len(sel), participants, rows
 
 
@@ -319,7 +416,23 @@ def fmt_change_words(metric_id: str, change: object, lang: str) -> str:
 
 
 __all__ = [
-    "RESULT_METRICS", "actions_table", "activities", "change_row", "fmt_change_words", "fmt_percent", "ingest_table",
-    "kpi_current", "kpi_target", "metric_details", "owner", "records", "results_table", "shortcomings_table",
-    "split_plan", "statement", "target_tally", "targets_table", "text",
+    "RESULT_METRICS",
+    "actions_table",
+    "activities",
+    "change_row",
+    "fmt_change_words",
+    "fmt_percent",
+    "ingest_table",
+    "kpi_current",
+    "kpi_target",
+    "metric_details",
+    "owner",
+    "records",
+    "results_table",
+    "shortcomings_table",
+    "split_plan",
+    "statement",
+    "target_tally",
+    "targets_table",
+    "text",
 ]

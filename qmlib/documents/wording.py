@@ -56,7 +56,9 @@ def amount(metric_id: str, change: float, lang: str) -> str:
     return t(key, lang).format(value=number)
 
 
-_UNIT_KEYS = frozenset({"doc.unit.points", "doc.unit.rating", "doc.unit.minutes", "doc.unit.hours", "doc.unit.count"})
+_UNIT_KEYS = frozenset(
+    {"doc.unit.points", "doc.unit.rating", "doc.unit.minutes", "doc.unit.hours", "doc.unit.count"}
+)
 
 
 def is_small(n: object) -> bool:
@@ -80,8 +82,9 @@ def verdict(metric_id: str, change: object, significant: object) -> str:
     return "better" if direction * x > 0 else "worse"
 
 
-def change_statement(metric_id: str, change: object, p_value: object, significant: object, lang: str = "zh",
-                     n: object = None) -> str:
+def change_statement(
+    metric_id: str, change: object, p_value: object, significant: object, lang: str = "zh", n: object = None
+) -> str:
     """A change said plainly.
 
     - significant: "提升 8.1 分，超出抽样波动范围（p<0.001），属改善";

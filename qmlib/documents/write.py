@@ -32,16 +32,25 @@ def find_template(params: Params, params_dir: Path | str | None) -> Path | None:
         path = Path(params.docx_template)
         path = path if path.is_absolute() else Path(params_dir) / path
         if not path.is_file():
-            raise ParamsError(str(Path(params_dir) / f"{params.community_id}.yaml"), "docx_template",
-                              f"Word template not found: {path}")
+            raise ParamsError(
+                str(Path(params_dir) / f"{params.community_id}.yaml"),
+                "docx_template",
+                f"Word template not found: {path}",
+            )
         return path
     path = Path(params_dir) / "templates" / "report.docx"
     return path if path.is_file() else None
 
 
-def write_documents(folder: Path | str, params: Params, lang: str | None = None, *,
-                    params_dir: Path | str | None = None, template: Path | str | None = None,
-                    notes: Notes | None = None) -> dict[str, Path]:
+def write_documents(
+    folder: Path | str,
+    params: Params,
+    lang: str | None = None,
+    *,
+    params_dir: Path | str | None = None,
+    template: Path | str | None = None,
+    notes: Notes | None = None,
+) -> dict[str, Path]:
     """Write report.docx, report.pdf, brief.html and brief.pdf into ``folder``; return name → path.
 
     ``params_dir`` (when given) locates a company Word template (:func:`find_template`) and the
@@ -63,8 +72,9 @@ def write_documents(folder: Path | str, params: Params, lang: str | None = None,
     written: dict[str, Path] = {"report.docx": write_docx(data, folder / "report.docx", template, notes)}
     html = folder / "report.html"
     if html.is_file():
-        written["report.pdf"] = html_to_pdf(html, folder / "report.pdf", header=running_header(params, lang),
-                                            page_label=page_label(lang))
+        written["report.pdf"] = html_to_pdf(
+            html, folder / "report.pdf", header=running_header(params, lang), page_label=page_label(lang)
+        )
     brief_html, brief_pdf = write_brief(data, folder)
     written["brief.pdf"], written["brief.html"] = brief_pdf, brief_html
     return written

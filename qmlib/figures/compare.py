@@ -38,7 +38,14 @@ from .style import (
 
 #: Metric groups of the catalog, in report order.
 GROUPS: tuple[str, ...] = (
-    "satisfaction", "complaints", "repairs", "equipment", "safety", "inspections", "training", "activities",
+    "satisfaction",
+    "complaints",
+    "repairs",
+    "equipment",
+    "safety",
+    "inspections",
+    "training",
+    "activities",
 )
 
 
@@ -59,7 +66,9 @@ def _significant(changes: pd.DataFrame | None) -> set[tuple[str, str]]:
     if changes is None or changes.empty or "significant" not in changes.columns:
         return set()
     sig = changes["significant"].astype("boolean").fillna(False).astype(bool)
-    return set(zip(changes.loc[sig, "metric_id"].astype(str), changes.loc[sig, "period"].astype(str), strict=True))
+    return set(
+        zip(changes.loc[sig, "metric_id"].astype(str), changes.loc[sig, "period"].astype(str), strict=True)
+    )
 
 
 def _bars(
@@ -87,8 +96,14 @@ def _bars(
         top = value * k
         if pd.notna(lo) and pd.notna(hi):
             ax.errorbar(
-                x, value * k, yerr=[[max(value - lo, 0) * k], [max(hi - value, 0) * k]],
-                fmt="none", ecolor="#3D4450", elinewidth=1.0, capsize=3, zorder=3,
+                x,
+                value * k,
+                yerr=[[max(value - lo, 0) * k], [max(hi - value, 0) * k]],
+                fmt="none",
+                ecolor="#3D4450",
+                elinewidth=1.0,
+                capsize=3,
+                zorder=3,
             )
             top = max(top, hi * k)
         tops.append(top)
@@ -99,8 +114,15 @@ def _bars(
         if pd.notna(n):
             text += "\n" + t("fig.n", lang).format(n=f"{int(n):,}")
         ax.annotate(
-            text, (x, top), xytext=(0, 2), textcoords="offset points",
-            ha="center", va="bottom", fontsize=7.5, color="#2B2F33", linespacing=1.1,
+            text,
+            (x, top),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            color="#2B2F33",
+            linespacing=1.1,
         )
     ymax = max(tops) if tops else 1.0
     if is_percent(unit) and ymax <= 100:
@@ -147,7 +169,7 @@ def period_comparison(
         unit = metric_unit(metric_id)
         _bars(ax, df[df["metric_id"] == metric_id], periods, unit, lang, sig, metric_id)
         ax.set_title(metric_label(metric_id, lang), fontsize=9.5)
-    for ax in list(axes.flat)[len(ids):]:
+    for ax in list(axes.flat)[len(ids) :]:
         ax.set_visible(False)
     title = t("fig.compare.title", lang).format(group=t(f"group.{group}", lang))
     decorate(fig, title, t("fig.compare.note", lang), period_handles(periods, lang))
@@ -184,7 +206,9 @@ def dimension_comparison(
     if pass_mark is None and base == "inspection_score":
         pass_mark = params.inspection_pass_score
     # dimensions ordered by their last-period value, best on top
-    last = df.sort_values("period", key=lambda s: s.map(params.period_names.index)).groupby("metric_id").last()
+    last = (
+        df.sort_values("period", key=lambda s: s.map(params.period_names.index)).groupby("metric_id").last()
+    )
     dims = list(last.sort_values("value").index)
     periods = [p for p in params.period_names if p in set(df["period"])]
     fig, axes = new_figure(1.2 + 0.42 * len(dims) * max(1, len(periods)) ** 0.5)
@@ -202,14 +226,29 @@ def dimension_comparison(
             yy = y + offsets[period]
             if pd.notna(row["ci_low"]) and pd.notna(row["ci_high"]):
                 ax.hlines(yy, row["ci_low"], row["ci_high"], color=period_color(period), lw=1.6, zorder=2)
-            ax.plot(row["value"], yy, "o", color=period_color(period), ms=6, zorder=3,
-                    markeredgecolor="white", markeredgewidth=0.6)
+            ax.plot(
+                row["value"],
+                yy,
+                "o",
+                color=period_color(period),
+                ms=6,
+                zorder=3,
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+            )
             right = row["ci_high"] if pd.notna(row["ci_high"]) else row["value"]
             label = fmt_value(float(row["value"]), unit)
             if pd.notna(row["n"]):
                 label += "  " + t("fig.n", lang).format(n=f"{int(row['n']):,}")
-            ax.annotate(label, (right, yy), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=7, color=MUTED)
+            ax.annotate(
+                label,
+                (right, yy),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color=MUTED,
+            )
     ax.set_yticks(range(len(dims)), [_dimension_label(m.split(".", 1)[1], base, lang) for m in dims])
     lo = min(df["ci_low"].min(skipna=True) if df["ci_low"].notna().any() else np.inf, df["value"].min())
     hi = max(df["ci_high"].max(skipna=True) if df["ci_high"].notna().any() else -np.inf, df["value"].max())
@@ -221,9 +260,7 @@ def dimension_comparison(
     ax.set_ylim(-0.6, len(dims) - 0.4)
     ax.set_xlabel(unit_label(unit, lang))
     ax.grid(axis="y", visible=False)
-    handles = [
-        ax.plot([], [], "o", color=period_color(p), label=period_label(p, lang))[0] for p in periods
-    ]
+    handles = [ax.plot([], [], "o", color=period_color(p), label=period_label(p, lang))[0] for p in periods]
     if pass_mark is not None:
         handles.append(
             ax.plot([], [], ls="--", color=ACCENT, label=t("fig.dims.pass", lang).format(score=pass_mark))[0]
@@ -254,16 +291,30 @@ def failure_by_type(metrics: pd.DataFrame | None, params: Params, lang: str = "z
         rows = df[df["period"] == period].set_index("metric_id").reindex(types)
         x = xs + (i - (len(periods) - 1) / 2) * width
         vals = rows["value"].to_numpy(dtype=float)
-        ax.bar(x, vals, width=width * 0.92, color=period_color(period), label=period_label(period, lang),
-               zorder=2)
+        ax.bar(
+            x,
+            vals,
+            width=width * 0.92,
+            color=period_color(period),
+            label=period_label(period, lang),
+            zorder=2,
+        )
         for xi, v, n in zip(x, vals, rows["n"].to_numpy(dtype=float), strict=True):
             if np.isnan(v):
                 continue
             text = fmt_value(v, "per100assets30d") if v > 0 else "0"
             if not np.isnan(n) and v > 0:
                 text += "\n" + t("fig.n", lang).format(n=int(n))
-            ax.annotate(text, (xi, v), xytext=(0, 2), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=6.8, linespacing=1.05)
+            ax.annotate(
+                text,
+                (xi, v),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=6.8,
+                linespacing=1.05,
+            )
             top = max(top, v)
     ax.set_xticks(xs, [_dimension_label(m.split(".", 1)[1], "equipment_failure_rate", lang) for m in types])
     ax.tick_params(axis="x", length=0)

@@ -71,8 +71,15 @@ def _weekly_chart(
     for period in params.period_names:
         m = (chart["period"] == period).to_numpy(dtype=bool)
         if m.any():
-            ax.scatter(x[m], chart["value"][m] * k, s=20, color=period_color(period), zorder=4,
-                       edgecolor="white", linewidth=0.5)
+            ax.scatter(
+                x[m],
+                chart["value"][m] * k,
+                s=20,
+                color=period_color(period),
+                zorder=4,
+                edgecolor="white",
+                linewidth=0.5,
+            )
     ax.plot(x, chart["centre"] * k, color=INK, lw=1.3, zorder=2)
     ax.step(x, chart["ucl"] * k, where="mid", color=LIMIT, lw=1.1, ls="--", zorder=2)
     ax.step(x, chart["lcl"] * k, where="mid", color=LIMIT, lw=1.1, ls="--", zorder=2)
@@ -87,7 +94,8 @@ def _weekly_chart(
     ax.set_ylabel(ylabel)
     handles = _legend_handles(lang, "fig.cc.limits") + [
         Patch(color=PERIOD_COLORS[p], alpha=0.35, label=period_label(p, lang))
-        for p in ("quality_month", "followup") if p in params.periods
+        for p in ("quality_month", "followup")
+        if p in params.periods
     ]
     n_signals = int(chart["signal"].notna().sum())
     decorate(fig, title, t("fig.cc.note", lang).format(k=n_signals, weeks=len(chart)), handles, "bottom")
@@ -117,8 +125,9 @@ def u_chart_figure(tables: dict[str, pd.DataFrame], params: Params, lang: str = 
     chart = complaint_u_chart(tables, params)
     if chart is None:
         return None
-    return _weekly_chart(chart, params, lang, t("fig.uchart.title", lang), t("fig.uchart.ylabel", lang),
-                         percent=False)
+    return _weekly_chart(
+        chart, params, lang, t("fig.uchart.title", lang), t("fig.uchart.ylabel", lang), percent=False
+    )
 
 
 def imr_figure(tables: dict[str, pd.DataFrame], params: Params, lang: str = "zh") -> Figure | None:
@@ -145,8 +154,14 @@ def imr_figure(tables: dict[str, pd.DataFrame], params: Params, lang: str = "zh"
             m = (sub["period"] == period).to_numpy(dtype=bool)
             if m.any() and period != "baseline":
                 for ax in (ax_i, ax_mr):
-                    ax.axvspan(x[m].min() - 0.5, x[m].max() + 0.5, color=PERIOD_COLORS[period],
-                               alpha=0.09 if period == "quality_month" else 0.07, lw=0, zorder=0)
+                    ax.axvspan(
+                        x[m].min() - 0.5,
+                        x[m].max() + 0.5,
+                        color=PERIOD_COLORS[period],
+                        alpha=0.09 if period == "quality_month" else 0.07,
+                        lw=0,
+                        zorder=0,
+                    )
         minutes = np.exp(sub["value"])
         ax_i.plot(x, minutes, color=INK, lw=0.5, alpha=0.45, zorder=2)
         for period in params.period_names:
@@ -164,7 +179,8 @@ def imr_figure(tables: dict[str, pd.DataFrame], params: Params, lang: str = "zh"
         ax_i.set_ylabel(t("fig.imr.ylabel", lang))
         ax_i.set_title(
             t("fig.imr.panel", lang).format(urgency=t(f"fig.urgency.{en}", lang), n=f"{len(sub):,}"),
-            loc="left", fontsize=9.5,
+            loc="left",
+            fontsize=9.5,
         )
         ax_i.tick_params(labelbottom=False)
         ax_mr.plot(x, sub["mr"], color=MUTED, lw=0.5, zorder=2)
@@ -180,7 +196,8 @@ def imr_figure(tables: dict[str, pd.DataFrame], params: Params, lang: str = "zh"
         ax_mr.set_xlabel(t("fig.imr.xlabel", lang))
     handles = _legend_handles(lang, "fig.imr.limits") + [
         Patch(color=PERIOD_COLORS[p], alpha=0.35, label=period_label(p, lang))
-        for p in ("quality_month", "followup") if p in params.periods
+        for p in ("quality_month", "followup")
+        if p in params.periods
     ]
     decorate(fig, t("fig.imr.title", lang), t("fig.imr.note", lang), handles, "bottom")
     return fig

@@ -89,8 +89,11 @@ def _tick_labels(axis: Axis) -> tuple[list[str], list[float], float, float]:
     ticks = axis.get_major_ticks(1) if keep else []
     size, rotation = _rc_float(f"{_axis_name(axis)}tick.labelsize"), 0.0
     if ticks:
-        label = ticks[0].label1 if ticks[0].label1.get_visible() or not ticks[0].label2.get_visible() \
+        label = (
+            ticks[0].label1
+            if ticks[0].label1.get_visible() or not ticks[0].label2.get_visible()
             else ticks[0].label2
+        )
         size, rotation = float(label.get_fontsize()), label.get_rotation()
     return [str(s) for s in labels], fracs, size, rotation
 
@@ -146,8 +149,11 @@ def _axes_needs(ax: Axes, approx_width: float, approx_height: float) -> _Needs:
 def _twins(ax: Axes) -> list[Axes]:
     """Axes sharing ``ax``'s grid cell (``twinx``)."""
     spec = ax.get_subplotspec()
-    return [other for other in ax.figure.axes
-            if other is not ax and other.get_visible() and other.get_subplotspec() == spec]
+    return [
+        other
+        for other in ax.figure.axes
+        if other is not ax and other.get_visible() and other.get_subplotspec() == spec
+    ]
 
 
 def _axis_needs(ax: Axes, needs: _Needs, approx_width: float, approx_height: float) -> None:
@@ -232,8 +238,12 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1
             needs = _axes_needs(ax, pos.width * fig.get_figwidth(), pos.height * fig.get_figheight())
             spec = _spec(ax)
             rows, cols = spec.rowspan, spec.colspan
-            for arr, index, value in ((needed[0], cols.start, needs.left), (needed[1], cols.stop - 1, needs.right),
-                                      (needed[2], rows.start, needs.top), (needed[3], rows.stop - 1, needs.bottom)):
+            for arr, index, value in (
+                (needed[0], cols.start, needs.left),
+                (needed[1], cols.stop - 1, needs.right),
+                (needed[2], rows.start, needs.top),
+                (needed[3], rows.stop - 1, needs.bottom),
+            ):
                 if value > arr[index] + 1e-3:
                     arr[index] = value
                     grown = True
@@ -243,8 +253,15 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1
     fig.set_layout_engine("none")
 
 
-def _place(fig: Figure, grid: GridSpecBase, rect: tuple[float, float, float, float], left: np.ndarray,
-           right: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> None:
+def _place(
+    fig: Figure,
+    grid: GridSpecBase,
+    rect: tuple[float, float, float, float],
+    left: np.ndarray,
+    right: np.ndarray,
+    top: np.ndarray,
+    bottom: np.ndarray,
+) -> None:
     """Set the position of every axes of ``grid`` from the room needed at each boundary (inches)."""
     nrows, ncols = grid.get_geometry()
     width_in, height_in = fig.get_figwidth(), fig.get_figheight()
@@ -272,8 +289,14 @@ def _place(fig: Figure, grid: GridSpecBase, rect: tuple[float, float, float, flo
         x_right = col_x[cols.stop - 1] + col_w[cols.stop - 1]
         y_top = row_top[rows.start]
         y_bottom = row_top[rows.stop - 1] - row_h[rows.stop - 1]
-        ax.set_position((x_left / width_in, y_bottom / height_in,
-                         (x_right - x_left) / width_in, (y_top - y_bottom) / height_in))
+        ax.set_position(
+            (
+                x_left / width_in,
+                y_bottom / height_in,
+                (x_right - x_left) / width_in,
+                (y_top - y_bottom) / height_in,
+            )
+        )
 
 
 def texts_outside(fig: Figure) -> Iterable[str]:
@@ -284,11 +307,21 @@ def texts_outside(fig: Figure) -> Iterable[str]:
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        for text in [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label, ax.title,
-                     ax._left_title]:  # type: ignore[attr-defined]  # private: the left title
+        for text in [
+            *ax.get_xticklabels(),
+            *ax.get_yticklabels(),
+            ax.xaxis.label,
+            ax.yaxis.label,
+            ax.title,
+            ax._left_title,
+        ]:  # type: ignore[attr-defined]  # private: the left title
             if not text.get_visible() or not text.get_text():
                 continue
             box = text.get_window_extent(renderer)
-            if box.x0 < bounds.x0 - 1 or box.x1 > bounds.x1 + 1 or box.y0 < bounds.y0 - 1 \
-                    or box.y1 > bounds.y1 + 1:
+            if (
+                box.x0 < bounds.x0 - 1
+                or box.x1 > bounds.x1 + 1
+                or box.y0 < bounds.y0 - 1
+                or box.y1 > bounds.y1 + 1
+            ):
                 yield text.get_text()

@@ -65,8 +65,16 @@ def category_pareto(
         xs = np.arange(len(tab))
         ax.bar(xs, tab["count"], color=period_color(period), width=0.7, zorder=2)
         for x, c in zip(xs, tab["count"], strict=True):
-            ax.annotate(f"{c}", (x, c), xytext=(0, 1.5), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=7, color=INK)
+            ax.annotate(
+                f"{c}",
+                (x, c),
+                xytext=(0, 1.5),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color=INK,
+            )
         ax.set_ylim(0, tab["count"].max() * 1.15)
         ax.set_xticks(xs, tab["category"], rotation=40, ha="right", rotation_mode="anchor")
         ax.tick_params(axis="x", length=0)

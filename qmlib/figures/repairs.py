@@ -44,16 +44,26 @@ def arrival_distribution(
         labels = {p: with_n(period_label(p, lang), (sub["period"] == p).sum(), lang) for p in periods}
         data = sub.assign(_hue=sub["period"].map(labels))
         sns.ecdfplot(
-            data=data, x="minutes", hue="_hue", hue_order=[labels[p] for p in periods],
-            palette={labels[p]: period_color(p) for p in periods}, stat="percent",
-            log_scale=True, ax=ax, linewidth=1.8, legend=False,
+            data=data,
+            x="minutes",
+            hue="_hue",
+            hue_order=[labels[p] for p in periods],
+            palette={labels[p]: period_color(p) for p in periods},
+            stat="percent",
+            log_scale=True,
+            ax=ax,
+            linewidth=1.8,
+            legend=False,
         )
         sla = float(params.sla.repair_arrival_minutes.get(zh, params.sla.repair_arrival_minutes["普通"]))
         ax.axvline(sla, color=ACCENT, ls="--", lw=1.3)
         ax.axhline(50, color="#C9CDD2", lw=0.8, zorder=0)
         handles = [Line2D([], [], color=period_color(p), lw=1.8, label=labels[p]) for p in periods]
-        handles.append(Line2D([], [], color=ACCENT, ls="--", lw=1.3,
-                              label=t("fig.arrival.sla", lang).format(minutes=sla)))
+        handles.append(
+            Line2D(
+                [], [], color=ACCENT, ls="--", lw=1.3, label=t("fig.arrival.sla", lang).format(minutes=sla)
+            )
+        )
         ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.9)
         ax.set_title(t(f"fig.urgency.{en}", lang), loc="left")
         ax.set_xlabel(t("fig.arrival.xlabel", lang))

@@ -55,20 +55,37 @@ def hazard_funnel(tables: dict[str, pd.DataFrame], params: Params, lang: str = "
             x = xs + (i - (len(periods) - 1) / 2) * width
             vals = sub.loc[period, list(STAGES)].to_numpy(dtype=float)
             found = vals[0]
-            ax.bar(x, vals, width=width * 0.92, color=period_color(period), zorder=2,
-                   )
+            ax.bar(
+                x,
+                vals,
+                width=width * 0.92,
+                color=period_color(period),
+                zorder=2,
+            )
             for j, (xi, v) in enumerate(zip(x, vals, strict=True)):
                 text = f"{int(v)}"
                 if j > 0 and found > 0:
                     text += f"\n{v / found:.0%}"
-                ax.annotate(text, (xi, v), xytext=(0, 1.5), textcoords="offset points", ha="center",
-                            va="bottom", fontsize=6.5, color=INK, linespacing=1.0)
+                ax.annotate(
+                    text,
+                    (xi, v),
+                    xytext=(0, 1.5),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=6.5,
+                    color=INK,
+                    linespacing=1.0,
+                )
         ax.set_xticks(xs, [t(f"fig.hazard.{stage}", lang) for stage in STAGES])
         ax.tick_params(axis="x", length=0)
         ax.set_ylim(0, max(sub["found"].max(), 1) * 1.3)
         ax.grid(axis="x", visible=False)
-        ax.set_title(t("fig.label_n", lang).format(label=t(f"fig.severity.{en}", lang),
-                                                   n=int(sub["found"].sum())), loc="left", fontsize=10)
+        ax.set_title(
+            t("fig.label_n", lang).format(label=t(f"fig.severity.{en}", lang), n=int(sub["found"].sum())),
+            loc="left",
+            fontsize=10,
+        )
         ax.set_ylabel(t("fig.hazard.count", lang))
     decorate(fig, t("fig.hazard.title", lang), t("fig.hazard.note", lang), period_handles(periods, lang))
     return fig

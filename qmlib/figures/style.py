@@ -113,14 +113,24 @@ def shade_periods(ax: Axes, params: Params, lang: str, label: bool = True) -> No
     if "quality_month" in params.periods:
         lo, hi = bounds(params, "quality_month")
         ax.axvspan(
-            lo, hi, color=PERIOD_COLORS["quality_month"], alpha=0.09, lw=0,
-            label=period_label("quality_month", lang) if label else None, zorder=0,
+            lo,
+            hi,
+            color=PERIOD_COLORS["quality_month"],
+            alpha=0.09,
+            lw=0,
+            label=period_label("quality_month", lang) if label else None,
+            zorder=0,
         )
     if "followup" in params.periods:
         lo, hi = bounds(params, "followup")
         ax.axvspan(
-            lo, hi, color=PERIOD_COLORS["followup"], alpha=0.07, lw=0,
-            label=period_label("followup", lang) if label else None, zorder=0,
+            lo,
+            hi,
+            color=PERIOD_COLORS["followup"],
+            alpha=0.07,
+            lw=0,
+            label=period_label("followup", lang) if label else None,
+            zorder=0,
         )
 
 
@@ -191,11 +201,23 @@ def decorate(
     fit_axes(fig, (0.0, bottom, 1.0, 1.0 - top - bottom))
     fig.text(0.012, 1 - 0.07 / height, title, ha="left", va="top", fontsize=12.5, color=INK, gid=TITLE_GID)
     if handles and legend == "bottom":
-        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, note_h / height),
-                   ncols=ncols, frameon=False, borderaxespad=0.2)
+        fig.legend(
+            handles=handles,
+            loc="lower center",
+            bbox_to_anchor=(0.5, note_h / height),
+            ncols=ncols,
+            frameon=False,
+            borderaxespad=0.2,
+        )
     elif handles:
-        fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.995, legend_y),
-                   ncols=len(handles), frameon=False, borderaxespad=0.0)
+        fig.legend(
+            handles=handles,
+            loc="upper right",
+            bbox_to_anchor=(0.995, legend_y),
+            ncols=len(handles),
+            frameon=False,
+            borderaxespad=0.0,
+        )
     if note:
         fig.text(0.012, 0.04 / height, note, ha="left", va="bottom", fontsize=7.5, color=MUTED, gid=NOTE_GID)
 

@@ -70,7 +70,8 @@ def target_table(targets: pd.DataFrame | None, lang: str = "zh") -> pd.DataFrame
                 t("fig.target.baseline", lang): fmt_value(_num(r.get("baseline_value")), unit),
                 t("fig.target.actual", lang): fmt_value(_num(r.get("actual_value")), unit),
                 t("ui.change", lang): format_target(r.get("change"), kind, unit, lang)
-                if kind in ("delta", "relative_change") else "–",
+                if kind in ("delta", "relative_change")
+                else "–",
                 t("fig.target.result", lang): _achieved(r.get("achieved"), lang),
             }
         )

@@ -24,8 +24,9 @@ def training_coverage_table(tables: dict[str, pd.DataFrame], params: Params) -> 
     if tr is None or not staff:
         return None
     period = assign_periods(tr["trained_on"], params)
-    df = pd.DataFrame({"role": tr["role"].astype("string").str.strip(), "employee_id": tr["employee_id"],
-                       "period": period}).dropna(subset=["period"])
+    df = pd.DataFrame(
+        {"role": tr["role"].astype("string").str.strip(), "employee_id": tr["employee_id"], "period": period}
+    ).dropna(subset=["period"])
     trained = df.groupby(["role", "period"], observed=True)["employee_id"].nunique()
     rows = []
     for role, head in staff.items():
@@ -52,17 +53,32 @@ def training_coverage(tables: dict[str, pd.DataFrame], params: Params, lang: str
     for i, period in enumerate(periods):
         sub = tab[tab["period"] == period].set_index("role").reindex(roles)
         x = xs + (i - (len(periods) - 1) / 2) * width
-        ax.bar(x, sub["coverage"] * 100, width=width * 0.92, color=period_color(period),
-               label=period_label(period, lang), zorder=2)
+        ax.bar(
+            x,
+            sub["coverage"] * 100,
+            width=width * 0.92,
+            color=period_color(period),
+            label=period_label(period, lang),
+            zorder=2,
+        )
         for xi, cov, k, h in zip(x, sub["coverage"], sub["trained"], sub["headcount"], strict=True):
-            ax.annotate(f"{int(k)}/{int(h)}", (xi, cov * 100), xytext=(0, 1.5), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=6.8, color=INK)
+            ax.annotate(
+                f"{int(k)}/{int(h)}",
+                (xi, cov * 100),
+                xytext=(0, 1.5),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=6.8,
+                color=INK,
+            )
     top = max(100.0, float(tab["coverage"].max() * 100))
     ax.set_ylim(0, top * 1.15)
     ax.axhline(100, color="#C9CDD2", lw=0.9, zorder=1)
     percent_axis(ax)
-    ax.set_xticks(xs, [t(f"fig.role.{r}", lang) if t(f"fig.role.{r}", lang) != f"fig.role.{r}" else r
-                       for r in roles])
+    ax.set_xticks(
+        xs, [t(f"fig.role.{r}", lang) if t(f"fig.role.{r}", lang) != f"fig.role.{r}" else r for r in roles]
+    )
     ax.tick_params(axis="x", length=0)
     ax.grid(axis="x", visible=False)
     ax.set_xlabel(t("fig.training.role", lang))

@@ -99,8 +99,15 @@ def _panel(ax: Axes, data: Series, params: Params, lang: str, percent: bool) -> 
         sub = data[data["period"] == period]
         if sub.empty:
             continue
-        ax.scatter(sub["point"], sub["value"], s=22, color=period_color(period), zorder=3,
-                   edgecolor="white", linewidth=0.5)
+        ax.scatter(
+            sub["point"],
+            sub["value"],
+            s=22,
+            color=period_color(period),
+            zorder=3,
+            edgecolor="white",
+            linewidth=0.5,
+        )
         lo, hi = bounds(params, period)
         ax.hlines(sub["level"].iloc[0], lo, hi, color=period_color(period), lw=2.2, alpha=0.9, zorder=1)
     shade_periods(ax, params, lang, label=False)
@@ -109,8 +116,15 @@ def _panel(ax: Axes, data: Series, params: Params, lang: str, percent: bool) -> 
     top = data["value"].max()
     ax.set_ylim(bottom=0 if percent or data["value"].min() < top * 0.5 else None)
     ax.annotate(
-        t("fig.n", lang).format(n=f"{int(data['n'].sum()):,}"), (1, 1), xycoords="axes fraction",
-        xytext=(-2, -2), textcoords="offset points", ha="right", va="top", fontsize=7.5, color="#6B7280",
+        t("fig.n", lang).format(n=f"{int(data['n'].sum()):,}"),
+        (1, 1),
+        xycoords="axes fraction",
+        xytext=(-2, -2),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=7.5,
+        color="#6B7280",
     )
 
 
@@ -139,8 +153,9 @@ def weekly_trends(
     for ax, (key, (_build, ylabel, percent), data) in zip(axes[:, 0], series, strict=True):
         _panel(ax, data, params, lang, percent)
         label = t(ylabel, lang)
-        ax.set_title(label if key != "satisfaction_index" else metric_label(key, lang), loc="left",
-                     fontsize=9.5)
+        ax.set_title(
+            label if key != "satisfaction_index" else metric_label(key, lang), loc="left", fontsize=9.5
+        )
         ax.set_ylabel(t(f"{ylabel}.unit", lang))
     date_axis(axes[-1, 0], lang)
     axes[-1, 0].set_xlabel(t("fig.trend.xlabel", lang))

@@ -46,20 +46,28 @@ def check_community_id(community_id: str) -> str:
     """Refuse ids that do not match the contract as a whole string (and so could escape a
     folder), and the reserved id ``portfolio``."""
     if not isinstance(community_id, str) or not COMMUNITY_ID.fullmatch(community_id):
-        raise QmError(f"community id {community_id!r} is not valid: it must match "
-                      "[a-z0-9][a-z0-9_-]{0,63} (lower-case letters, digits, _ and -)")
+        raise QmError(
+            f"community id {community_id!r} is not valid: it must match "
+            "[a-z0-9][a-z0-9_-]{0,63} (lower-case letters, digits, _ and -)"
+        )
     if community_id in RESERVED_IDS:
-        raise QmError(f"community id {community_id!r} is reserved (outputs/{community_id}/ holds the "
-                      "company report): choose another id")
+        raise QmError(
+            f"community id {community_id!r} is reserved (outputs/{community_id}/ holds the "
+            "company report): choose another id"
+        )
     return community_id
 
 
-def community_paths(community_id: str, data_dir: Path | str, params_dir: Path | str,
-                    out_dir: Path | str) -> tuple[Path, Path, Path]:
+def community_paths(
+    community_id: str, data_dir: Path | str, params_dir: Path | str, out_dir: Path | str
+) -> tuple[Path, Path, Path]:
     """(data folder, params file, output folder) of a community, after checking its id."""
     check_community_id(community_id)
-    return (Path(data_dir) / community_id, Path(params_dir) / f"{community_id}.yaml",
-            Path(out_dir) / community_id)
+    return (
+        Path(data_dir) / community_id,
+        Path(params_dir) / f"{community_id}.yaml",
+        Path(out_dir) / community_id,
+    )
 
 
 def read_tables(data_folder: Path, params: Params) -> list[TableResult]:
@@ -71,14 +79,19 @@ def read_tables(data_folder: Path, params: Params) -> list[TableResult]:
     for name in TABLE_ORDER:
         spec = TABLES[name]
         path = scan.files.get(name)
-        ignored = [t("ingest.note.ignored_file", params.language).format(table=name) + f" ({p.name})"
-                   for p in scan.ignored.get(name, [])]
+        ignored = [
+            t("ingest.note.ignored_file", params.language).format(table=name) + f" ({p.name})"
+            for p in scan.ignored.get(name, [])
+        ]
         if path is None:
             for p, note in zip(scan.ignored.get(name, []), ignored, strict=True):
                 results.append(TableResult.ignored_file(name, p.name, note))
             if name in REQUIRED_TABLES:
-                raise InputFileError(str(data_folder / f"{name}.csv"), f"required table {name!r} is missing",
-                                     f"{name}.csv or {name}.xlsx in {data_folder}")
+                raise InputFileError(
+                    str(data_folder / f"{name}.csv"),
+                    f"required table {name!r} is missing",
+                    f"{name}.csv or {name}.xlsx in {data_folder}",
+                )
             continue
         raw = read_table_file(path, spec, params.language)
         raw.notes.extend(ignored)
@@ -89,14 +102,21 @@ def read_tables(data_folder: Path, params: Params) -> list[TableResult]:
     return results
 
 
-def ingest_community(community_id: str, data_dir: Path | str = "data", params_dir: Path | str = "params",
-                     out_dir: Path | str = "outputs", *, write: bool = True) -> IngestResult:
+def ingest_community(
+    community_id: str,
+    data_dir: Path | str = "data",
+    params_dir: Path | str = "params",
+    out_dir: Path | str = "outputs",
+    *,
+    write: bool = True,
+) -> IngestResult:
     """Ingest one community and (by default) write its clean tables, rejects and summary."""
     data_folder, params_file, out_folder = community_paths(community_id, data_dir, params_dir, out_dir)
     params = load_params(params_file, community_id)
     if not data_folder.is_dir():
-        raise InputFileError(str(data_folder), "data folder not found",
-                             f"a folder {community_id}/ with the table files")
+        raise InputFileError(
+            str(data_folder), "data folder not found", f"a folder {community_id}/ with the table files"
+        )
     results = read_tables(data_folder, params)
     tables = {r.table: r.clean for r in results if r.clean is not None}
     summary = pd.DataFrame([r.summary for r in results], columns=SUMMARY_COLUMNS)
@@ -107,8 +127,9 @@ def ingest_community(community_id: str, data_dir: Path | str = "data", params_di
     return IngestResult(params=params, tables=tables, summary=summary, rejects=rejects)
 
 
-def write_ingest_outputs(out_folder: Path, tables: dict[str, pd.DataFrame], summary: pd.DataFrame,
-                         rejects: pd.DataFrame) -> None:
+def write_ingest_outputs(
+    out_folder: Path, tables: dict[str, pd.DataFrame], summary: pd.DataFrame, rejects: pd.DataFrame
+) -> None:
     clean_dir = out_folder / CLEAN_DIR
     clean_dir.mkdir(parents=True, exist_ok=True)
     for old in clean_dir.glob("*.parquet"):
@@ -122,8 +143,9 @@ def write_ingest_outputs(out_folder: Path, tables: dict[str, pd.DataFrame], summ
     write_csv(rejects, out_folder / "rejects.csv", REJECT_COLUMNS)
 
 
-def ensure_ingested(community_id: str, data_dir: Path | str, params_dir: Path | str,
-                    out_dir: Path | str) -> bool:
+def ensure_ingested(
+    community_id: str, data_dir: Path | str, params_dir: Path | str, out_dir: Path | str
+) -> bool:
     """Run the ingest stage when its outputs are missing, so that a later notebook runs alone.
 
     Returns True when it ingested. Outputs that exist are used as they are:
@@ -136,8 +158,15 @@ def ensure_ingested(community_id: str, data_dir: Path | str, params_dir: Path | 
     return True
 
 
-_DTYPES = {"text": "string", "enum": "string", "bool": "boolean", "number": "float64",
-           "score": "float64", "rating": "float64", "integer": "Int64"}
+_DTYPES = {
+    "text": "string",
+    "enum": "string",
+    "bool": "boolean",
+    "number": "float64",
+    "score": "float64",
+    "rating": "float64",
+    "integer": "Int64",
+}
 
 
 def _retype(name: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -51,6 +51,7 @@ def empty_mask(raw: pd.Series) -> pd.Series:
 def as_text(raw: pd.Series) -> pd.Series:
     """Cells as trimmed strings (xlsx numbers like 3.0 become "3"); empty → NA."""
     if raw.dtype == object:
+
         def conv(v: object) -> object:
             if v is None or v != v:
                 return pd.NA
@@ -59,6 +60,7 @@ def as_text(raw: pd.Series) -> pd.Series:
             if isinstance(v, dt.datetime):
                 return v.isoformat(sep=" ")
             return str(v)
+
         raw = raw.map(conv)
     text = raw.astype("string").str.strip()
     return text.mask(text.eq(""))
@@ -109,7 +111,9 @@ def _explicit_offsets(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     aware = aware[aware.str.contains(_TZ_SUFFIX, regex=True)]
     has_tz = has_tz & text.index.isin(aware.index)
     aware = aware.str.replace(r" *UTC$", "Z", regex=True).str.replace(" ", "T", n=1, regex=False)
-    return has_tz.fillna(False).astype(bool), pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce")
+    return has_tz.fillna(False).astype(bool), pd.to_datetime(
+        aware, format="ISO8601", utc=True, errors="coerce"
+    )
 
 
 UTC_PREFIX = "_utc_"
@@ -162,10 +166,17 @@ def parse_datetime(raw: pd.Series, ctx: ParseContext) -> tuple[pd.Series, pd.Ser
     empty = empty_mask(raw)
     dts, nums, strs = _split_objects(raw)
     if len(dts):
-        out.loc[dts.index] = _to_ns(pd.to_datetime(dts.map(lambda v: pd.Timestamp(v).tz_localize(None)
-                                                            if pd.Timestamp(v).tzinfo is None
-                                                            else pd.Timestamp(v).tz_convert(ctx.timezone)
-                                                            .tz_localize(None))))
+        out.loc[dts.index] = _to_ns(
+            pd.to_datetime(
+                dts.map(
+                    lambda v: (
+                        pd.Timestamp(v).tz_localize(None)
+                        if pd.Timestamp(v).tzinfo is None
+                        else pd.Timestamp(v).tz_convert(ctx.timezone).tz_localize(None)
+                    )
+                )
+            )
+        )
     if len(nums):
         ok = nums.between(1, 2958465)
         serial = EXCEL_EPOCH + pd.to_timedelta(nums[ok], unit="D")
@@ -280,8 +291,9 @@ def parse_column(raw: pd.Series, col: Column, ctx: ParseContext) -> tuple[pd.Ser
         values, bad = parse_score(raw, ctx)
         low, high = score_range(ctx.survey_scale)
         labels = t("reject.score_labels", lang) if ctx.survey_scale == 5 else ""
-        reason = t("reject.score", lang).format(scale=ctx.survey_scale, low=_fmt(low), high=_fmt(high),
-                                                 labels=labels)
+        reason = t("reject.score", lang).format(
+            scale=ctx.survey_scale, low=_fmt(low), high=_fmt(high), labels=labels
+        )
         out_of_range = values.notna() & ~values.between(low, high)
         problems.append((bad | out_of_range, reason))
         return values.where(~out_of_range), problems
@@ -295,12 +307,16 @@ def parse_column(raw: pd.Series, col: Column, ctx: ParseContext) -> tuple[pd.Ser
         out_of_range = values.notna() & ~values.between(minimum, maximum)
         problems.append((out_of_range, t("reject.range", lang).format(low=_fmt(minimum), high=_fmt(maximum))))
     elif minimum is not None:
-        problems.append((values.notna() & (values < minimum), t("reject.minimum", lang).format(low=_fmt(minimum))))
+        problems.append(
+            (values.notna() & (values < minimum), t("reject.minimum", lang).format(low=_fmt(minimum)))
+        )
     if col.limit is not None:
-        problems.append((values.notna() & (values > col.limit), t("reject.limit", lang).format(high=_fmt(col.limit))))
+        problems.append(
+            (values.notna() & (values > col.limit), t("reject.limit", lang).format(high=_fmt(col.limit)))
+        )
     upper = min(x for x in (maximum, col.limit, 2.0**53) if x is not None)
     if col.kind == "integer":
-        fits = (values % 1 == 0) & values.between(minimum if minimum is not None else -2.0**53, upper)
+        fits = (values % 1 == 0) & values.between(minimum if minimum is not None else -(2.0**53), upper)
         return values.where(fits).astype("Int64"), problems
     return values, problems
 

@@ -35,8 +35,13 @@ def rejects_by_reason(rejects: pd.DataFrame) -> pd.DataFrame:
     if rejects.empty:
         return pd.DataFrame(columns=["table", "column", "reason", "rows"])
     reason = rejects["reason"].astype(str).str.replace(r"[（(]另有.*|\s\(and \d+ more.*", "", regex=True)
-    grouped = (rejects.assign(reason=reason).groupby(["table", "column", "reason"], sort=False)
-               .size().rename("rows").reset_index())
+    grouped = (
+        rejects.assign(reason=reason)
+        .groupby(["table", "column", "reason"], sort=False)
+        .size()
+        .rename("rows")
+        .reset_index()
+    )
     return grouped.sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -51,7 +56,11 @@ def optional_coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             if col.required or col.default is not None:
                 continue
             present = col.name in frame.columns
-            filled = float(frame[col.name].notna().mean()) if present and len(frame) else (0.0 if not present else None)
+            filled = (
+                float(frame[col.name].notna().mean())
+                if present and len(frame)
+                else (0.0 if not present else None)
+            )
             rows.append({"table": name, "column": col.name, "present": present, "coverage": filled})
     return pd.DataFrame(rows, columns=["table", "column", "present", "coverage"])
 

@@ -91,8 +91,11 @@ def scan_folder(folder: Path, tables: tuple[str, ...] | list[str]) -> FolderScan
             continue
         suffix = p.suffix.lower()
         if suffix == ".xls":
-            raise InputFileError(str(p), "is an old binary Excel file (.xls), which is not read",
-                                 f"save it as {table}.xlsx (Excel Workbook) or {table}.csv (CSV UTF-8)")
+            raise InputFileError(
+                str(p),
+                "is an old binary Excel file (.xls), which is not read",
+                f"save it as {table}.xlsx (Excel Workbook) or {table}.csv (CSV UTF-8)",
+            )
         if suffix in TABLE_SUFFIXES:
             found.setdefault(table, []).append(p)
         else:
@@ -100,7 +103,9 @@ def scan_folder(folder: Path, tables: tuple[str, ...] | list[str]) -> FolderScan
     for table, paths in found.items():
         if len(paths) > 1:
             names = ", ".join(sorted(p.name for p in paths))
-            raise InputFileError(str(folder), f"more than one file for table {table!r}: {names}", "exactly one")
+            raise InputFileError(
+                str(folder), f"more than one file for table {table!r}: {names}", "exactly one"
+            )
         files[table] = paths[0]
     return FolderScan(files, ignored)
 
@@ -123,13 +128,18 @@ def detect_encoding(data: bytes, path: Path) -> str:
     encoding: decoding it as GB18030 would garble every UTF-8 cell.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputFileError(str(path), "is saved as UTF-16 text, which is not accepted",
-                             "a CSV file saved as UTF-8 or GBK (in Excel: CSV UTF-8)")
+        raise InputFileError(
+            str(path),
+            "is saved as UTF-16 text, which is not accepted",
+            "a CSV file saved as UTF-8 or GBK (in Excel: CSV UTF-8)",
+        )
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputFileError(str(path), f"is not a text CSV file (it contains binary data: a NUL byte "
-                             f"on line {_line_of(data, nul)})",
-                             "a CSV file in UTF-8 or GB18030/GBK, or an .xlsx workbook")
+        raise InputFileError(
+            str(path),
+            f"is not a text CSV file (it contains binary data: a NUL byte on line {_line_of(data, nul)})",
+            "a CSV file in UTF-8 or GB18030/GBK, or an .xlsx workbook",
+        )
     try:
         data.decode("utf-8-sig")
         return "utf-8-sig"
@@ -141,8 +151,9 @@ def detect_encoding(data: bytes, path: Path) -> str:
         return "gb18030"
     except UnicodeDecodeError:
         pass
-    raise InputFileError(str(path), "cannot be decoded as UTF-8 or GB18030/GBK text",
-                         "a CSV file saved as UTF-8 or GBK")
+    raise InputFileError(
+        str(path), "cannot be decoded as UTF-8 or GB18030/GBK text", "a CSV file saved as UTF-8 or GBK"
+    )
 
 
 def _refuse_mixed(data: bytes, path: Path) -> None:
@@ -164,9 +175,11 @@ def _refuse_mixed(data: bytes, path: Path) -> None:
             where = f"line {other_lines[0]} is not UTF-8 (GBK?) while line {utf8_lines[0]} is UTF-8"
         else:
             where = f"line {utf8_lines[0]} is UTF-8 while line {other_lines[0]} is GBK"
-        raise InputFileError(str(path), f"mixes two text encodings: {where} "
-                             f"({len(utf8_lines)} UTF-8 line(s), {len(other_lines)} other)",
-                             "one encoding for the whole file: save it again as CSV UTF-8")
+        raise InputFileError(
+            str(path),
+            f"mixes two text encodings: {where} ({len(utf8_lines)} UTF-8 line(s), {len(other_lines)} other)",
+            "one encoding for the whole file: save it again as CSV UTF-8",
+        )
 
 
 def _check_quotes(text: str, path: Path, width: int) -> list[list[str]]:
@@ -183,9 +196,12 @@ def _check_quotes(text: str, path: Path, width: int) -> list[list[str]]:
         for row in reader:
             rows.append(row)
     except csv.Error as exc:
-        raise InputFileError(str(path), f"is not a valid CSV file: a quote is not closed or is followed by "
-                             f"text (near line {reader.line_num}: {exc})",
-                             'quotes only around a whole cell, closed on the same row ("a, b")') from None
+        raise InputFileError(
+            str(path),
+            f"is not a valid CSV file: a quote is not closed or is followed by "
+            f"text (near line {reader.line_num}: {exc})",
+            'quotes only around a whole cell, closed on the same row ("a, b")',
+        ) from None
     if width >= 3:
         line = 1
         for row in rows:
@@ -197,7 +213,8 @@ def _check_quotes(text: str, path: Path, width: int) -> list[list[str]]:
                             str(path),
                             f"a quote opened on line {line} is not closed until a later line, so the "
                             f"rows between would be read as one cell",
-                            'quotes only around a whole cell ("a, b"); remove the stray quote')
+                            'quotes only around a whole cell ("a, b"); remove the stray quote',
+                        )
             line += sum(c.count("\n") for c in row) + 1
     return rows
 
@@ -219,14 +236,30 @@ def _parse_csv(data: bytes, text: str, encoding: str, path: Path) -> pd.DataFram
     width = max((line.count(",") for line in text.split("\n")), default=0) + 1
     if "\n\n" not in text and "\n\r\n" not in text and "\r" not in text.replace("\r\n", ""):
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, header=None, names=range(width),
-                                keep_default_na=False, na_values=[], engine="pyarrow").fillna("")
+            frame = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                header=None,
+                names=range(width),
+                keep_default_na=False,
+                na_values=[],
+                engine="pyarrow",
+            ).fillna("")
             if len(frame) >= lines - 1:
                 return frame
         except Exception:  # pyarrow refuses irregular rows: the C parser decides
             pass
-    frame = pd.read_csv(io.StringIO(text), dtype=str, header=None, names=range(width), keep_default_na=False,
-                        na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_NONE)
+    frame = pd.read_csv(
+        io.StringIO(text),
+        dtype=str,
+        header=None,
+        names=range(width),
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        engine="c",
+        quoting=csv.QUOTE_NONE,
+    )
     return frame.fillna("")
 
 
@@ -265,8 +298,11 @@ def read_xlsx_cells(path: Path) -> pd.DataFrame:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own kinds on damaged files
-        raise InputFileError(str(path), f"cannot be opened as an Excel workbook ({type(exc).__name__})",
-                             "an .xlsx file saved by Excel or WPS") from None
+        raise InputFileError(
+            str(path),
+            f"cannot be opened as an Excel workbook ({type(exc).__name__})",
+            "an .xlsx file saved by Excel or WPS",
+        ) from None
     try:
         if not book.sheet_names:
             raise InputFileError(str(path), "has no sheet", "an .xlsx file saved by Excel or WPS")
@@ -289,8 +325,11 @@ def read_xlsx_cells(path: Path) -> pd.DataFrame:
     except InputFileError:
         raise
     except Exception as exc:
-        raise InputFileError(str(path), f"cannot be read as an Excel workbook ({type(exc).__name__})",
-                             "an .xlsx file saved by Excel or WPS") from None
+        raise InputFileError(
+            str(path),
+            f"cannot be read as an Excel workbook ({type(exc).__name__})",
+            "an .xlsx file saved by Excel or WPS",
+        ) from None
     finally:
         book.close()
     # columns that hold no value in any row are not kept: memory follows the content
@@ -305,8 +344,9 @@ def read_xlsx_cells(path: Path) -> pd.DataFrame:
         padding: list[list[object]] = [[""] * len(keep) for _ in range(start_row)]
         body = padding + body
     if not body or all(_blank(v) for v in body[0]):
-        raise InputFileError(str(path), "the first sheet is empty (no header row)",
-                             "a header row with the column names")
+        raise InputFileError(
+            str(path), "the first sheet is empty (no header row)", "a header row with the column names"
+        )
     return pd.DataFrame(body, columns=[start_col + i for i in keep], dtype=object)
 
 
@@ -340,11 +380,15 @@ def match_headers(columns: list[str], spec: TableSpec, path: Path) -> tuple[dict
         if canonical in seen:
             first_pos, first = seen[canonical]
             if _norm_header(first) == _norm_header(header):
-                problem = (f"the header {header.strip()!r} appears twice (columns {first_pos + 1} and {pos + 1}), "
-                           f"so it is unclear which column holds {canonical!r}")
+                problem = (
+                    f"the header {header.strip()!r} appears twice (columns {first_pos + 1} and {pos + 1}), "
+                    f"so it is unclear which column holds {canonical!r}"
+                )
             else:
-                problem = (f"columns {first!r} and {header.strip()!r} both mean {canonical!r} "
-                           f"(columns {first_pos + 1} and {pos + 1})")
+                problem = (
+                    f"columns {first!r} and {header.strip()!r} both mean {canonical!r} "
+                    f"(columns {first_pos + 1} and {pos + 1})"
+                )
             raise InputFileError(str(path), problem, "each column only once")
         seen[canonical] = (pos, header.strip())
         matched[pos] = canonical
@@ -415,8 +459,11 @@ def read_table_file(path: Path, spec: TableSpec, lang: str = "en") -> RawTable:
     header = ["" if v is None else str(v) for v in cells.iloc[0].tolist()] if len(cells) else []
     positions = [int(c) for c in cells.columns]  # 0-based column of the sheet
     body = cells.iloc[1:]
-    keep = [i for i, name in enumerate(header)
-            if name.strip() or (len(body) and not bool(_is_empty_cell(body.iloc[:, i]).all()))]
+    keep = [
+        i
+        for i, name in enumerate(header)
+        if name.strip() or (len(body) and not bool(_is_empty_cell(body.iloc[:, i]).all()))
+    ]
     dropped = len(header) - len(keep)
     if dropped and path.suffix.lower() != ".xlsx":
         notes.append(t("ingest.note.empty_columns", lang).format(n=dropped))
@@ -439,5 +486,6 @@ def read_table_file(path: Path, spec: TableSpec, lang: str = "en") -> RawTable:
         cols = out.drop(columns=[SOURCE_ROW])
         if cols.shape[1]:
             out = out[~_empty_cells(cols).all(axis=1)]
-    return RawTable(path=path, frame=out.reset_index(drop=True), extra_columns=extra_names,
-                    encoding=encoding, notes=notes)
+    return RawTable(
+        path=path, frame=out.reset_index(drop=True), extra_columns=extra_names, encoding=encoding, notes=notes
+    )

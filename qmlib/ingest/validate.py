@@ -21,8 +21,15 @@ from .readers import SOURCE_ROW, RawTable
 
 SOURCE_FILE = "_source_file"
 REJECT_COLUMNS = ["table", "source_file", "source_row", "column", "value", "reason"]
-SUMMARY_COLUMNS = ["table", "source_file", "rows_read", "rows_accepted", "rows_rejected",
-                   "missing_columns", "notes"]
+SUMMARY_COLUMNS = [
+    "table",
+    "source_file",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "missing_columns",
+    "notes",
+]
 
 
 @dataclass
@@ -37,9 +44,20 @@ class TableResult:
     @classmethod
     def ignored_file(cls, table: str, file_name: str, note: str) -> TableResult:
         """A summary line for a file named like a table that is not read (e.g. ``.tsv``)."""
-        return cls(table, None, pd.DataFrame(columns=REJECT_COLUMNS), {
-            "table": table, "source_file": file_name, "rows_read": 0, "rows_accepted": 0,
-            "rows_rejected": 0, "missing_columns": "", "notes": note})
+        return cls(
+            table,
+            None,
+            pd.DataFrame(columns=REJECT_COLUMNS),
+            {
+                "table": table,
+                "source_file": file_name,
+                "rows_read": 0,
+                "rows_accepted": 0,
+                "rows_rejected": 0,
+                "missing_columns": "",
+                "notes": note,
+            },
+        )
 
 
 class _Problems:
@@ -71,8 +89,9 @@ def _cell_text(raw: pd.Series) -> pd.Series:
     return as_text(raw).fillna("")
 
 
-def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
-                   known_assets: set[str] | None = None) -> TableResult:
+def validate_table(
+    raw: RawTable, spec: TableSpec, ctx: ParseContext, known_assets: set[str] | None = None
+) -> TableResult:
     """Parse and check every row of one table file."""
     frame = raw.frame
     source_file = raw.path.name
@@ -92,7 +111,9 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
             dup = values.notna() & values.duplicated(keep="first")
             if dup.any():
                 first_row = frame[SOURCE_ROW].groupby(values).transform("first")
-                reasons = first_row.map(lambda r: t("reject.duplicate", lang).format(row=int(r)), na_action="ignore")
+                reasons = first_row.map(
+                    lambda r: t("reject.duplicate", lang).format(row=int(r)), na_action="ignore"
+                )
                 problems.add(dup, col.name, reasons.astype("string"))
         parsed[col.name] = values
 
@@ -111,8 +132,13 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
                 both = utc[earlier].notna() & utc[later].notna()
                 a, b = a.where(~both, utc[earlier]), b.where(~both, utc[later])
             before = b.notna() & a.notna() & (b < a)
-            problems.add(before, later, t("reject.order", lang).format(
-                later=t(f"col.{later}", lang), earlier=t(f"col.{earlier}", lang)))
+            problems.add(
+                before,
+                later,
+                t("reject.order", lang).format(
+                    later=t(f"col.{later}", lang), earlier=t(f"col.{earlier}", lang)
+                ),
+            )
 
     for col in spec.columns:
         if col.default is not None:
@@ -138,7 +164,9 @@ def validate_table(raw: RawTable, spec: TableSpec, ctx: ParseContext,
         "rows_read": len(frame),
         "rows_accepted": len(clean),
         "rows_rejected": int(rejected.sum()),
-        "missing_columns": ";".join(c.name for c in spec.columns if not c.required and c.name not in frame.columns),
+        "missing_columns": ";".join(
+            c.name for c in spec.columns if not c.required and c.name not in frame.columns
+        ),
         "notes": "; ".join(raw.notes),
     }
     return TableResult(spec.name, clean, rejects, summary)
@@ -152,8 +180,13 @@ def _default_series(default: object, index: pd.Index) -> pd.Series:
     return pd.Series(default, index=index, dtype="string")
 
 
-def _check_asset_events(frame: pd.DataFrame, parsed: dict[str, pd.Series], problems: _Problems,
-                        known_assets: set[str] | None, lang: str) -> None:
+def _check_asset_events(
+    frame: pd.DataFrame,
+    parsed: dict[str, pd.Series],
+    problems: _Problems,
+    known_assets: set[str] | None,
+    lang: str,
+) -> None:
     """Conditional required values, and asset_id must be in the asset register."""
     kind = parsed.get("kind")
     if kind is not None:
@@ -161,19 +194,20 @@ def _check_asset_events(frame: pd.DataFrame, parsed: dict[str, pd.Series], probl
             values = parsed.get(column)
             missing = values.isna() if values is not None else pd.Series(True, index=frame.index)
             for k in kinds:
-                problems.add(kind.eq(k) & missing, column,
-                             t("reject.required_for", lang).format(kind=k))
+                problems.add(kind.eq(k) & missing, column, t("reject.required_for", lang).format(kind=k))
     asset = parsed.get("asset_id")
     if asset is not None:
         if known_assets is None:
             problems.add(asset.notna(), "asset_id", t("reject.no_assets", lang))
         else:
-            problems.add(asset.notna() & ~asset.isin(known_assets), "asset_id",
-                         t("reject.unknown_asset", lang))
+            problems.add(
+                asset.notna() & ~asset.isin(known_assets), "asset_id", t("reject.unknown_asset", lang)
+            )
 
 
-def _reject_rows(frame: pd.DataFrame, problems: _Problems, table: str, source_file: str,
-                 lang: str) -> pd.DataFrame:
+def _reject_rows(
+    frame: pd.DataFrame, problems: _Problems, table: str, source_file: str, lang: str
+) -> pd.DataFrame:
     rejected = problems.rejected
     if not rejected.any():
         return pd.DataFrame(columns=REJECT_COLUMNS)
@@ -186,11 +220,13 @@ def _reject_rows(frame: pd.DataFrame, problems: _Problems, table: str, source_fi
     reasons = problems.reason[idx].astype(str)
     extra = problems.count[idx] - 1
     more = extra.map(lambda n: t("reject.more", lang).format(n=n) if n > 0 else "")
-    return pd.DataFrame({
-        "table": table,
-        "source_file": source_file,
-        "source_row": frame.loc[idx, SOURCE_ROW].astype("int64").to_numpy(),
-        "column": columns.astype(str).to_numpy(),
-        "value": values,
-        "reason": (reasons + more).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "table": table,
+            "source_file": source_file,
+            "source_row": frame.loc[idx, SOURCE_ROW].astype("int64").to_numpy(),
+            "column": columns.astype(str).to_numpy(),
+            "value": values,
+            "reason": (reasons + more).to_numpy(),
+        }
+    )

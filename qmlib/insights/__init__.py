@@ -47,11 +47,28 @@ from .measures import Breakdowns
 from .voice import voice
 
 CONTRACT_COLUMNS: list[str] = [
-    "community_id", "insight_id", "kind", "metric_id", "period", "dimension", "subject",
-    "value", "reference", "share_of_change", "evidence",
+    "community_id",
+    "insight_id",
+    "kind",
+    "metric_id",
+    "period",
+    "dimension",
+    "subject",
+    "value",
+    "reference",
+    "share_of_change",
+    "evidence",
 ]
 EXTRA_COLUMNS: list[str] = [
-    "rank", "score", "direction", "explains", "label", "share_of_total", "p_value", "n", "method",
+    "rank",
+    "score",
+    "direction",
+    "explains",
+    "label",
+    "share_of_total",
+    "p_value",
+    "n",
+    "method",
 ]
 INSIGHT_COLUMNS: list[str] = CONTRACT_COLUMNS + EXTRA_COLUMNS
 
@@ -99,8 +116,13 @@ def find_insights(
     """
     frames = result_frames(results)
     ctx = InsightContext(
-        tables=tables, params=params, rules=rules or InsightRules(), lang=lang or params.language,
-        metrics=frames["metrics"], changes=frames["changes"], targets=frames["targets"],
+        tables=tables,
+        params=params,
+        rules=rules or InsightRules(),
+        lang=lang or params.language,
+        metrics=frames["metrics"],
+        changes=frames["changes"],
+        targets=frames["targets"],
         shortcomings=shortcomings if shortcomings is not None else pd.DataFrame(),
         breakdowns=Breakdowns(tables, params),
     )
@@ -115,28 +137,30 @@ def find_insights(
     for ins in ranked:
         ranks[ins.kind] = ranks.get(ins.kind, 0) + 1
         rank_col.append(ranks[ins.kind])
-    df = pd.DataFrame({
-        "community_id": params.community_id,
-        "insight_id": [f"I{i:02d}" for i in range(1, len(ranked) + 1)],
-        "kind": [i.kind for i in ranked],
-        "metric_id": [i.metric_id for i in ranked],
-        "period": [i.period for i in ranked],
-        "dimension": [i.dimension for i in ranked],
-        "subject": [mask_pii(i.subject) for i in ranked],
-        "value": pd.array([i.value for i in ranked], dtype="Float64"),
-        "reference": pd.array([i.reference for i in ranked], dtype="Float64"),
-        "share_of_change": pd.array([i.share_of_change for i in ranked], dtype="Float64"),
-        "evidence": [mask_pii(i.evidence) for i in ranked],
-        "rank": rank_col,
-        "score": [round(i.score, 6) for i in ranked],
-        "direction": [i.direction for i in ranked],
-        "explains": [";".join(dict.fromkeys(i.explains)) for i in ranked],
-        "label": [mask_pii(i.label) for i in ranked],
-        "share_of_total": pd.array([i.share_of_total for i in ranked], dtype="Float64"),
-        "p_value": pd.array([i.p_value for i in ranked], dtype="Float64"),
-        "n": pd.array([i.n for i in ranked], dtype="Int64"),
-        "method": [i.method for i in ranked],
-    })
+    df = pd.DataFrame(
+        {
+            "community_id": params.community_id,
+            "insight_id": [f"I{i:02d}" for i in range(1, len(ranked) + 1)],
+            "kind": [i.kind for i in ranked],
+            "metric_id": [i.metric_id for i in ranked],
+            "period": [i.period for i in ranked],
+            "dimension": [i.dimension for i in ranked],
+            "subject": [mask_pii(i.subject) for i in ranked],
+            "value": pd.array([i.value for i in ranked], dtype="Float64"),
+            "reference": pd.array([i.reference for i in ranked], dtype="Float64"),
+            "share_of_change": pd.array([i.share_of_change for i in ranked], dtype="Float64"),
+            "evidence": [mask_pii(i.evidence) for i in ranked],
+            "rank": rank_col,
+            "score": [round(i.score, 6) for i in ranked],
+            "direction": [i.direction for i in ranked],
+            "explains": [";".join(dict.fromkeys(i.explains)) for i in ranked],
+            "label": [mask_pii(i.label) for i in ranked],
+            "share_of_total": pd.array([i.share_of_total for i in ranked], dtype="Float64"),
+            "p_value": pd.array([i.p_value for i in ranked], dtype="Float64"),
+            "n": pd.array([i.n for i in ranked], dtype="Int64"),
+            "method": [i.method for i in ranked],
+        }
+    )
     return df[INSIGHT_COLUMNS]
 
 

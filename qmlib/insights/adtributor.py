@@ -31,8 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def explanatory_power(f_num: np.ndarray, a_num: np.ndarray,
-                      f_den: np.ndarray | None = None, a_den: np.ndarray | None = None) -> np.ndarray:
+def explanatory_power(
+    f_num: np.ndarray, a_num: np.ndarray, f_den: np.ndarray | None = None, a_den: np.ndarray | None = None
+) -> np.ndarray:
     """EP of every element (fundamental measure when the denominators are None).
 
     NaN where it is undefined (no change of the total; a counterfactual with
@@ -72,8 +73,9 @@ def _js_terms(f: np.ndarray, a: np.ndarray) -> np.ndarray:
     return 0.5 * (tp + tq)
 
 
-def surprise(f_num: np.ndarray, a_num: np.ndarray,
-             f_den: np.ndarray | None = None, a_den: np.ndarray | None = None) -> np.ndarray:
+def surprise(
+    f_num: np.ndarray, a_num: np.ndarray, f_den: np.ndarray | None = None, a_den: np.ndarray | None = None
+) -> np.ndarray:
     """Jensen–Shannon surprise of every element (sum over numerator and denominator if derived)."""
     s = _js_terms(f_num, a_num)
     if f_den is not None and a_den is not None:
@@ -99,8 +101,15 @@ class Explanation:
         return float(sum(self.surprise))
 
 
-def explain_dimension(dimension: str, elements: list[str], ep: np.ndarray, sp: np.ndarray,
-                      t_eep: float = 0.1, t_ep: float = 0.67, max_set: int = 3) -> Explanation | None:
+def explain_dimension(
+    dimension: str,
+    elements: list[str],
+    ep: np.ndarray,
+    sp: np.ndarray,
+    t_eep: float = 0.1,
+    t_ep: float = 0.67,
+    max_set: int = 3,
+) -> Explanation | None:
     """Algorithm 1 of the paper for one dimension; None when no set reaches ``t_ep``.
 
     ``max_set`` bounds the set (the paper keeps explanations succinct).
@@ -115,8 +124,12 @@ def explain_dimension(dimension: str, elements: list[str], ep: np.ndarray, sp: n
         chosen.append(int(i))
         cum += float(e)
         if cum > t_ep:
-            return Explanation(dimension, tuple(elements[j] for j in chosen),
-                               tuple(float(ep[j]) for j in chosen), tuple(float(sp[j]) for j in chosen))
+            return Explanation(
+                dimension,
+                tuple(elements[j] for j in chosen),
+                tuple(float(ep[j]) for j in chosen),
+                tuple(float(sp[j]) for j in chosen),
+            )
         if len(chosen) >= max_set:
             return None
     return None

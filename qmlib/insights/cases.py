@@ -71,8 +71,14 @@ def _satisfaction(ctx: InsightContext, building: str) -> dict | None:
     parts = bd.window("satisfaction_index", "building")
     means = parts.dropna(subset=["value"])
     lowest = str(means.loc[means["value"].astype(float).idxmin(), "element"]) if not means.empty else ""
-    return {"value": float(mine.mean()), "n": len(mine), "rest": float(rest.mean()), "rest_n": len(rest),
-            "p": welch_t_pvalue(mine, rest), "lowest": lowest == building}
+    return {
+        "value": float(mine.mean()),
+        "n": len(mine),
+        "rest": float(rest.mean()),
+        "rest_n": len(rest),
+        "p": welch_t_pvalue(mine, rest),
+        "lowest": lowest == building,
+    }
 
 
 def _repairs(ctx: InsightContext, building: str) -> dict | None:
@@ -83,8 +89,11 @@ def _repairs(ctx: InsightContext, building: str) -> dict | None:
     rest_den = float(parts["den"].sum() - row["den"])
     if row["den"] <= 0 or rest_den <= 0:
         return None
-    return {"value": float(row["num"] / row["den"]), "n": int(row["den"]),
-            "rest": float((parts["num"].sum() - row["num"]) / rest_den)}
+    return {
+        "value": float(row["num"] / row["den"]),
+        "n": int(row["den"]),
+        "rest": float((parts["num"].sum() - row["num"]) / rest_den),
+    }
 
 
 def _building_clauses(ctx: InsightContext, building: str) -> tuple[list[str], float]:
@@ -92,22 +101,37 @@ def _building_clauses(ctx: InsightContext, building: str) -> tuple[list[str], fl
     clauses, bonus = [], 0.0
     sat = _satisfaction(ctx, building)
     if sat and sat["lowest"] and sat["p"] is not None and sat["p"] < 0.05 and sat["value"] < sat["rest"]:
-        clauses.append(ctx.text("insight.ev.case_building_low", building=building, value=f"{sat['value']:.1f}",
-                                n=sat["n"], rest=f"{sat['rest']:.1f}", rest_n=sat["rest_n"],
-                                p=fmt_p(sat["p"], ctx.lang)))
+        clauses.append(
+            ctx.text(
+                "insight.ev.case_building_low",
+                building=building,
+                value=f"{sat['value']:.1f}",
+                n=sat["n"],
+                rest=f"{sat['rest']:.1f}",
+                rest_n=sat["rest_n"],
+                p=fmt_p(sat["p"], ctx.lang),
+            )
+        )
         bonus += 0.2
     rep = _repairs(ctx, building)
     if rep and rep["value"] < rep["rest"] - 0.1:
-        clauses.append(ctx.text("insight.ev.case_building_orders", value=fmt_pct(rep["value"]), n=rep["n"],
-                                rest=fmt_pct(rep["rest"])))
+        clauses.append(
+            ctx.text(
+                "insight.ev.case_building_orders",
+                value=fmt_pct(rep["value"]),
+                n=rep["n"],
+                rest=fmt_pct(rep["rest"]),
+            )
+        )
         bonus += 0.1
     return clauses, bonus
 
 
 def _failure_span(ctx: InsightContext, asset_id: str) -> tuple[str, str]:
     ev = ctx.tables["asset_events"]  # the callers build cases only from asset events
-    fails = ev[(ev["asset_id"].astype(str) == asset_id).to_numpy(dtype=bool)
-               & is_failure(ev).to_numpy(dtype=bool)]
+    fails = ev[
+        (ev["asset_id"].astype(str) == asset_id).to_numpy(dtype=bool) & is_failure(ev).to_numpy(dtype=bool)
+    ]
     t = pd.to_datetime(fails["occurred_at"])
     t = t[assign_periods(t, ctx.params).notna().to_numpy(dtype=bool)]
     if t.empty:
@@ -120,8 +144,11 @@ def bad_cases(ctx: InsightContext, found: list[Insight]) -> list[Insight]:
     buildings = _buildings(ctx)
     used: set[str] = set()
     assets = ctx.tables.get("assets")
-    locations = {} if assets is None or "location" not in assets.columns else dict(
-        zip(assets["asset_id"].astype(str), assets["location"].astype(str), strict=True))
+    locations = (
+        {}
+        if assets is None or "location" not in assets.columns
+        else dict(zip(assets["asset_id"].astype(str), assets["location"].astype(str), strict=True))
+    )
     for ins in found:
         if ins.kind != "driver" or ins.method != "outstanding_top" or ins.dimension != "asset_id":
             continue
@@ -129,16 +156,39 @@ def bad_cases(ctx: InsightContext, found: list[Insight]) -> list[Insight]:
         building = building_of(location, buildings)
         first, last = _failure_span(ctx, ins.subject)
         asset = ins.subject + (ctx.text("insight.word.located", location=location) if location else "")
-        lead = ctx.text("insight.ev.case_asset", building=building or asset, asset=asset, first=first, last=last,
-                        count=int(ins.value or 0), share=fmt_pct(ins.share_of_total or 0),
-                        total=int(ins.reference or 0))
+        lead = ctx.text(
+            "insight.ev.case_asset",
+            building=building or asset,
+            asset=asset,
+            first=first,
+            last=last,
+            count=int(ins.value or 0),
+            share=fmt_pct(ins.share_of_total or 0),
+            total=int(ins.reference or 0),
+        )
         clauses, bonus = _building_clauses(ctx, building) if building else ([], 0.0)
         used.add(building)
-        evidence = ctx.text("insight.word.clause_sep").join([lead, *clauses]) + ("。" if ctx.lang == "zh" else ".")
-        out.append(Insight(kind="case", evidence=evidence, metric_id=ins.metric_id, dimension="asset_id",
-                           subject=ins.subject, label=asset, value=ins.value, reference=ins.reference,
-                           share_of_total=ins.share_of_total, n=ins.n, direction="bad", method="join",
-                           explains=list(ins.explains), score=min(1.0, ins.score + bonus)))
+        evidence = ctx.text("insight.word.clause_sep").join([lead, *clauses]) + (
+            "。" if ctx.lang == "zh" else "."
+        )
+        out.append(
+            Insight(
+                kind="case",
+                evidence=evidence,
+                metric_id=ins.metric_id,
+                dimension="asset_id",
+                subject=ins.subject,
+                label=asset,
+                value=ins.value,
+                reference=ins.reference,
+                share_of_total=ins.share_of_total,
+                n=ins.n,
+                direction="bad",
+                method="join",
+                explains=list(ins.explains),
+                score=min(1.0, ins.score + bonus),
+            )
+        )
     sat_parts = ctx.breakdowns.window("satisfaction_index", "building")
     means = sat_parts.dropna(subset=["value"])
     if not means.empty:
@@ -147,11 +197,26 @@ def bad_cases(ctx: InsightContext, found: list[Insight]) -> list[Insight]:
             clauses, bonus = _building_clauses(ctx, low)
             sat = _satisfaction(ctx, low)
             if clauses and sat and sat["lowest"] and sat["p"] is not None and sat["p"] < 0.05:
-                evidence = ctx.text("insight.word.clause_sep").join(clauses) + ("。" if ctx.lang == "zh" else ".")
-                out.append(Insight(kind="case", evidence=evidence, metric_id="satisfaction_index",
-                                   dimension="building", subject=low, label=low, value=sat["value"],
-                                   reference=sat["rest"], p_value=sat["p"], n=sat["n"], direction="bad",
-                                   method="join", score=0.3 + bonus))
+                evidence = ctx.text("insight.word.clause_sep").join(clauses) + (
+                    "。" if ctx.lang == "zh" else "."
+                )
+                out.append(
+                    Insight(
+                        kind="case",
+                        evidence=evidence,
+                        metric_id="satisfaction_index",
+                        dimension="building",
+                        subject=low,
+                        label=low,
+                        value=sat["value"],
+                        reference=sat["rest"],
+                        p_value=sat["p"],
+                        n=sat["n"],
+                        direction="bad",
+                        method="join",
+                        score=0.3 + bonus,
+                    )
+                )
     return out
 
 
@@ -161,8 +226,13 @@ def good_cases(ctx: InsightContext, found: list[Insight]) -> list[Insight]:
     periods = ctx.params.period_names
     last = periods[-1]
     for ins in sorted(found, key=lambda i: -i.score):
-        if (ins.kind != "driver" or ins.method != "adtributor" or ins.direction != "good"
-                or ins.period != "quality_month" or (ins.p_value is None or ins.p_value >= 0.05)):
+        if (
+            ins.kind != "driver"
+            or ins.method != "adtributor"
+            or ins.direction != "good"
+            or ins.period != "quality_month"
+            or (ins.p_value is None or ins.p_value >= 0.05)
+        ):
             continue
         key = (ins.metric_id, ins.dimension)
         if key in seen:
@@ -178,19 +248,48 @@ def good_cases(ctx: InsightContext, found: list[Insight]) -> list[Insight]:
             if mine / den.sum() > 0.5:
                 continue  # the majority of the rows: not a specific case
         base, peak, end = points[BASELINE].value, points[ins.period].value, points[last].value
-        held = (last != ins.period and None not in (base, peak, end) and better * (peak - base) > 0
-                and better * (end - base) >= ctx.rules.gain_hold_fraction * better * (peak - base))
+        held = (
+            last != ins.period
+            and None not in (base, peak, end)
+            and better * (peak - base) > 0
+            and better * (end - base) >= ctx.rules.gain_hold_fraction * better * (peak - base)
+        )
         change = (ins.value or 0.0) - (ins.reference or 0.0)
-        text_key = ("insight.ev.case_good" if held else "insight.ev.case_good_plain" if last == ins.period
-                    else "insight.ev.case_good_not_held")
-        evidence = ctx.text(text_key, subject=ins.label,
-                            metric=ctx.metric(ins.metric_id), trail=trail(ctx, ins.metric_id, measure.kind, points),
-                            change=fmt_change(ins.metric_id, change, ctx.lang), p=fmt_p(ins.p_value, ctx.lang))
+        text_key = (
+            "insight.ev.case_good"
+            if held
+            else "insight.ev.case_good_plain"
+            if last == ins.period
+            else "insight.ev.case_good_not_held"
+        )
+        evidence = ctx.text(
+            text_key,
+            subject=ins.label,
+            metric=ctx.metric(ins.metric_id),
+            trail=trail(ctx, ins.metric_id, measure.kind, points),
+            change=fmt_change(ins.metric_id, change, ctx.lang),
+            p=fmt_p(ins.p_value, ctx.lang),
+        )
         evidence += "。" if ctx.lang == "zh" else "."
-        out.append(Insight(kind="case", evidence=evidence, metric_id=ins.metric_id, period=ins.period,
-                           dimension=ins.dimension, subject=ins.subject, label=ins.label, value=ins.value,
-                           reference=ins.reference, share_of_change=None, p_value=ins.p_value, n=ins.n,
-                           direction="good", method="join", score=ins.score * (1.0 if held else 0.7)))
+        out.append(
+            Insight(
+                kind="case",
+                evidence=evidence,
+                metric_id=ins.metric_id,
+                period=ins.period,
+                dimension=ins.dimension,
+                subject=ins.subject,
+                label=ins.label,
+                value=ins.value,
+                reference=ins.reference,
+                share_of_change=None,
+                p_value=ins.p_value,
+                n=ins.n,
+                direction="good",
+                method="join",
+                score=ins.score * (1.0 if held else 0.7),
+            )
+        )
     return out
 
 

@@ -54,6 +54,8 @@ def metric_columns(table: str) -> tuple[str, ...]:
     needed = {c for d in METRICS.values() if d.table == table for c in d.needs}
     needed |= set(BREAKDOWN_COLUMNS.get(table, ()))
     return tuple(c.name for c in TABLES[table].columns if c.name in needed)
+
+
 #: names of a survey column that records how the survey was collected
 CHANNEL_COLUMNS = ("channel", "method", "mode", "渠道", "方式", "调查方式", "收集方式", "调查渠道", "来源")
 
@@ -76,12 +78,31 @@ def coverage(ctx: InsightContext) -> list[Insight]:
         n = int(per.get(period, 0))
         if n >= needed:
             continue
-        evidence = ctx.text("insight.ev.caveat_coverage", period=ctx.period(period), n=n, coverage=fmt_pct(n / hh),
-                            households=hh, margin=fmt_pct(ctx.rules.margin), needed=needed,
-                            needed_share=fmt_pct(needed / hh))
-        out.append(Insight(kind="caveat", evidence=evidence, metric_id="survey_coverage", period=period,
-                           dimension="coverage", subject="surveys", value=n / hh, reference=needed / hh, n=n,
-                           method="cochran", score=0.6 + 0.3 * (1 - n / needed)))
+        evidence = ctx.text(
+            "insight.ev.caveat_coverage",
+            period=ctx.period(period),
+            n=n,
+            coverage=fmt_pct(n / hh),
+            households=hh,
+            margin=fmt_pct(ctx.rules.margin),
+            needed=needed,
+            needed_share=fmt_pct(needed / hh),
+        )
+        out.append(
+            Insight(
+                kind="caveat",
+                evidence=evidence,
+                metric_id="survey_coverage",
+                period=period,
+                dimension="coverage",
+                subject="surveys",
+                value=n / hh,
+                reference=needed / hh,
+                n=n,
+                method="cochran",
+                score=0.6 + 0.3 * (1 - n / needed),
+            )
+        )
     return out
 
 
@@ -100,7 +121,9 @@ def survey_visits(ctx: InsightContext) -> list[Insight]:
     for period in ctx.params.period_names:
         if period == BASELINE:
             continue
-        days = set(pd.to_datetime(act.loc[(act_period == period).to_numpy(dtype=bool), "held_on"]).dt.normalize())
+        days = set(
+            pd.to_datetime(act.loc[(act_period == period).to_numpy(dtype=bool), "held_on"]).dt.normalize()
+        )
         if not days:
             continue
         in_p = (s_period == period).to_numpy(dtype=bool)
@@ -108,13 +131,33 @@ def survey_visits(ctx: InsightContext) -> list[Insight]:
         n_on = int((in_p & s_day.isin(days).to_numpy(dtype=bool)).sum())
         if n == 0 or n_on == 0:
             continue
-        titles = ctx.join(sorted(set(act.loc[(act_period == period).to_numpy(dtype=bool), "title"].astype(str))))
+        titles = ctx.join(
+            sorted(set(act.loc[(act_period == period).to_numpy(dtype=bool), "title"].astype(str)))
+        )
         dates = ctx.join(sorted(d.strftime("%m-%d") for d in days))
-        evidence = ctx.text("insight.ev.caveat_survey_visits", period=ctx.period(period), titles=titles,
-                            dates=dates, share=fmt_pct(n_on / n), n_on=n_on, n=n)
-        out.append(Insight(kind="caveat", evidence=evidence, metric_id="satisfaction_index", period=period,
-                           dimension="collection", subject=titles, value=n_on / n, n=n, method="activity_dates",
-                           score=0.7 + 0.3 * n_on / n))
+        evidence = ctx.text(
+            "insight.ev.caveat_survey_visits",
+            period=ctx.period(period),
+            titles=titles,
+            dates=dates,
+            share=fmt_pct(n_on / n),
+            n_on=n_on,
+            n=n,
+        )
+        out.append(
+            Insight(
+                kind="caveat",
+                evidence=evidence,
+                metric_id="satisfaction_index",
+                period=period,
+                dimension="collection",
+                subject=titles,
+                value=n_on / n,
+                n=n,
+                method="activity_dates",
+                score=0.7 + 0.3 * n_on / n,
+            )
+        )
     return out
 
 
@@ -138,9 +181,22 @@ def survey_channel(ctx: InsightContext) -> list[Insight]:
         if per in shares.columns:
             top = shares[per].idxmax()
             parts.append(f"{ctx.period(per)} {top} {fmt_pct(float(shares.loc[top, per]))}")
-    evidence = ctx.text("insight.ev.caveat_channel", column=col, p=fmt_p(p, ctx.lang), trail=" → ".join(parts))
-    return [Insight(kind="caveat", evidence=evidence, metric_id="satisfaction_index", dimension="collection",
-                    subject=str(col), p_value=p, n=int(table.to_numpy().sum()), method="chi2", score=0.8)]
+    evidence = ctx.text(
+        "insight.ev.caveat_channel", column=col, p=fmt_p(p, ctx.lang), trail=" → ".join(parts)
+    )
+    return [
+        Insight(
+            kind="caveat",
+            evidence=evidence,
+            metric_id="satisfaction_index",
+            dimension="collection",
+            subject=str(col),
+            p_value=p,
+            n=int(table.to_numpy().sum()),
+            method="chi2",
+            score=0.8,
+        )
+    ]
 
 
 def small_samples(ctx: InsightContext) -> list[Insight]:
@@ -160,11 +216,28 @@ def small_samples(ctx: InsightContext) -> list[Insight]:
         n = int(row["n"])
         if kind not in ("mean", "share") or n >= ctx.rules.min_sample:
             continue
-        evidence = ctx.text("insight.ev.caveat_small", metric=ctx.metric(mid), period=ctx.period(str(row["period"])),
-                            n=n, min_n=ctx.rules.min_sample)
-        out.append(Insight(kind="caveat", evidence=evidence, metric_id=mid, period=str(row["period"]),
-                           dimension="sample", subject=mid, value=float(n), reference=float(ctx.rules.min_sample),
-                           n=n, method="min_n", score=0.2 + 0.2 * (1 - n / ctx.rules.min_sample)))
+        evidence = ctx.text(
+            "insight.ev.caveat_small",
+            metric=ctx.metric(mid),
+            period=ctx.period(str(row["period"])),
+            n=n,
+            min_n=ctx.rules.min_sample,
+        )
+        out.append(
+            Insight(
+                kind="caveat",
+                evidence=evidence,
+                metric_id=mid,
+                period=str(row["period"]),
+                dimension="sample",
+                subject=mid,
+                value=float(n),
+                reference=float(ctx.rules.min_sample),
+                n=n,
+                method="min_n",
+                score=0.2 + 0.2 * (1 - n / ctx.rules.min_sample),
+            )
+        )
     return out
 
 
@@ -187,13 +260,30 @@ def missing_days(ctx: InsightContext) -> list[Insight]:
             if not empty:
                 continue
             dates = ctx.join([d.strftime("%m-%d") for d in empty[:8]]) + ("…" if len(empty) > 8 else "")
-            evidence = ctx.text("insight.ev.caveat_missing_days", table=ctx.text(f"table.{table}"),
-                                period=ctx.period(period), dates=dates, mean=f"{mean:.1f}",
-                                count=ctx.text("insight.word.days_one" if len(empty) == 1 else "insight.word.days",
-                                               n=len(empty)))
-            out.append(Insight(kind="caveat", evidence=evidence, period=period, dimension="missing_days",
-                               subject=table, value=float(len(empty)), reference=mean, n=len(empty),
-                               method="poisson_zero_day", score=0.5 + 0.4 * min(1.0, len(empty) / 7)))
+            evidence = ctx.text(
+                "insight.ev.caveat_missing_days",
+                table=ctx.text(f"table.{table}"),
+                period=ctx.period(period),
+                dates=dates,
+                mean=f"{mean:.1f}",
+                count=ctx.text(
+                    "insight.word.days_one" if len(empty) == 1 else "insight.word.days", n=len(empty)
+                ),
+            )
+            out.append(
+                Insight(
+                    kind="caveat",
+                    evidence=evidence,
+                    period=period,
+                    dimension="missing_days",
+                    subject=table,
+                    value=float(len(empty)),
+                    reference=mean,
+                    n=len(empty),
+                    method="poisson_zero_day",
+                    score=0.5 + 0.4 * min(1.0, len(empty) / 7),
+                )
+            )
     return out
 
 
@@ -202,17 +292,34 @@ def missing_data(ctx: InsightContext) -> list[Insight]:
     for name in TABLES:
         df = ctx.tables.get(name)
         if df is None:
-            out.append(Insight(kind="caveat", evidence=ctx.text("insight.ev.caveat_missing_table",
-                                                                table=ctx.text(f"table.{name}")),
-                               dimension="missing_table", subject=name, method="schema", score=0.45))
+            out.append(
+                Insight(
+                    kind="caveat",
+                    evidence=ctx.text("insight.ev.caveat_missing_table", table=ctx.text(f"table.{name}")),
+                    dimension="missing_table",
+                    subject=name,
+                    method="schema",
+                    score=0.45,
+                )
+            )
             continue
         missing = [c for c in metric_columns(name) if c not in df.columns]
         if missing:
-            out.append(Insight(kind="caveat", evidence=ctx.text("insight.ev.caveat_missing_columns",
-                                                                table=ctx.text(f"table.{name}"),
-                                                                columns=ctx.join(missing)),
-                               dimension="missing_columns", subject=f"{name}:{','.join(missing)}",
-                               n=len(missing), method="schema", score=0.4))
+            out.append(
+                Insight(
+                    kind="caveat",
+                    evidence=ctx.text(
+                        "insight.ev.caveat_missing_columns",
+                        table=ctx.text(f"table.{name}"),
+                        columns=ctx.join(missing),
+                    ),
+                    dimension="missing_columns",
+                    subject=f"{name}:{','.join(missing)}",
+                    n=len(missing),
+                    method="schema",
+                    score=0.4,
+                )
+            )
     return out
 
 

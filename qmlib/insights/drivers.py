@@ -28,8 +28,12 @@ from .topk import outstanding_top
 
 BASELINE = "baseline"
 
-_ENUM_OF_DIM = {"urgency": "urgency", "asset_type": "asset_type", "severity": "hazard_severity",
-                "inspector": "inspector"}
+_ENUM_OF_DIM = {
+    "urgency": "urgency",
+    "asset_type": "asset_type",
+    "severity": "hazard_severity",
+    "inspector": "inspector",
+}
 
 
 def dimension_key(table: str, dim: str) -> str:
@@ -109,7 +113,9 @@ def changes_to_explain(ctx: InsightContext) -> list[tuple[str, str]]:
     sc = ctx.shortcomings
     if sc is not None and not sc.empty and "period" in sc.columns:
         keep = sc["metric_id"].notna() & sc["period"].notna() & (sc["period"].astype(str) != "")
-        wanted += list(zip(sc.loc[keep, "metric_id"].astype(str), sc.loc[keep, "period"].astype(str), strict=True))
+        wanted += list(
+            zip(sc.loc[keep, "metric_id"].astype(str), sc.loc[keep, "period"].astype(str), strict=True)
+        )
     seen: set[tuple[str, str]] = set()
     out = []
     for key in wanted:
@@ -120,8 +126,9 @@ def changes_to_explain(ctx: InsightContext) -> list[tuple[str, str]]:
 
 
 def _aligned(f: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
-    both = f[["element", "num", "den"]].merge(a[["element", "num", "den"]], on="element", how="outer",
-                                              suffixes=("_f", "_a"))
+    both = f[["element", "num", "den"]].merge(
+        a[["element", "num", "den"]], on="element", how="outer", suffixes=("_f", "_a")
+    )
     for c in ("num_f", "num_a", "den_f", "den_a"):
         both[c] = both[c].astype(float).fillna(0.0)
     return both.sort_values("element", kind="stable").reset_index(drop=True)
@@ -161,7 +168,9 @@ def explain_change(ctx: InsightContext, metric_id: str, period: str) -> list:
         else:
             args = (both["num_f"], both["num_a"])
         ep, sp = explanatory_power(*args), surprise(*args)
-        exp = explain_dimension(dim, list(both["element"]), ep, sp, rules.ep_element, rules.ep_set, rules.max_set)
+        exp = explain_dimension(
+            dim, list(both["element"]), ep, sp, rules.ep_element, rules.ep_set, rules.max_set
+        )
         if exp is not None:
             found.append(exp)
     return rank_explanations(found)
@@ -205,24 +214,42 @@ def change_drivers(ctx: InsightContext) -> list[Insight]:
             for element, ep_j in zip(exp.elements, exp.ep, strict=True):
                 points = bd.points(metric_id, exp.dimension, element)
                 cur, base = points[period], points[BASELINE]
-                label = subject_label(ctx, measure.table, exp.dimension, element,
-                                      locations.get(element, "") if exp.dimension == "asset_id" else "")
+                label = subject_label(
+                    ctx,
+                    measure.table,
+                    exp.dimension,
+                    element,
+                    locations.get(element, "") if exp.dimension == "asset_id" else "",
+                )
                 evidence = ctx.text(
                     "insight.ev.driver_change",
-                    subject=label, metric=ctx.metric(metric_id),
+                    subject=label,
+                    metric=ctx.metric(metric_id),
                     trail=trail(ctx, metric_id, measure.kind, points),
-                    share=fmt_pct(ep_j), period=ctx.period(period),
+                    share=fmt_pct(ep_j),
+                    period=ctx.period(period),
                     change=fmt_change(metric_id, change, ctx.lang),
                 )
-                out.append(Insight(
-                    kind="driver", evidence=evidence, metric_id=metric_id, period=period,
-                    dimension=exp.dimension, subject=element, label=label,
-                    value=_shown(measure.kind, cur), reference=_shown(measure.kind, base),
-                    share_of_change=float(ep_j), p_value=p, n=cur.n,
-                    direction=_direction(measure.better, change),
-                    method="adtributor", explains=links,
-                    score=clip01(ep_j) * weight * (1.0 - size.get(element, 0.0)),
-                ))
+                out.append(
+                    Insight(
+                        kind="driver",
+                        evidence=evidence,
+                        metric_id=metric_id,
+                        period=period,
+                        dimension=exp.dimension,
+                        subject=element,
+                        label=label,
+                        value=_shown(measure.kind, cur),
+                        reference=_shown(measure.kind, base),
+                        share_of_change=float(ep_j),
+                        p_value=p,
+                        n=cur.n,
+                        direction=_direction(measure.better, change),
+                        method="adtributor",
+                        explains=links,
+                        score=clip01(ep_j) * weight * (1.0 - size.get(element, 0.0)),
+                    )
+                )
     return out
 
 
@@ -257,7 +284,11 @@ def level_drivers(ctx: InsightContext) -> list[Insight]:
     out: list[Insight] = []
     for measure in bd.all():
         mid = measure.metric_id
-        if "." in mid or (measure.better >= 0 and measure.kind != "share") or measure.kind not in ("share", "rate", "count"):
+        if (
+            "." in mid
+            or (measure.better >= 0 and measure.kind != "share")
+            or measure.kind not in ("share", "rate", "count")
+        ):
             continue
         prep = bd.prepared(mid)
         if prep is None or prep.rows.empty:
@@ -282,8 +313,13 @@ def level_drivers(ctx: InsightContext) -> list[Insight]:
                 trials = float(win["den"].sum())
                 exposure = float(top["den"]) / trials if trials > 0 else 1.0
                 # more bad outcomes than its size implies (binomial test), else it is only big
-                if exposure >= 1.0 or stats.binomtest(int(bad[point.index]), int(bad.sum()), exposure,
-                                                      alternative="greater").pvalue >= rules.level_alpha:
+                if (
+                    exposure >= 1.0
+                    or stats.binomtest(
+                        int(bad[point.index]), int(bad.sum()), exposure, alternative="greater"
+                    ).pvalue
+                    >= rules.level_alpha
+                ):
                     continue
                 rest_num = float(win["num"].sum() - top["num"])
                 rest_den = trials - float(top["den"])
@@ -291,29 +327,52 @@ def level_drivers(ctx: InsightContext) -> list[Insight]:
                 reference = rest_num / rest_den if rest_den > 0 else None
             else:
                 exposure = _asset_exposure(ctx, dim, element)
-                if exposure is not None and stats.binomtest(
-                        int(bad[point.index]), int(bad_total), exposure, alternative="greater",
-                ).pvalue >= rules.level_alpha:
+                if (
+                    exposure is not None
+                    and stats.binomtest(
+                        int(bad[point.index]),
+                        int(bad_total),
+                        exposure,
+                        alternative="greater",
+                    ).pvalue
+                    >= rules.level_alpha
+                ):
                     continue  # as many failures as its share of the assets implies
                 value, reference = float(bad[point.index]), bad_total
             points = bd.points(mid, dim, element)
-            label = subject_label(ctx, measure.table, dim, element,
-                                  locations.get(element, "") if dim == "asset_id" else "")
+            label = subject_label(
+                ctx, measure.table, dim, element, locations.get(element, "") if dim == "asset_id" else ""
+            )
             evidence = ctx.text(
                 "insight.ev.driver_level",
-                subject=label, share=fmt_pct(point.impact), bad=int(bad[point.index]), total=int(bad_total),
-                outcome=ctx.text(f"insight.bad.{mid}"), metric=ctx.metric(mid),
+                subject=label,
+                share=fmt_pct(point.impact),
+                bad=int(bad[point.index]),
+                total=int(bad_total),
+                outcome=ctx.text(f"insight.bad.{mid}"),
+                metric=ctx.metric(mid),
                 trail=trail(ctx, mid, measure.kind, points),
             )
-            out.append(Insight(
-                kind="driver", evidence=evidence, metric_id=mid, period="",
-                dimension=dim, subject=element, label=label,
-                value=value, reference=reference,
-                share_of_total=point.impact, p_value=point.p_value, n=int(top["n"]),
-                direction="bad", method="outstanding_top",
-                explains=explains(ctx, mid),
-                score=point.score,
-            ))
+            out.append(
+                Insight(
+                    kind="driver",
+                    evidence=evidence,
+                    metric_id=mid,
+                    period="",
+                    dimension=dim,
+                    subject=element,
+                    label=label,
+                    value=value,
+                    reference=reference,
+                    share_of_total=point.impact,
+                    p_value=point.p_value,
+                    n=int(top["n"]),
+                    direction="bad",
+                    method="outstanding_top",
+                    explains=explains(ctx, mid),
+                    score=point.score,
+                )
+            )
     return out
 
 
@@ -322,4 +381,12 @@ def drivers(ctx: InsightContext, found: list[Insight] | None = None) -> list[Ins
     return change_drivers(ctx) + level_drivers(ctx)
 
 
-__all__ = ["change_drivers", "changes_to_explain", "drivers", "explains", "level_drivers", "subject_label", "trail"]
+__all__ = [
+    "change_drivers",
+    "changes_to_explain",
+    "drivers",
+    "explains",
+    "level_drivers",
+    "subject_label",
+    "trail",
+]

@@ -24,20 +24,35 @@ BASELINE = "baseline"
 
 #: activity category (English enum value) → domain
 CATEGORY_DOMAIN: dict[str, str] = {
-    "facilities": "facilities", "environment": "environment", "safety": "security",
-    "service": "service", "training": "training", "community": "community",
+    "facilities": "facilities",
+    "environment": "environment",
+    "safety": "security",
+    "service": "service",
+    "training": "training",
+    "community": "community",
 }
 #: dictionary theme of a title word → domain (refines training and community activities)
 THEME_DOMAIN: dict[str, str] = {
-    "security": "security", "parking": "security", "noise": "security", "repairs": "repairs",
-    "service": "service", "environment": "environment", "greening": "environment",
-    "elevator": "facilities", "facilities": "facilities", "access": "facilities",
+    "security": "security",
+    "parking": "security",
+    "noise": "security",
+    "repairs": "repairs",
+    "service": "service",
+    "environment": "environment",
+    "greening": "environment",
+    "elevator": "facilities",
+    "facilities": "facilities",
+    "access": "facilities",
 }
 DOMAIN_METRICS: dict[str, tuple[str, ...]] = {
     "facilities": ("equipment_failure_rate", "maintenance_on_time_rate", "satisfaction_index.facilities"),
     "environment": ("satisfaction_index.cleaning", "satisfaction_index.greening", "inspection_score"),
     "security": ("satisfaction_index.security", "hazard_on_time_rate", "hazard_rectification_rate"),
-    "service": ("satisfaction_index.customer_service", "complaint_response_timely_rate", "complaint_closure_rate"),
+    "service": (
+        "satisfaction_index.customer_service",
+        "complaint_response_timely_rate",
+        "complaint_closure_rate",
+    ),
     "repairs": ("repair_timely_rate", "satisfaction_index.repairs", "repair_rework_rate"),
     "training": ("training_pass_rate", "training_coverage"),
     "community": ("satisfaction_index",),
@@ -57,8 +72,11 @@ def domain_of(category: str, title: str) -> str:
 
 
 def _best_change(ctx: InsightContext, metrics: tuple[str, ...], period: str) -> pd.Series | None:
-    rows = [r for m in metrics
-            if (r := ctx.change_row(m, period)) is not None and as_float(r["change"]) is not None]
+    rows = [
+        r
+        for m in metrics
+        if (r := ctx.change_row(m, period)) is not None and as_float(r["change"]) is not None
+    ]
     if not rows:
         return None
     with_p = [r for r in rows if as_float(r["p_value"]) is not None]
@@ -86,26 +104,46 @@ def initiatives(ctx: InsightContext, found: list[Insight] | None = None) -> list
         p = as_float(row["p_value"])
         better = _better(metric_id)
         direction = "" if better == 0 or change == 0 else ("good" if better * change > 0 else "bad")
-        participants = pd.to_numeric(grp["participants"], errors="coerce").sum() if "participants" in grp else 0
+        participants = (
+            pd.to_numeric(grp["participants"], errors="coerce").sum() if "participants" in grp else 0
+        )
         dates = ctx.join(sorted({pd.Timestamp(d).strftime("%m-%d") for d in grp["held_on"]}))
         evidence = ctx.text(
-            "insight.ev.initiative", title=title,
-            sessions=ctx.text("insight.word.sessions_one" if len(grp) == 1 else "insight.word.sessions", n=len(grp)), participants=int(participants),
-            dates=dates, metric=ctx.metric(metric_id),
+            "insight.ev.initiative",
+            title=title,
+            sessions=ctx.text(
+                "insight.word.sessions_one" if len(grp) == 1 else "insight.word.sessions", n=len(grp)
+            ),
+            participants=int(participants),
+            dates=dates,
+            metric=ctx.metric(metric_id),
             base=fmt_value(metric_id, as_float(row["baseline_value"])),
-            value=fmt_value(metric_id, as_float(row["value"])), period=ctx.period(str(held)),
-            change=fmt_change(metric_id, change, ctx.lang), p=fmt_p(p, ctx.lang) or ctx.text("insight.word.no_p"),
+            value=fmt_value(metric_id, as_float(row["value"])),
+            period=ctx.period(str(held)),
+            change=fmt_change(metric_id, change, ctx.lang),
+            p=fmt_p(p, ctx.lang) or ctx.text("insight.word.no_p"),
         )
         weight = (1.0 - p) if p is not None else 0.25
         if domain == "community" and metric_id == "satisfaction_index":
             weight *= 0.4  # a general activity next to the pooled index: the weakest link
-        out.append(Insight(
-            kind="initiative", evidence=evidence, metric_id=metric_id, period=str(held),
-            dimension=domain, subject=str(title), label=str(title),
-            value=as_float(row["value"]), reference=as_float(row["baseline_value"]),
-            p_value=p, n=len(grp), direction=direction, method="association",
-            score=weight * (1.0 if direction == "good" else 0.5),
-        ))
+        out.append(
+            Insight(
+                kind="initiative",
+                evidence=evidence,
+                metric_id=metric_id,
+                period=str(held),
+                dimension=domain,
+                subject=str(title),
+                label=str(title),
+                value=as_float(row["value"]),
+                reference=as_float(row["baseline_value"]),
+                p_value=p,
+                n=len(grp),
+                direction=direction,
+                method="association",
+                score=weight * (1.0 if direction == "good" else 0.5),
+            )
+        )
     return out
 
 

@@ -87,7 +87,11 @@ def causes_of(shortcoming: dict | str, insights: pd.DataFrame | None, limit: int
     hits = []
     for row in insights.to_dict("records"):
         key = (str(row.get("kind")), str(row.get("method")))
-        if key not in order or str(row.get("direction")) != "bad" or sid not in explained_ids(row.get("explains")):
+        if (
+            key not in order
+            or str(row.get("direction")) != "bad"
+            or sid not in explained_ids(row.get("explains"))
+        ):
             continue
         if key[1] == "adtributor" and (not s_period or str(row.get("period")) != s_period):
             continue
@@ -121,13 +125,17 @@ def cause_phrase(cause: dict, lang: str) -> str:
     if str(cause.get("method")) == "adtributor" and not is_missing(cause.get("share_of_change")):
         period = t(f"period.{cause.get('period')}", lang)
         return t("insight.report.cause_change", lang).format(
-            subject=label, share=_share(cause.get("share_of_change")), metric=metric_label(mid, lang),
-            period=period.lower() if lang == "en" else period)
+            subject=label,
+            share=_share(cause.get("share_of_change")),
+            metric=metric_label(mid, lang),
+            period=period.lower() if lang == "en" else period,
+        )
     if not is_missing(cause.get("share_of_total")):
         key = f"insight.bad.{mid.split('.', 1)[0]}"
         outcome = t(key, lang) if key in LABELS else metric_label(mid, lang)
         return t("insight.report.cause_level", lang).format(
-            subject=label, share=_share(cause.get("share_of_total")), outcome=outcome)
+            subject=label, share=_share(cause.get("share_of_total")), outcome=outcome
+        )
     return label
 
 
@@ -167,4 +175,13 @@ def stories(shortcomings: pd.DataFrame | None, insights: pd.DataFrame | None, li
     return out
 
 
-__all__ = ["CAUSE_ORDER", "Story", "cause_phrase", "causes_of", "empty_frame", "explained_ids", "read_insights", "stories"]
+__all__ = [
+    "CAUSE_ORDER",
+    "Story",
+    "cause_phrase",
+    "causes_of",
+    "empty_frame",
+    "explained_ids",
+    "read_insights",
+    "stories",
+]

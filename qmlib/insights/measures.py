@@ -96,13 +96,16 @@ def _with(df: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
 Rows = Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]
 
 
-def _rows_of(metric_id: str, table: str, select: Callable[[pd.DataFrame], pd.DataFrame],
-             dims: tuple[str, ...]) -> Rows:
+def _rows_of(
+    metric_id: str, table: str, select: Callable[[pd.DataFrame], pd.DataFrame], dims: tuple[str, ...]
+) -> Rows:
     """The rows ``select`` keeps of ``table``, when ``metric_id`` is computable from the tables."""
+
     def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
         if not computable(metric_id, tables):
             return None
         return _with(select(tables[table]), dims)
+
     return rows
 
 
@@ -114,13 +117,17 @@ def _events_of(metric_id: str, rule: Callable[[pd.DataFrame], pd.Series], zh_typ
     """Asset events the ``rule`` keeps (:func:`~qmlib.metrics.rules.is_failure` /
     :func:`~qmlib.metrics.rules.is_maintenance`), with the asset's type and
     location joined; of one asset type when ``zh_type`` is given."""
+
     def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
         if not computable(metric_id, tables):
             return None
         ev = tables["asset_events"]
         ev = ev[rule(ev).to_numpy(dtype=bool)]
-        missing = {c: pd.Series(pd.NaT, index=ev.index, dtype="datetime64[ns]")
-                   for c in ("occurred_at", "scheduled_on") if c not in ev.columns}
+        missing = {
+            c: pd.Series(pd.NaT, index=ev.index, dtype="datetime64[ns]")
+            for c in ("occurred_at", "scheduled_on")
+            if c not in ev.columns
+        }
         if missing:
             ev = ev.assign(**missing)
         assets = tables.get("assets")
@@ -131,12 +138,14 @@ def _events_of(metric_id: str, rule: Callable[[pd.DataFrame], pd.Series], zh_typ
             ev = ev.assign(
                 asset_type=ids.map(info["type"].astype("string")).astype("string"),
                 location=ids.map(info["location"].astype("string")).astype("string")
-                if "location" in info.columns else pd.Series(pd.NA, index=ev.index, dtype="string"),
+                if "location" in info.columns
+                else pd.Series(pd.NA, index=ev.index, dtype="string"),
             )
         ev = _with(ev, ASSET_DIMS)
         if zh_type is not None:
             ev = ev[ev[group_column("asset_type")].eq(zh_type).to_numpy(dtype=bool)]
         return ev
+
     return rows
 
 
@@ -177,8 +186,11 @@ def _mean_of(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _share_of(flags: pd.Series, eligible: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
     """A share's ``(flag, 1)`` per eligible row (every row when ``eligible`` is None), ``(0, 0)`` per other."""
-    den = (pd.Series(1.0, index=flags.index) if eligible is None
-           else eligible.astype("boolean").fillna(False).astype("float64"))
+    den = (
+        pd.Series(1.0, index=flags.index)
+        if eligible is None
+        else eligible.astype("boolean").fillna(False).astype("float64")
+    )
     num = flags.astype("boolean").fillna(False).astype("float64") * den
     return num, den
 
@@ -192,19 +204,22 @@ def _outcome(metric_id: str, params: Params) -> Outcome:
         "satisfaction_index": lambda r: _mean_of(rules.to_index(r[suffix or "overall"], scale)),
         "satisfaction_rate": lambda r: _share_of(rules.is_satisfied(r, scale), r["overall"].notna()),
         "complaint_closure_rate": lambda r: _share_of(by_as_of(r["closed_at"], params)),
-        "complaint_response_timely_rate":
-            lambda r: _share_of(rules.response_timely(r, sla.complaint_response_hours)),
+        "complaint_response_timely_rate": lambda r: _share_of(
+            rules.response_timely(r, sla.complaint_response_hours)
+        ),
         "repair_timely_rate": lambda r: _share_of(rules.repair_timely(r, sla.repair_arrival_minutes)),
         "repair_completion_rate": lambda r: _share_of(by_as_of(r["completed_at"], params)),
         "repair_rework_rate": lambda r: _share_of(rules.is_reworked(r), rules.rework_eligible(r)),
         "equipment_mttr_hours": lambda r: _mean_of(rules.restore_hours(r)),
-        "maintenance_on_time_rate":
-            lambda r: _share_of(rules.maintenance_on_time(r, sla.maintenance_tolerance_days)),
+        "maintenance_on_time_rate": lambda r: _share_of(
+            rules.maintenance_on_time(r, sla.maintenance_tolerance_days)
+        ),
         "hazard_rectification_rate": lambda r: _share_of(by_as_of(r["rectified_at"], params)),
         "hazard_on_time_rate": lambda r: _share_of(rules.hazard_on_time(r, sla.hazard_due_days)),
         "inspection_score": lambda r: _mean_of(r["score"]),
-        "inspection_pass_rate": lambda r: _share_of(rules.inspection_passed(r, params.inspection_pass_score),
-                                                    r["score"].notna()),
+        "inspection_pass_rate": lambda r: _share_of(
+            rules.inspection_passed(r, params.inspection_pass_score), r["score"].notna()
+        ),
     }
     return outcomes[base]
 
@@ -225,12 +240,22 @@ def _of_count(metric_id: str, tables: Mapping[str, pd.DataFrame], params: Params
 
 #: the metrics broken down, in catalog order (``satisfaction_index`` also per survey dimension)
 BROKEN_DOWN: tuple[str, ...] = (
-    "satisfaction_index", "satisfaction_rate",
-    "complaint_rate", "complaint_closure_rate", "complaint_response_timely_rate",
-    "repair_timely_rate", "repair_completion_rate", "repair_rework_rate",
-    "equipment_failure_rate", "equipment_mttr_hours", "maintenance_on_time_rate",
-    "hazard_count", "hazard_rectification_rate", "hazard_on_time_rate",
-    "inspection_score", "inspection_pass_rate",
+    "satisfaction_index",
+    "satisfaction_rate",
+    "complaint_rate",
+    "complaint_closure_rate",
+    "complaint_response_timely_rate",
+    "repair_timely_rate",
+    "repair_completion_rate",
+    "repair_rework_rate",
+    "equipment_failure_rate",
+    "equipment_mttr_hours",
+    "maintenance_on_time_rate",
+    "hazard_count",
+    "hazard_rectification_rate",
+    "hazard_on_time_rate",
+    "inspection_score",
+    "inspection_pass_rate",
 )
 
 
@@ -252,7 +277,12 @@ def measures(tables: Mapping[str, pd.DataFrame], params: Params) -> list[Measure
                     continue
                 add(metric_id, _events_of(metric_id, rules.is_failure), table, ASSET_DIMS)
                 for english, zh in asset_types(tables["assets"]).items():
-                    add(f"{metric_id}.{english}", _events_of(metric_id, rules.is_failure, zh), table, ("asset_id",))
+                    add(
+                        f"{metric_id}.{english}",
+                        _events_of(metric_id, rules.is_failure, zh),
+                        table,
+                        ("asset_id",),
+                    )
             else:
                 rule = rules.is_maintenance if metric_id == "maintenance_on_time_rate" else rules.is_failure
                 add(metric_id, _events_of(metric_id, rule), table, ASSET_DIMS)
@@ -345,9 +375,16 @@ def element_parts(prep: Prepared, dim: str, period: str | None, params: Params) 
         den = np.bincount(sel, weights=prep.den[in_p], minlength=k)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-        return pd.DataFrame({"element": elements, "num": num, "den": den,
-                             "value": [None if np.isnan(v) else float(v) for v in value],
-                             "n": den.astype(int)}, columns=PARTS_COLUMNS)
+        return pd.DataFrame(
+            {
+                "element": elements,
+                "num": num,
+                "den": den,
+                "value": [None if np.isnan(v) else float(v) for v in value],
+                "n": den.astype(int),
+            },
+            columns=PARTS_COLUMNS,
+        )
     if m.of_count is None:
         raise ValueError(f"measure {m.metric_id!r} has neither a row outcome nor an event-count formula")
     counts = np.bincount(sel, minlength=k)
@@ -391,8 +428,11 @@ class Breakdowns:
         key = (metric_id, dim, period)
         if key not in self._parts:
             prep = self.prepared(metric_id)
-            self._parts[key] = (pd.DataFrame(columns=PARTS_COLUMNS) if prep is None
-                                else element_parts(prep, dim, None if period == "*" else period, self.params))
+            self._parts[key] = (
+                pd.DataFrame(columns=PARTS_COLUMNS)
+                if prep is None
+                else element_parts(prep, dim, None if period == "*" else period, self.params)
+            )
         return self._parts[key]
 
     def points(self, metric_id: str, dim: str, element: str) -> dict[str, Point]:

@@ -40,7 +40,11 @@ DICT_PATH = Path(__file__).with_name("pm_dict.txt")
 
 #: theme → metrics it is about, most specific first.
 THEME_METRICS: dict[str, tuple[str, ...]] = {
-    "elevator": ("equipment_failure_rate.elevator", "equipment_failure_rate", "satisfaction_index.facilities"),
+    "elevator": (
+        "equipment_failure_rate.elevator",
+        "equipment_failure_rate",
+        "satisfaction_index.facilities",
+    ),
     "environment": ("satisfaction_index.cleaning", "inspection_score.垃圾分类", "inspection_score.保洁"),
     "parking": ("satisfaction_index.security",),
     "noise": ("satisfaction_index.security",),
@@ -164,12 +168,16 @@ def _comments(ctx: InsightContext) -> pd.DataFrame:
     frames = []
     s = ctx.tables.get("surveys")
     if s is not None and "comment" in s.columns:
-        frames.append(pd.DataFrame({"text": s["comment"], "period": assign_periods(s["surveyed_at"], ctx.params)}))
+        frames.append(
+            pd.DataFrame({"text": s["comment"], "period": assign_periods(s["surveyed_at"], ctx.params)})
+        )
     c = ctx.tables.get("complaints")
     if c is not None:
         col = next((x for x in COMPLAINT_TEXT_COLUMNS if x in c.columns), None)
         if col is not None:
-            frames.append(pd.DataFrame({"text": c[col], "period": assign_periods(c["received_at"], ctx.params)}))
+            frames.append(
+                pd.DataFrame({"text": c[col], "period": assign_periods(c["received_at"], ctx.params)})
+            )
     if not frames:
         return pd.DataFrame(columns=["text", "period"])
     out = pd.concat(frames, ignore_index=True)
@@ -201,21 +209,50 @@ def voice(ctx: InsightContext, found: list[Insight] | None = None) -> list[Insig
         theme = theme_of(words)
         direction = polarity_of(words)
         per = comments["period"][np.asarray(gid == gi, dtype=bool)].value_counts()
-        trail = " → ".join(ctx.text("insight.word.count_n", period=ctx.period(p), n=int(per.get(p, 0)))
-                           for p in ctx.params.period_names)
+        trail = " → ".join(
+            ctx.text("insight.word.count_n", period=ctx.period(p), n=int(per.get(p, 0)))
+            for p in ctx.params.period_names
+        )
         metric_id = _metric_for(ctx, theme)
         example = mask_pii(g.example)
         key = "insight.ev.voice" if metric_id else "insight.ev.voice_nometric"
-        evidence = ctx.text(key, count=g.count, example=example, theme=ctx.text(f"insight.theme.{theme}"),
-                            trail=trail, metric=ctx.metric(metric_id) if metric_id else "")
+        evidence = ctx.text(
+            key,
+            count=g.count,
+            example=example,
+            theme=ctx.text(f"insight.theme.{theme}"),
+            trail=trail,
+            metric=ctx.metric(metric_id) if metric_id else "",
+        )
         share = g.count / total
-        out.append(Insight(
-            kind="voice", evidence=evidence, metric_id=metric_id, period="", dimension=theme,
-            subject=example, label=example, value=float(g.count), reference=float(total),
-            share_of_total=share, n=g.count, direction=direction, method="jieba+jaccard",
-            score=share * (1.0 if direction == "bad" else 0.5),
-        ))
+        out.append(
+            Insight(
+                kind="voice",
+                evidence=evidence,
+                metric_id=metric_id,
+                period="",
+                dimension=theme,
+                subject=example,
+                label=example,
+                value=float(g.count),
+                reference=float(total),
+                share_of_total=share,
+                n=g.count,
+                direction=direction,
+                method="jieba+jaccard",
+                score=share * (1.0 if direction == "bad" else 0.5),
+            )
+        )
     return out
 
 
-__all__ = ["THEME_METRICS", "Group", "group_comments", "jaccard", "polarity_of", "theme_of", "tokens", "voice"]
+__all__ = [
+    "THEME_METRICS",
+    "Group",
+    "group_comments",
+    "jaccard",
+    "polarity_of",
+    "theme_of",
+    "tokens",
+    "voice",
+]

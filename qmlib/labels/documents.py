@@ -8,8 +8,14 @@ from __future__ import annotations
 
 LABELS: dict[str, tuple[str, str]] = {
     # ---- titles and front matter --------------------------------------------
-    "doc.title": ("{year}年{month}月 {name}质量月工作总结", "{name}: Quality Month Summary, {month_name} {year}"),
-    "doc.brief_title": ("{year}年{month}月 {name}质量月工作简报", "{name}: Quality Month Brief, {month_name} {year}"),
+    "doc.title": (
+        "{year}年{month}月 {name}质量月工作总结",
+        "{name}: Quality Month Summary, {month_name} {year}",
+    ),
+    "doc.brief_title": (
+        "{year}年{month}月 {name}质量月工作简报",
+        "{name}: Quality Month Brief, {month_name} {year}",
+    ),
     "doc.running_header": ("{name} · {year}年{month}月质量月", "{name} · Quality month {month_name} {year}"),
     "doc.page": ("第 {page} 页 / 共 {pages} 页", "Page {page} of {pages}"),
     "doc.theme": ("质量月主题", "Theme"),
@@ -22,8 +28,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "doc.date": ("报告日期", "Date"),
     "doc.toc": ("目录", "Contents"),
     "doc.colon": ("：", ": "),
-    "doc.toc_hint": ("（打开文档后按 F9 或右键“更新域”生成目录）",
-                     "(press F9 or right-click → Update Field to build the table of contents)"),
+    "doc.toc_hint": (
+        "（打开文档后按 F9 或右键“更新域”生成目录）",
+        "(press F9 or right-click → Update Field to build the table of contents)",
+    ),
     "doc.sec.foreword": ("前言", "Foreword"),
     "doc.sec.targets": ("一、目标回顾", "1. Targets"),
     "doc.sec.activities": ("二、核心工作举措与亮点", "2. Key initiatives and highlights"),
@@ -41,11 +49,18 @@ LABELS: dict[str, tuple[str, str]] = {
     # ---- plain statistics ----------------------------------------------------
     "doc.stat.up": ("提升", "up"),
     "doc.stat.down": ("下降", "down"),
-    "doc.stat.significant": ("{verb} {amount}，超出抽样波动范围（{p}）", "{verb} {amount}, beyond sampling noise ({p})"),
-    "doc.stat.not_significant_good": ("变化在抽样波动范围内，不能认定为改善（{p}）",
-                                      "within sampling noise: not a proven improvement ({p})"),
-    "doc.stat.not_significant_bad": ("变化在抽样波动范围内，不能认定为变差（{p}）",
-                                     "within sampling noise: not a proven deterioration ({p})"),
+    "doc.stat.significant": (
+        "{verb} {amount}，超出抽样波动范围（{p}）",
+        "{verb} {amount}, beyond sampling noise ({p})",
+    ),
+    "doc.stat.not_significant_good": (
+        "变化在抽样波动范围内，不能认定为改善（{p}）",
+        "within sampling noise: not a proven improvement ({p})",
+    ),
+    "doc.stat.not_significant_bad": (
+        "变化在抽样波动范围内，不能认定为变差（{p}）",
+        "within sampling noise: not a proven deterioration ({p})",
+    ),
     "doc.stat.no_change": ("与基线持平", "unchanged from the baseline"),
     "doc.stat.no_test": ("{verb} {amount}（未做显著性检验）", "{verb} {amount} (no significance test)"),
     "doc.stat.better": ("，属改善", ", an improvement"),
@@ -58,8 +73,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "说明：“超出抽样波动范围”指变化在 5% 显著性水平下具有统计显著性（p<0.05），可以认定为真实变化；"
         "“在抽样波动范围内”指变化可能只是抽样的偶然波动，不能据此认定改善或变差，以中性标示。"
         "样本量少于 10 的指标标注为“样本较少”，不单独作为结论依据。",
-        "Note: \"beyond sampling noise\" means the change is statistically significant at the 5% level "
-        "(p<0.05) and can be taken as real; \"within sampling noise\" means it may be chance, so it is shown "
+        'Note: "beyond sampling noise" means the change is statistically significant at the 5% level '
+        '(p<0.05) and can be taken as real; "within sampling noise" means it may be chance, so it is shown '
         "as neutral and claimed neither as an improvement nor as a deterioration. Metrics with fewer than "
         "10 observations are flagged as a small sample and never decide a verdict on their own.",
     ),
@@ -95,24 +110,42 @@ LABELS: dict[str, tuple[str, str]] = {
     "doc.col.activity": ("举措", "Initiative"),
     "doc.col.date": ("日期", "Date"),
     "doc.col.participants": ("参与人次", "Participants"),
-    "doc.targets.intro": ("对照质量月启动时设定的量化目标，逐项核对完成情况：",
-                          "Each quantified target set at the start of the quality month, checked against the data:"),
-    "doc.targets.none": ("本次质量月未设定量化目标。", "No quantified targets were set for this quality month."),
-    "doc.targets.tally": ("设定的 {total} 项目标中，已达成 {met} 项，未达成 {missed} 项，无法判断 {unknown} 项。",
-                          "Of {total} targets, {met} met, {missed} not met and {unknown} not assessable."),
-    "doc.activities.intro": ("质量月期间共开展举措 {count} 项，参与 {participants} 人次。",
-                             "{count} initiatives were held during the quality month, with {participants} participants."),
+    "doc.targets.intro": (
+        "对照质量月启动时设定的量化目标，逐项核对完成情况：",
+        "Each quantified target set at the start of the quality month, checked against the data:",
+    ),
+    "doc.targets.none": (
+        "本次质量月未设定量化目标。",
+        "No quantified targets were set for this quality month.",
+    ),
+    "doc.targets.tally": (
+        "设定的 {total} 项目标中，已达成 {met} 项，未达成 {missed} 项，无法判断 {unknown} 项。",
+        "Of {total} targets, {met} met, {missed} not met and {unknown} not assessable.",
+    ),
+    "doc.activities.intro": (
+        "质量月期间共开展举措 {count} 项，参与 {participants} 人次。",
+        "{count} initiatives were held during the quality month, with {participants} participants.",
+    ),
     "doc.activities.none": ("未提供质量月举措记录。", "No record of quality-month initiatives was supplied."),
-    "doc.results.intro": ("主要指标在质量月和巩固期与基线期的对比（明细见附录）：",
-                          "The main metrics in the quality month and the follow-up against the baseline "
-                          "(details in the appendix):"),
+    "doc.results.intro": (
+        "主要指标在质量月和巩固期与基线期的对比（明细见附录）：",
+        "The main metrics in the quality month and the follow-up against the baseline "
+        "(details in the appendix):",
+    ),
     "doc.results.none": ("没有可对比的指标。", "No metric could be compared."),
     "doc.figure": ("图{n} {caption}", "Figure {n}. {caption}"),
-    "doc.shortcomings.intro": ("依据数据识别出 {count} 项问题，按严重程度排序：",
-                               "The data point to {count} problems, most serious first:"),
-    "doc.shortcomings.none": ("数据未显示需要单独列出的问题。", "The data show no problem that needs to be listed."),
-    "doc.plan.intro": ("针对上述问题，按 PDCA（计划—执行—检查—处理）循环制定以下改进措施：",
-                       "For the problems above, the following actions follow the PDCA cycle (plan, do, check, act):"),
+    "doc.shortcomings.intro": (
+        "依据数据识别出 {count} 项问题，按严重程度排序：",
+        "The data point to {count} problems, most serious first:",
+    ),
+    "doc.shortcomings.none": (
+        "数据未显示需要单独列出的问题。",
+        "The data show no problem that needs to be listed.",
+    ),
+    "doc.plan.intro": (
+        "针对上述问题，按 PDCA（计划—执行—检查—处理）循环制定以下改进措施：",
+        "For the problems above, the following actions follow the PDCA cycle (plan, do, check, act):",
+    ),
     "doc.plan.actions": ("（一）改进措施", "Actions"),
     "doc.plan.routines": ("（二）长效机制", "Routine mechanisms"),
     "doc.plan.none": ("暂无需要单独制定的改进措施。", "No separate action is needed."),
@@ -162,7 +195,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "doc.brief.actions": ("重点行动", "Actions that matter most"),
     "doc.brief.no_actions": ("暂无重点行动。", "No action is pending."),
     "doc.brief.count": ("{label}（{n}）", "{label} ({n})"),
-    "doc.brief.target_item": ("{metric}{target}（{period}）→ 实际 {actual}", "{metric}: {target} ({period}) → {actual}"),
+    "doc.brief.target_item": (
+        "{metric}{target}（{period}）→ 实际 {actual}",
+        "{metric}: {target} ({period}) → {actual}",
+    ),
     "doc.brief.risk_name": ("{kind}：{subject}", "{kind}: {subject}"),
     "doc.brief.rag.green": ("良好", "On track"),
     "doc.brief.rag.amber": ("关注", "Watch"),
@@ -173,10 +209,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "Green: target met or a significant improvement. Amber: within sampling noise or a small sample. "
         "Red: target missed or a significant deterioration.",
     ),
-    "doc.brief.footer": ("详见《{title}》。数据来源：outputs/{community_id}/。",
-                         "Full details in \"{title}\". Data: outputs/{community_id}/."),
+    "doc.brief.footer": (
+        "详见《{title}》。数据来源：outputs/{community_id}/。",
+        'Full details in "{title}". Data: outputs/{community_id}/.',
+    ),
 }
 
 #: English month names for titles (data-free, not translations of Chinese text).
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)

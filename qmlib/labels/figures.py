@@ -120,7 +120,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Limits from the baseline period; {weeks} weekly points, {k} signals",
     ),
     "fig.pchart.title": ("P控制图：{metric}（按周）", "p-chart: {metric} (weekly)"),
-    "fig.uchart.title": ("U控制图：有效投诉（每百户·周）", "u-chart: valid complaints per 100 households per week"),
+    "fig.uchart.title": (
+        "U控制图：有效投诉（每百户·周）",
+        "u-chart: valid complaints per 100 households per week",
+    ),
     "fig.uchart.ylabel": ("件/百户·周", "Per 100 households·week"),
     "fig.imr.title": ("I-MR控制图：报修到场时长（逐单）", "I-MR chart: repair arrival time (per order)"),
     "fig.imr.panel": ("{urgency}（n={n}）", "{urgency} (n={n})"),

@@ -160,60 +160,72 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 # ---- report blocks built from insights.csv (qmlib/report/sections/insights.py) ----------------------
-LABELS.update({
-    "insight.report.risks": ("本期需优先关注的{n}项风险：", "The {n} risks to act on first: "),
-    "insight.report.risk_item": ("（{i}）{text}", "({i}) {text}"),
-    "insight.report.risk_cause": ("，主因是{cause}", ", mainly because {cause}"),
-    "insight.report.risk_also": ("，同一原因还导致{ids}", ", and the same cause is behind {ids}"),
-    "insight.report.effect_name": ("{id}（{category}：{subject}）", "{id} ({category}: {subject})"),
-    "insight.report.cause_level": ("{subject}占{outcome}的{share}", "{subject} accounts for {share} of {outcome}"),
-    "insight.report.cause_change": (
-        "{subject}可解释{metric}{period}变化的{share}",
-        "{subject} accounts for {share} of the {period} change in {metric}",
-    ),
-    "insight.report.cause": ("原因分析", "Root cause"),
-    "insight.report.heard": ("业主反映", "Residents say"),
-    "insight.report.initiatives": ("举措与成效的关联", "Initiatives and the results of their domain"),
-    "insight.report.initiatives_note": (
-        "下列变化与举措同期发生，p值检验的是指标变化本身；这是关联，不能证明举措带来了变化。",
-        "Each change below happened in the same period as the initiative; the p-value tests the change itself. "
-        "This is an association, not proof that the initiative caused it.",
-    ),
-    "insight.report.direction.good": ("改善", "improved"),
-    "insight.report.direction.bad": ("变差", "worsened"),
-    "insight.report.good_cases": ("典型案例（质量月的改善）", "Typical cases: quality-month gains"),
-    "insight.report.small": (
-        "以下指标在个别时期样本少于{min_n}个，数值和变化波动大，仅供参考：{items}。",
-        "These figures rest on fewer than {min_n} observations in a period, so their values and changes are "
-        "indicative only: {items}.",
-    ),
-    "insight.report.small_item": ("{metric}（{period}，n={n}）", "{metric} ({period}, n={n})"),
-    "insight.report.bad_cases": ("典型案例（问题）", "Typical cases: problems"),
-    "insight.report.drivers": ("变化从何而来", "What drove the changes"),
-    "insight.report.change_head": ("{metric}，{period}{change}（{p}）", "{metric}, {period}: {change} ({p})"),
-    "insight.report.caveats": ("解读提示", "Caveats"),
-    "insight.report.no_driver": (
-        "变化遍及各楼栋：没有哪个楼栋能单独解释其大部分（Adtributor）。",
-        "A broad change across buildings: no single building accounts for most of it (Adtributor).",
-    ),
-    "insight.report.voice": ("业主之声", "Residents' voice"),
-    "insight.report.voice_intro": (
-        "问卷和投诉中的{n}条文字意见，按主题和相近表述归组（结巴分词加相似度分组），列出条数最多的主题及各期条数；引用的原话已隐去个人信息。",
-        "The {n} written comments in surveys and complaints, grouped by theme and near-identical wording "
-        "(jieba segmentation and similarity grouping); the largest themes with their count per period. "
-        "Quoted comments have personal details masked.",
-    ),
-    "insight.report.stories_intro": (
-        "同一原因导致的问题合并为一条，原因列在问题之下。",
-        "Problems with the same cause are told together, with the cause under them.",
-    ),
-})
-LABELS.update({
-    "plan.focus": ("（重点针对主因：{cause}）", " (focus on the main cause: {cause})"),
-})
-LABELS.update({
-    "plan.act_on_cause": (
-        "针对主因（{cause}）制定专项整改，分解到责任岗位并制定月度推进计划",
-        "Act on the main cause ({cause}) with a dedicated fix, assigned to the roles responsible, with a monthly plan",
-    ),
-})
+LABELS.update(
+    {
+        "insight.report.risks": ("本期需优先关注的{n}项风险：", "The {n} risks to act on first: "),
+        "insight.report.risk_item": ("（{i}）{text}", "({i}) {text}"),
+        "insight.report.risk_cause": ("，主因是{cause}", ", mainly because {cause}"),
+        "insight.report.risk_also": ("，同一原因还导致{ids}", ", and the same cause is behind {ids}"),
+        "insight.report.effect_name": ("{id}（{category}：{subject}）", "{id} ({category}: {subject})"),
+        "insight.report.cause_level": (
+            "{subject}占{outcome}的{share}",
+            "{subject} accounts for {share} of {outcome}",
+        ),
+        "insight.report.cause_change": (
+            "{subject}可解释{metric}{period}变化的{share}",
+            "{subject} accounts for {share} of the {period} change in {metric}",
+        ),
+        "insight.report.cause": ("原因分析", "Root cause"),
+        "insight.report.heard": ("业主反映", "Residents say"),
+        "insight.report.initiatives": ("举措与成效的关联", "Initiatives and the results of their domain"),
+        "insight.report.initiatives_note": (
+            "下列变化与举措同期发生，p值检验的是指标变化本身；这是关联，不能证明举措带来了变化。",
+            "Each change below happened in the same period as the initiative; the p-value tests the change itself. "
+            "This is an association, not proof that the initiative caused it.",
+        ),
+        "insight.report.direction.good": ("改善", "improved"),
+        "insight.report.direction.bad": ("变差", "worsened"),
+        "insight.report.good_cases": ("典型案例（质量月的改善）", "Typical cases: quality-month gains"),
+        "insight.report.small": (
+            "以下指标在个别时期样本少于{min_n}个，数值和变化波动大，仅供参考：{items}。",
+            "These figures rest on fewer than {min_n} observations in a period, so their values and changes are "
+            "indicative only: {items}.",
+        ),
+        "insight.report.small_item": ("{metric}（{period}，n={n}）", "{metric} ({period}, n={n})"),
+        "insight.report.bad_cases": ("典型案例（问题）", "Typical cases: problems"),
+        "insight.report.drivers": ("变化从何而来", "What drove the changes"),
+        "insight.report.change_head": (
+            "{metric}，{period}{change}（{p}）",
+            "{metric}, {period}: {change} ({p})",
+        ),
+        "insight.report.caveats": ("解读提示", "Caveats"),
+        "insight.report.no_driver": (
+            "变化遍及各楼栋：没有哪个楼栋能单独解释其大部分（Adtributor）。",
+            "A broad change across buildings: no single building accounts for most of it (Adtributor).",
+        ),
+        "insight.report.voice": ("业主之声", "Residents' voice"),
+        "insight.report.voice_intro": (
+            "问卷和投诉中的{n}条文字意见，按主题和相近表述归组（结巴分词加相似度分组），列出条数最多的主题及各期条数；引用的原话已隐去个人信息。",
+            "The {n} written comments in surveys and complaints, grouped by theme and near-identical wording "
+            "(jieba segmentation and similarity grouping); the largest themes with their count per period. "
+            "Quoted comments have personal details masked.",
+        ),
+        "insight.report.stories_intro": (
+            "同一原因导致的问题合并为一条，原因列在问题之下。",
+            "Problems with the same cause are told together, with the cause under them.",
+        ),
+    }
+)
+LABELS.update(
+    {
+        "plan.focus": ("（重点针对主因：{cause}）", " (focus on the main cause: {cause})"),
+    }
+)
+LABELS.update(
+    {
+        "plan.act_on_cause": (
+            "针对主因（{cause}）制定专项整改，分解到责任岗位并制定月度推进计划",
+            "Act on the main cause ({cause}) with a dedicated fix, assigned to the roles responsible, with a monthly plan",
+        ),
+    }
+)

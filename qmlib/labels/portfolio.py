@@ -6,7 +6,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "portfolio.title": ("公司质量月行动看板", "Company quality-month action board"),
     "portfolio.communities": ("小区数", "Communities"),
     "portfolio.month": ("质量月", "Quality month"),
-    "portfolio.pooled": ("公司整体指标（按分子分母汇总）", "Company KPIs (pooled from numerators and denominators)"),
+    "portfolio.pooled": (
+        "公司整体指标（按分子分母汇总）",
+        "Company KPIs (pooled from numerators and denominators)",
+    ),
     "portfolio.distribution": ("各小区指标分布", "KPI distribution across communities"),
     "portfolio.community": ("小区", "Community"),
     "portfolio.finding": ("问题类型", "Kind of shortcoming"),
@@ -22,11 +25,15 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # which communities are pooled
     "portfolio.scope": ("汇总范围", "Communities in this board"),
-    "portfolio.scope.pooled": ("纳入汇总 {n} 个小区：本批次运行成功的，以及输入未变、沿用上次有效结果的小区。",
-                               "Communities pooled: {n}, those that ran successfully in this batch or were "
-                               "unchanged and keep their last valid outputs."),
-    "portfolio.scope.found": ("未找到批次记录（run.json），汇总了输出目录中全部 {n} 个有结果的小区。",
-                              "No batch record (run.json) was found, so all {n} communities with outputs are pooled."),
+    "portfolio.scope.pooled": (
+        "纳入汇总 {n} 个小区：本批次运行成功的，以及输入未变、沿用上次有效结果的小区。",
+        "Communities pooled: {n}, those that ran successfully in this batch or were "
+        "unchanged and keep their last valid outputs.",
+    ),
+    "portfolio.scope.found": (
+        "未找到批次记录（run.json），汇总了输出目录中全部 {n} 个有结果的小区。",
+        "No batch record (run.json) was found, so all {n} communities with outputs are pooled.",
+    ),
     "portfolio.scope.left_out": ("未纳入：", "Left out: "),
     "portfolio.reason.failed": ("本批次运行失败", "failed in this batch"),
     "portfolio.reason.not_run": ("本批次未运行", "not run in this batch"),
@@ -36,14 +43,23 @@ LABELS: dict[str, tuple[str, str]] = {
     # act now
     "portfolio.act": ("立即处理", "Act now"),
     "portfolio.act.hazards": ("逾期未整改的较大及以上隐患", "Overdue major and critical hazards"),
-    "portfolio.act.hazards_intro": ("共 {n} 项，涉及 {c} 个小区；按等级、逾期天数排序（截至各小区统计截止日）。",
-                                    "Hazards: {n}, in {c} communities; by severity and days overdue (as of each "
-                                    "community's as-of date)."),
-    "portfolio.act.none_hazards": ("没有逾期未整改的较大及以上隐患。", "No major or critical hazard is overdue."),
+    "portfolio.act.hazards_intro": (
+        "共 {n} 项，涉及 {c} 个小区；按等级、逾期天数排序（截至各小区统计截止日）。",
+        "Hazards: {n}, in {c} communities; by severity and days overdue (as of each community's as-of date).",
+    ),
+    "portfolio.act.none_hazards": (
+        "没有逾期未整改的较大及以上隐患。",
+        "No major or critical hazard is overdue.",
+    ),
     "portfolio.act.incidents": ("较大及以上安全事故", "Serious safety incidents"),
-    "portfolio.act.incidents_intro": ("共 {n} 起，涉及 {c} 个小区（统计期内）。",
-                                      "Incidents in the analysis periods: {n}, in {c} communities."),
-    "portfolio.act.none_incidents": ("统计期内没有较大及以上安全事故。", "No serious incident in the analysis periods."),
+    "portfolio.act.incidents_intro": (
+        "共 {n} 起，涉及 {c} 个小区（统计期内）。",
+        "Incidents in the analysis periods: {n}, in {c} communities.",
+    ),
+    "portfolio.act.none_incidents": (
+        "统计期内没有较大及以上安全事故。",
+        "No serious incident in the analysis periods.",
+    ),
     "portfolio.col.hazard_id": ("隐患编号", "Hazard"),
     "portfolio.col.area": ("类别", "Area"),
     "portfolio.col.severity": ("等级", "Severity"),
@@ -74,8 +90,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "portfolio.trend.improved": ("显著改善", "significantly better"),
     "portfolio.trend.worsened": ("显著变差", "significantly worse"),
     "portfolio.reds": ("红灯数", "Red"),
-    "portfolio.cell_title": ("{metric}：{value}（n={n}）；判断依据：{basis}；{status}",
-                             "{metric}: {value} (n={n}); judged by {basis}; {status}"),
+    "portfolio.cell_title": (
+        "{metric}：{value}（n={n}）；判断依据：{basis}；{status}",
+        "{metric}: {value} (n={n}); judged by {basis}; {status}",
+    ),
     "portfolio.no_data": ("无数据", "no data"),
     "portfolio.sort_hint": ("点击排序", "Sort"),
     # funnels
@@ -88,7 +106,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "chance. A community beyond the 99.8% limits truly differs from the company level.",
     ),
     "portfolio.funnel.outside": ("超出控制限的小区", "Communities outside the limits"),
-    "portfolio.funnel.none_outside": ("所有小区都在99.8%控制限内。", "Every community is within the 99.8% limits."),
+    "portfolio.funnel.none_outside": (
+        "所有小区都在99.8%控制限内。",
+        "Every community is within the 99.8% limits.",
+    ),
     "portfolio.funnel.worse": ("差于公司水平", "worse than the company"),
     "portfolio.funnel.better": ("好于公司水平", "better than the company"),
     "portfolio.funnel.company": ("公司值", "Company"),
@@ -96,18 +117,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "portfolio.funnel.limit998": ("99.8%控制限", "99.8% limits"),
     "portfolio.funnel.x.binomial": ("样本量 n", "Sample size n"),
     "portfolio.funnel.x.normal": ("样本量 n", "Sample size n"),
-    "portfolio.funnel.x.poisson": ("暴露量（户或台×天 / 3000）", "Exposure (households or assets × days / 3000)"),
+    "portfolio.funnel.x.poisson": (
+        "暴露量（户或台×天 / 3000）",
+        "Exposure (households or assets × days / 3000)",
+    ),
     "portfolio.funnel.limits": ("控制限", "Limits"),
     "portfolio.funnel.model.binomial": ("二项分布精确限", "exact binomial limits"),
     "portfolio.funnel.model.poisson": ("泊松分布精确限", "exact Poisson limits"),
     "portfolio.funnel.model.normal": ("正态限（合并标准差 {sd}）", "normal limits (pooled SD {sd})"),
-    "portfolio.funnel.caption": ("{metric}：{k} 个小区，公司值 {value}，{model}", "{metric}: communities {k}, "
-                                 "company {value}, {model}"),
+    "portfolio.funnel.caption": (
+        "{metric}：{k} 个小区，公司值 {value}，{model}",
+        "{metric}: communities {k}, company {value}, {model}",
+    ),
     # common problems
     "portfolio.problems": ("共性问题", "Common problems"),
-    "portfolio.problems.intro": ("出现在至少2个小区的问题类型及涉及的小区。",
-                                 "Kinds of shortcoming found in at least two communities, with the communities."),
-    "portfolio.problems.none": ("没有出现在2个及以上小区的问题。", "No shortcoming occurs in two or more communities."),
+    "portfolio.problems.intro": (
+        "出现在至少2个小区的问题类型及涉及的小区。",
+        "Kinds of shortcoming found in at least two communities, with the communities.",
+    ),
+    "portfolio.problems.none": (
+        "没有出现在2个及以上小区的问题。",
+        "No shortcoming occurs in two or more communities.",
+    ),
     "portfolio.drivers": ("共性影响因素", "Shared insight drivers"),
     "portfolio.driver": ("影响因素", "Driver"),
     "portfolio.share_of_communities": ("涉及小区数", "Communities affected"),
@@ -123,16 +154,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "portfolio.plan.covered": ("累计覆盖", "Covered so far"),
     # history
     "portfolio.history": ("逐月对比", "Across months"),
-    "portfolio.history.intro": ("最近 {k} 个质量月的公司值（每月一个历史分区）。",
-                                "Company values of the last {k} quality months (one history partition per month)."),
-    "portfolio.history.single": ("目前只有 {month} 一个质量月的记录；下一个质量月运行后显示逐月变化。",
-                                 "Only {month} is recorded so far; the month-to-month change appears after the "
-                                 "next quality month's batch."),
+    "portfolio.history.intro": (
+        "最近 {k} 个质量月的公司值（每月一个历史分区）。",
+        "Company values of the last {k} quality months (one history partition per month).",
+    ),
+    "portfolio.history.single": (
+        "目前只有 {month} 一个质量月的记录；下一个质量月运行后显示逐月变化。",
+        "Only {month} is recorded so far; the month-to-month change appears after the "
+        "next quality month's batch.",
+    ),
     "portfolio.history.status": ("各小区红灯数", "Red KPIs per community"),
-    "portfolio.history.moves": ("与上月相比改善或回落的小区（{prev} → {month}）",
-                                "Communities that improved or relapsed ({prev} → {month})"),
-    "portfolio.history.no_moves": ("与上一质量月相比，没有小区的指标状态发生变化。",
-                                   "No community's KPI status changed since the previous quality month."),
+    "portfolio.history.moves": (
+        "与上月相比改善或回落的小区（{prev} → {month}）",
+        "Communities that improved or relapsed ({prev} → {month})",
+    ),
+    "portfolio.history.no_moves": (
+        "与上一质量月相比，没有小区的指标状态发生变化。",
+        "No community's KPI status changed since the previous quality month.",
+    ),
     "portfolio.history.improved": ("改善的指标", "Improved"),
     "portfolio.history.relapsed": ("回落的指标", "Relapsed"),
     # xlsx sheet names (≤ 31 characters)

@@ -5,4 +5,12 @@ from __future__ import annotations
 
 from ..catalog import DIMENSIONED, METRICS, MetricDef, MetricKind, base_metric, is_known_metric, metric_def
 
-__all__ = ["DIMENSIONED", "METRICS", "MetricDef", "MetricKind", "base_metric", "is_known_metric", "metric_def"]
+__all__ = [
+    "DIMENSIONED",
+    "METRICS",
+    "MetricDef",
+    "MetricKind",
+    "base_metric",
+    "is_known_metric",
+    "metric_def",
+]

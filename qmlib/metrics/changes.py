@@ -20,8 +20,15 @@ from .stats import is_significant, poisson_rate_pvalue, two_proportion_pvalue, w
 
 BASELINE = "baseline"
 CHANGES_COLUMNS: list[str] = [
-    "community_id", "metric_id", "period", "baseline_value", "value",
-    "change", "relative_change", "p_value", "significant",
+    "community_id",
+    "metric_id",
+    "period",
+    "baseline_value",
+    "value",
+    "change",
+    "relative_change",
+    "p_value",
+    "significant",
 ]
 
 
@@ -39,13 +46,17 @@ def p_value(metric_id: str, current: Estimate, baseline: Estimate) -> float | No
         return welch_t_pvalue(cur.values, base.values)
     if kind == "share":
         return two_proportion_pvalue(
-            int(cur.numerator or 0), int(cur.denominator or 0),
-            int(base.numerator or 0), int(base.denominator or 0),
+            int(cur.numerator or 0),
+            int(cur.denominator or 0),
+            int(base.numerator or 0),
+            int(base.denominator or 0),
         )
     if kind == "rate":
         return poisson_rate_pvalue(
-            float(cur.numerator or 0), float(cur.denominator or 0),
-            float(base.numerator or 0), float(base.denominator or 0),
+            float(cur.numerator or 0),
+            float(cur.denominator or 0),
+            float(base.numerator or 0),
+            float(base.denominator or 0),
         )
     return None
 
@@ -81,8 +92,16 @@ def compute_changes(estimates: MetricMap, params: Params) -> pd.DataFrame:
                 rows.append(change_row(metric_id, period, current, baseline))
     frame = pd.DataFrame(rows, columns=CHANGES_COLUMNS[1:])
     frame.insert(0, "community_id", params.community_id)
-    return frame.astype({
-        "community_id": "string", "metric_id": "string", "period": "string",
-        "baseline_value": "float64", "value": "float64", "change": "float64",
-        "relative_change": "float64", "p_value": "float64", "significant": "boolean",
-    })[CHANGES_COLUMNS]
+    return frame.astype(
+        {
+            "community_id": "string",
+            "metric_id": "string",
+            "period": "string",
+            "baseline_value": "float64",
+            "value": "float64",
+            "change": "float64",
+            "relative_change": "float64",
+            "p_value": "float64",
+            "significant": "boolean",
+        }
+    )[CHANGES_COLUMNS]

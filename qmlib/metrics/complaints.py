@@ -56,7 +56,9 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
     df = tables["complaints"]
     by_period = {p: valid_complaints(rows) for p, rows in period_rows("complaints", df, params).items()}
     for period, rows in by_period.items():
-        add_estimate(out, "complaint_rate", period, complaint_rate(rows, params.households, days(params, period)))
+        add_estimate(
+            out, "complaint_rate", period, complaint_rate(rows, params.households, days(params, period))
+        )
     if computable("complaint_closure_rate", tables):
         for period, rows in by_period.items():
             add_estimate(out, "complaint_closure_rate", period, complaint_closure_rate(rows, params))

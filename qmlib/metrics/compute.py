@@ -80,10 +80,7 @@ def collect(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
         merged.update(domain(tables, params))
     period_order: dict[str, int] = {p: i for i, p in enumerate(params.period_names)}
     ordered_ids = sorted(merged, key=lambda m: _CATALOG_ORDER.get(base_metric(m), len(_CATALOG_ORDER)))
-    return {
-        m: dict(sorted(merged[m].items(), key=lambda kv: period_order[kv[0]]))
-        for m in ordered_ids
-    }
+    return {m: dict(sorted(merged[m].items(), key=lambda kv: period_order[kv[0]])) for m in ordered_ids}
 
 
 def metrics_frame(estimates: MetricMap, params: Params) -> pd.DataFrame:
@@ -102,10 +99,17 @@ def metrics_frame(estimates: MetricMap, params: Params) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=METRICS_COLUMNS[1:])
     frame.insert(0, "community_id", params.community_id)
-    return frame.astype({
-        "community_id": "string", "metric_id": "string", "period": "string",
-        "value": "float64", "n": "Int64", "ci_low": "float64", "ci_high": "float64",
-    })[METRICS_COLUMNS]
+    return frame.astype(
+        {
+            "community_id": "string",
+            "metric_id": "string",
+            "period": "string",
+            "value": "float64",
+            "n": "Int64",
+            "ci_low": "float64",
+            "ci_high": "float64",
+        }
+    )[METRICS_COLUMNS]
 
 
 def compute_all(tables: dict[str, pd.DataFrame], params: Params) -> MetricResults:
@@ -149,4 +153,3 @@ __all__ = [
     "metrics_frame",
     "write_metric_outputs",
 ]
-

@@ -36,8 +36,11 @@ ASSET_TYPE_EN: dict[str, str] = ENGLISH["asset_type"]
 
 def _with_time_columns(events: pd.DataFrame) -> pd.DataFrame:
     """Add empty ``occurred_at``/``scheduled_on`` when the export lacks them (for anchoring)."""
-    missing = {c: pd.Series(pd.NaT, index=events.index, dtype="datetime64[ns]")
-               for c in ("occurred_at", "scheduled_on") if c not in events.columns}
+    missing = {
+        c: pd.Series(pd.NaT, index=events.index, dtype="datetime64[ns]")
+        for c in ("occurred_at", "scheduled_on")
+        if c not in events.columns
+    }
     return events.assign(**missing) if missing else events
 
 
@@ -89,7 +92,9 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
         asset_type = assets["type"].astype("string")
         for period, rows in failures_by_period.items():
             add_estimate(
-                out, "equipment_failure_rate", period,
+                out,
+                "equipment_failure_rate",
+                period,
                 equipment_failure_rate(rows, len(assets), days(params, period)),
             )
         type_of = dict(zip(assets["asset_id"].astype(str), asset_type, strict=True))
@@ -102,7 +107,9 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
             for period, rows in failures_by_period.items():
                 of_type = rows[failure_type[period].eq(zh).fillna(False).to_numpy(dtype=bool)]
                 add_estimate(
-                    out, f"equipment_failure_rate.{english}", period,
+                    out,
+                    f"equipment_failure_rate.{english}",
+                    period,
                     equipment_failure_rate(of_type, n_assets, days(params, period)),
                 )
 

@@ -108,7 +108,9 @@ def valid_complaints(tables: dict[str, pd.DataFrame], params: Params) -> pd.Data
     if cp is None:
         return None
     df = valid_complaint_rows(cp)
-    closed = by_as_of(df["closed_at"], params) if "closed_at" in df.columns else pd.Series(False, index=df.index)
+    closed = (
+        by_as_of(df["closed_at"], params) if "closed_at" in df.columns else pd.Series(False, index=df.index)
+    )
     out = pd.DataFrame(
         {
             "complaint_id": df["complaint_id"].astype("string"),
@@ -176,7 +178,9 @@ def survey_scores(tables: dict[str, pd.DataFrame], params: Params) -> pd.DataFra
     if sv is None:
         return None
     df = sv[sv["overall"].notna()]
-    out = pd.DataFrame({"surveyed_at": df["surveyed_at"], "index": to_index(df["overall"], params.survey_scale)})
+    out = pd.DataFrame(
+        {"surveyed_at": df["surveyed_at"], "index": to_index(df["overall"], params.survey_scale)}
+    )
     return _with_periods(out, "surveyed_at", params)
 
 

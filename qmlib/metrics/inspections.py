@@ -42,5 +42,7 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
             of_dim = rows[rows["dimension"].astype(str).eq(dim).to_numpy(dtype=bool)]
             add_estimate(out, f"inspection_score.{dim}", period, inspection_score(of_dim))
     for period, rows in by_period.items():
-        add_estimate(out, "inspection_pass_rate", period, inspection_pass_rate(rows, params.inspection_pass_score))
+        add_estimate(
+            out, "inspection_pass_rate", period, inspection_pass_rate(rows, params.inspection_pass_score)
+        )
     return out

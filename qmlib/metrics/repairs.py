@@ -78,7 +78,10 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
     out: MetricMap = {}
     if "work_orders" not in tables:
         return out
-    active = {p: active_orders(rows) for p, rows in period_rows("work_orders", tables["work_orders"], params).items()}
+    active = {
+        p: active_orders(rows)
+        for p, rows in period_rows("work_orders", tables["work_orders"], params).items()
+    }
     for metric_id, q in (("repair_arrival_minutes_median", 50.0), ("repair_arrival_minutes_p90", 90.0)):
         if computable(metric_id, tables):
             for period, rows in active.items():

@@ -267,7 +267,6 @@ def is_satisfied(df: pd.DataFrame, scale: int) -> pd.Series:
     return (df["overall"].astype("float64") >= SATISFIED_AT[scale]).fillna(False).astype(bool)
 
 
-
 def to_index(scores: pd.Series, scale: int) -> pd.Series:
     """Survey scores on the 0–100 index (float; missing stays missing).
 

@@ -105,7 +105,9 @@ def wilson_interval(successes: int, trials: int) -> Interval | None:
     return low, high
 
 
-def welch_t_pvalue(sample: Sequence[float] | np.ndarray, baseline: Sequence[float] | np.ndarray) -> float | None:
+def welch_t_pvalue(
+    sample: Sequence[float] | np.ndarray, baseline: Sequence[float] | np.ndarray
+) -> float | None:
     """Two-sided p of Welch's t-test; None when a side has < 2 values or p is NaN."""
     a = np.asarray(sample, dtype=float)
     b = np.asarray(baseline, dtype=float)
@@ -117,9 +119,7 @@ def welch_t_pvalue(sample: Sequence[float] | np.ndarray, baseline: Sequence[floa
     return _finite(result.pvalue)
 
 
-def two_proportion_pvalue(
-    successes: int, trials: int, base_successes: int, base_trials: int
-) -> float | None:
+def two_proportion_pvalue(successes: int, trials: int, base_successes: int, base_trials: int) -> float | None:
     """Two-sided p of the pooled two-proportion z-test.
 
     ``z = (p₁ − p₂) / √(p̄(1 − p̄)(1/n₁ + 1/n₂))`` with ``p̄ = (x₁ + x₂)/(n₁ + n₂)``.

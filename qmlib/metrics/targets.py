@@ -28,8 +28,15 @@ from .base import MetricMap
 
 BASELINE = "baseline"
 TARGETS_COLUMNS: list[str] = [
-    "community_id", "metric_id", "kind", "period", "target",
-    "baseline_value", "actual_value", "change", "achieved",
+    "community_id",
+    "metric_id",
+    "kind",
+    "period",
+    "target",
+    "baseline_value",
+    "actual_value",
+    "change",
+    "achieved",
 ]
 #: Relative slack of every comparison with a target (floating-point rounding).
 RELATIVE_TOLERANCE = 1e-9
@@ -99,8 +106,16 @@ def compute_targets(estimates: MetricMap, params: Params) -> pd.DataFrame:
     rows = [target_row(t, estimates, params) for t in params.targets]
     frame = pd.DataFrame(rows, columns=TARGETS_COLUMNS[1:])
     frame.insert(0, "community_id", params.community_id)
-    return frame.astype({
-        "community_id": "string", "metric_id": "string", "kind": "string", "period": "string",
-        "target": "float64", "baseline_value": "float64", "actual_value": "float64",
-        "change": "float64", "achieved": "boolean",
-    })[TARGETS_COLUMNS]
+    return frame.astype(
+        {
+            "community_id": "string",
+            "metric_id": "string",
+            "kind": "string",
+            "period": "string",
+            "target": "float64",
+            "baseline_value": "float64",
+            "actual_value": "float64",
+            "change": "float64",
+            "achieved": "boolean",
+        }
+    )[TARGETS_COLUMNS]

@@ -50,5 +50,7 @@ def compute(tables: dict[str, pd.DataFrame], params: Params) -> MetricMap:
         add_estimate(out, "training_hours_per_employee", period, training_hours_per_employee(rows, staff))
     if computable("training_pass_rate", tables):
         for period, rows in by_period.items():
-            add_estimate(out, "training_pass_rate", period, training_pass_rate(rows, params.training_pass_score))
+            add_estimate(
+                out, "training_pass_rate", period, training_pass_rate(rows, params.training_pass_score)
+            )
     return out

@@ -19,10 +19,24 @@ from .schema import Action, Playbook, load_playbook
 from .targets import finite_or_none, fmt_target, next_target
 
 PLAN_COLUMNS: list[str] = [
-    "community_id", "action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target",
+    "community_id",
+    "action_id",
+    "shortcoming_id",
+    "action",
+    "owner_role",
+    "due_on",
+    "kpi",
+    "kpi_target",
     "pdca_stage",
 ]
-PLAN_EXTRA_COLUMNS: list[str] = ["kind", "severity", "kpi_metric_id", "kpi_current", "kpi_target_text", "owner"]
+PLAN_EXTRA_COLUMNS: list[str] = [
+    "kind",
+    "severity",
+    "kpi_metric_id",
+    "kpi_current",
+    "kpi_target_text",
+    "owner",
+]
 
 
 def _latest(metrics: pd.DataFrame, metric_id: str, params: Params) -> float | None:
@@ -68,7 +82,9 @@ def _row(
     f_metric = str(f.get("metric_id") or "")
     subject_label = str(f.get("subject_label") or f.get("subject") or "")
     subject_keys = [k.strip() for k in str(f.get("subject") or "").split(",") if k.strip()]
-    fill = _SafeDict(subject=subject_label, metric=metric_label(f_metric, lang) if f_metric else subject_label)
+    fill = _SafeDict(
+        subject=subject_label, metric=metric_label(f_metric, lang) if f_metric else subject_label
+    )
     kpi_metric = None
     if act.kpi.metric is not None:
         kpi_metric = f_metric if act.kpi.metric == "{metric_id}" else act.kpi.metric
@@ -93,8 +109,9 @@ def _row(
         if act.target.method == "fixed":
             benchmark = float(act.target.value)  # type: ignore[arg-type]
     if act.cadence:
-        kpi_text = t("doc.plan.kpi_cadence", lang).format(kpi=kpi_text, cadence=t(f"doc.plan.cadence.{act.cadence}",
-                                                                                    lang))
+        kpi_text = t("doc.plan.kpi_cadence", lang).format(
+            kpi=kpi_text, cadence=t(f"doc.plan.cadence.{act.cadence}", lang)
+        )
     by_subject = act.owner_by_subject if subject_keys else {}
     role = owner_role(subject_keys, by_subject, act.owner_role, params.staff, playbook.coordinator)
     due = params.as_of_date + dt.timedelta(days=act.due_days)

@@ -36,8 +36,17 @@ HISTORY = "history"
 KEPT: tuple[str, ...] = ("plan.csv", "targets.csv", "metrics.csv")
 STATUSES: tuple[str, ...] = ("achieved", "not_achieved", "overdue", "not_checkable")
 FOLLOW_UP_COLUMNS: list[str] = [
-    "action_id", "action", "owner_role", "due_on", "kpi", "kpi_metric_id", "kpi_target", "kpi_target_text",
-    "value_now", "period_now", "status",
+    "action_id",
+    "action",
+    "owner_role",
+    "due_on",
+    "kpi",
+    "kpi_metric_id",
+    "kpi_target",
+    "kpi_target_text",
+    "value_now",
+    "period_now",
+    "status",
 ]
 
 
@@ -128,12 +137,22 @@ def follow_up(plan: pd.DataFrame, metrics: pd.DataFrame, params: Params) -> pd.D
                 better = better_of(mid)
                 met = (value >= float(target) - 1e-9) if better > 0 else (value <= float(target) + 1e-9)
                 due = dt.date.fromisoformat(str(r.get("due_on"))[:10]) if r.get("due_on") else None
-                status = "achieved" if met else ("overdue" if due is not None and due < as_of else "not_achieved")
-        rows.append({
-            "action_id": r.get("action_id"), "action": r.get("action"),
-            "owner_role": r.get("owner") or r.get("owner_role"), "due_on": r.get("due_on"), "kpi": r.get("kpi"),
-            "kpi_metric_id": r.get("kpi_metric_id") or "", "kpi_target": target,
-            "kpi_target_text": r.get("kpi_target_text") or "", "value_now": value, "period_now": period or "",
-            "status": status,
-        })
+                status = (
+                    "achieved" if met else ("overdue" if due is not None and due < as_of else "not_achieved")
+                )
+        rows.append(
+            {
+                "action_id": r.get("action_id"),
+                "action": r.get("action"),
+                "owner_role": r.get("owner") or r.get("owner_role"),
+                "due_on": r.get("due_on"),
+                "kpi": r.get("kpi"),
+                "kpi_metric_id": r.get("kpi_metric_id") or "",
+                "kpi_target": target,
+                "kpi_target_text": r.get("kpi_target_text") or "",
+                "value_now": value,
+                "period_now": period or "",
+                "status": status,
+            }
+        )
     return pd.DataFrame(rows, columns=FOLLOW_UP_COLUMNS)

@@ -54,6 +54,7 @@ FULL_GAP_DAYS = 90
 #: The role that coordinates actions spanning several roles (the playbook's ``coordinator`` default).
 COORDINATOR = "项目经理"
 
+
 def gap_share(horizon_days: float) -> float:
     """Share of the gap to close by the due date: ``min(1, horizon / 90)`` (at least one day)."""
     return min(1.0, max(1.0, float(horizon_days)) / FULL_GAP_DAYS)
@@ -66,16 +67,28 @@ def best_value(metric_id: str | None, better: int | None = None, unit: str | Non
     return hi if b > 0 else lo if b < 0 else None
 
 
-def at_best(metric_id: str | None, current: float | None, better: int | None = None,
-            unit: str | None = None) -> bool:
+def at_best(
+    metric_id: str | None, current: float | None, better: int | None = None, unit: str | None = None
+) -> bool:
     """True when ``current`` already is the best value of the metric."""
     best = best_value(metric_id, better, unit)
-    return current is not None and best is not None and (current >= best if (better or (better_of(metric_id) if metric_id else 0)) > 0
-                                                           else current <= best)
+    return (
+        current is not None
+        and best is not None
+        and (
+            current >= best if (better or (better_of(metric_id) if metric_id else 0)) > 0 else current <= best
+        )
+    )
 
 
-def reachable_target(metric_id: str | None, current: float | None, benchmark: float | None, horizon_days: float,
-                     better: int | None = None, unit: str | None = None) -> float | None:
+def reachable_target(
+    metric_id: str | None,
+    current: float | None,
+    benchmark: float | None,
+    horizon_days: float,
+    better: int | None = None,
+    unit: str | None = None,
+) -> float | None:
     """The target of a KPI by the due date (module docstring); None when there is nothing to ask.
 
     Without a current value the benchmark itself is the target (it cannot be
@@ -87,7 +100,7 @@ def reachable_target(metric_id: str | None, current: float | None, benchmark: fl
         return benchmark
     lo, hi = RANGES.get(unit, (0.0, None))
     digits = DIGITS.get(unit, 2)
-    step = 10.0 ** -digits
+    step = 10.0**-digits
     if current is None:
         return benchmark
     if at_best(metric_id, current, b, unit):
@@ -96,8 +109,11 @@ def reachable_target(metric_id: str | None, current: float | None, benchmark: fl
     scaled = round(raw / step, 6)
     target = (math.ceil(scaled) if b > 0 else math.floor(scaled)) * step
     if b * (target - current) < step / 2:  # not better than now by at least one display step
-        target = (math.floor(round(current / step, 6)) + 1) * step if b > 0 else \
-            (math.ceil(round(current / step, 6)) - 1) * step
+        target = (
+            (math.floor(round(current / step, 6)) + 1) * step
+            if b > 0
+            else (math.ceil(round(current / step, 6)) - 1) * step
+        )
     if lo is not None:
         target = max(target, lo)
     if hi is not None:
@@ -108,8 +124,13 @@ def reachable_target(metric_id: str | None, current: float | None, benchmark: fl
     return target
 
 
-def owner_role(subject_keys: Iterable[str], by_subject: Mapping[str, str], default: str,
-               staff: Mapping[str, int] | None = None, coordinator: str = COORDINATOR) -> str:
+def owner_role(
+    subject_keys: Iterable[str],
+    by_subject: Mapping[str, str],
+    default: str,
+    staff: Mapping[str, int] | None = None,
+    coordinator: str = COORDINATOR,
+) -> str:
     """The role that can do the action (module docstring: Owners)."""
     roles = {by_subject.get(k.strip(), default) for k in subject_keys if k and k.strip()} or {default}
     role = roles.pop() if len(roles) == 1 else coordinator

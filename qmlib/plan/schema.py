@@ -99,8 +99,10 @@ class Action(_Strict):
     @model_validator(mode="after")
     def _cadence(self) -> Action:
         if self.cadence is not None and self.due_days < CADENCE_DAYS[self.cadence]:
-            raise ValueError(f"a {self.cadence} mechanism is first checked one cycle ahead: due_days must be "
-                             f"≥ {CADENCE_DAYS[self.cadence]} (got {self.due_days})")
+            raise ValueError(
+                f"a {self.cadence} mechanism is first checked one cycle ahead: due_days must be "
+                f"≥ {CADENCE_DAYS[self.cadence]} (got {self.due_days})"
+            )
         return self
 
     @field_validator("stage", mode="before")
@@ -126,8 +128,10 @@ class Playbook(_Strict):
     def _routines_have_cadence(cls, actions: list[Action]) -> list[Action]:
         for i, act in enumerate(actions):
             if act.cadence is None:
-                raise ValueError(f"routine mechanism {i + 1} needs a cadence (weekly, monthly or quarterly), "
-                                 "so that its KPI is counted over the same period")
+                raise ValueError(
+                    f"routine mechanism {i + 1} needs a cadence (weekly, monthly or quarterly), "
+                    "so that its KPI is counted over the same period"
+                )
         return actions
 
     @field_validator("kinds")
@@ -138,7 +142,9 @@ class Playbook(_Strict):
             raise ValueError(f"unknown finding kind {unknown[0]!r}; known: {', '.join(sorted(KINDS))}")
         missing = sorted(KINDS - set(kinds))
         if missing and "default" not in kinds:
-            raise ValueError(f"no actions for finding kinds {', '.join(missing)} (add them or a 'default' entry)")
+            raise ValueError(
+                f"no actions for finding kinds {', '.join(missing)} (add them or a 'default' entry)"
+            )
         for kind, actions in kinds.items():
             if not actions:
                 raise ValueError(f"{kind}: needs at least one action")

@@ -94,7 +94,7 @@ def next_target(
 
 
 def fmt_target(metric_id: str | None, value: float | None, better: int, unit: str | None = None) -> str:
-    """"≥ 95.0%" / "≤ 1.25" / "0"; empty when there is no target.
+    """ "≥ 95.0%" / "≤ 1.25" / "0"; empty when there is no target.
 
     ``unit`` overrides the metric's unit (labelled KPIs: "count" or "share")."""
     if value is None:

@@ -60,14 +60,23 @@ def build_board(out_dir: Path | str, params_dir: Path | str, months: int = 6) ->
         pooled = rollup.pooled
         company = pooled[(pooled["period"] == PERIOD) & pooled["metric_id"].isin(HEADLINE_KPIS)]
         status = kpis[["community_id", "metric_id", "value", "rag"]].assign(
-            name=kpis["community_id"].map(names))
+            name=kpis["community_id"].map(names)
+        )
         record_month(portfolio_dir, month, company[["metric_id", "value", "n", "communities"]], status)
     statuses = status_history(portfolio_dir, months)
     return Board(
-        rollup=rollup, out_dir=out_dir, funnels=fun, hazards=hazards, incidents=incidents, kpis=kpis,
+        rollup=rollup,
+        out_dir=out_dir,
+        funnels=fun,
+        hazards=hazards,
+        incidents=incidents,
+        kpis=kpis,
         problems=common_problems(rollup.shortcomings),
         drivers=insight_drivers(out_dir, ids),
         plan=company_plan(rollup.shortcomings, len(ids)),
-        month=month, history=company_history(portfolio_dir, months), status_history=statuses,
-        moves=changes_since_last(statuses, month) if month else pd.DataFrame(), names=names,
+        month=month,
+        history=company_history(portfolio_dir, months),
+        status_history=statuses,
+        moves=changes_since_last(statuses, month) if month else pd.DataFrame(),
+        names=names,
     )

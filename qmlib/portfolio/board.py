@@ -45,8 +45,9 @@ def _read_table(out_dir: Path, cid: str, table: str) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path.is_file() else None
 
 
-def act_now(out_dir: Path | str, params_dir: Path | str, communities: pd.DataFrame
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def act_now(
+    out_dir: Path | str, params_dir: Path | str, communities: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(overdue major/critical hazards, serious incidents) of every community in ``communities``.
 
     Hazards sorted by severity (重大 first) then days overdue (most first);
@@ -63,8 +64,15 @@ def act_now(out_dir: Path | str, params_dir: Path | str, communities: pd.DataFra
         if not tables:
             continue
         params = load_params(path, cid)
-        ctx = Context(tables=tables, params=params, rules=Rules(), lang=params.language,
-                      metrics=empty, changes=empty, targets=empty)
+        ctx = Context(
+            tables=tables,
+            params=params,
+            rules=Rules(),
+            lang=params.language,
+            metrics=empty,
+            changes=empty,
+            targets=empty,
+        )
         h = overdue_hazard_rows(ctx)
         if h is not None and not h.empty:
             hazards.append(h.assign(community_id=cid, name=name))
@@ -76,11 +84,13 @@ def act_now(out_dir: Path | str, params_dir: Path | str, communities: pd.DataFra
         hz["due"] = pd.NaT
     hz = hz.reindex(columns=ACT_HAZARD_COLUMNS)
     hz = hz.assign(_s=hz["severity"].map(SEVERITY_ORDER)).sort_values(
-        ["_s", "days_over", "community_id", "hazard_id"], ascending=[True, False, True, True])
+        ["_s", "days_over", "community_id", "hazard_id"], ascending=[True, False, True, True]
+    )
     inc = pd.concat(incidents, ignore_index=True) if incidents else pd.DataFrame(columns=ACT_INCIDENT_COLUMNS)
     inc = inc.reindex(columns=ACT_INCIDENT_COLUMNS)
     inc = inc.assign(_s=inc["severity"].map(SEVERITY_ORDER)).sort_values(
-        ["_s", "occurred_at", "community_id", "incident_id"])
+        ["_s", "occurred_at", "community_id", "incident_id"]
+    )
     return hz.drop(columns="_s").reset_index(drop=True), inc.drop(columns="_s").reset_index(drop=True)
 
 
@@ -89,14 +99,21 @@ def _bool(value: object) -> bool | None:
     return True if text == "true" else False if text == "false" else None
 
 
-def kpi_board(metrics: pd.DataFrame, targets: pd.DataFrame, changes: pd.DataFrame,
-              funnels: dict[str, Funnel], ids: list[str], period: str = "quality_month",
-              kpis: tuple[str, ...] = HEADLINE_KPIS) -> pd.DataFrame:
+def kpi_board(
+    metrics: pd.DataFrame,
+    targets: pd.DataFrame,
+    changes: pd.DataFrame,
+    funnels: dict[str, Funnel],
+    ids: list[str],
+    period: str = "quality_month",
+    kpis: tuple[str, ...] = HEADLINE_KPIS,
+) -> pd.DataFrame:
     """Long table: community_id, metric_id, value, n, rag, basis, target, benchmark, change, significant, trend.
 
     ``trend`` is ``improved``/``worsened`` for a significant change in the KPI's
     better direction / the other one, else empty.
     """
+
     def index(frame: pd.DataFrame, cols: list[str]) -> dict:
         if frame.empty or not set(cols) <= set(frame.columns):
             return {}
@@ -138,18 +155,46 @@ def kpi_board(metrics: pd.DataFrame, targets: pd.DataFrame, changes: pd.DataFram
             trend = ""
             if significant and change == change and better:
                 trend = "improved" if change * better > 0 else "worsened"
-            rows.append({"community_id": cid, "metric_id": kpi, "value": value, "n": n, "rag": rag,
-                         "basis": basis, "target": target, "benchmark": benchmark, "change": change,
-                         "significant": significant, "trend": trend})
-    return pd.DataFrame(rows, columns=["community_id", "metric_id", "value", "n", "rag", "basis", "target",
-                                       "benchmark", "change", "significant", "trend"])
+            rows.append(
+                {
+                    "community_id": cid,
+                    "metric_id": kpi,
+                    "value": value,
+                    "n": n,
+                    "rag": rag,
+                    "basis": basis,
+                    "target": target,
+                    "benchmark": benchmark,
+                    "change": change,
+                    "significant": significant,
+                    "trend": trend,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "community_id",
+            "metric_id",
+            "value",
+            "n",
+            "rag",
+            "basis",
+            "target",
+            "benchmark",
+            "change",
+            "significant",
+            "trend",
+        ],
+    )
 
 
 def common_problems(shortcomings: pd.DataFrame, min_communities: int = 2) -> pd.DataFrame:
     """Shortcoming kinds found in at least ``min_communities`` communities: kind, communities (list), count."""
     if shortcomings.empty or "kind" not in shortcomings.columns:
         return pd.DataFrame(columns=["kind", "communities", "count"])
-    groups = shortcomings.dropna(subset=["kind"]).groupby("kind")["community_id"].agg(lambda s: sorted(set(s)))
+    groups = (
+        shortcomings.dropna(subset=["kind"]).groupby("kind")["community_id"].agg(lambda s: sorted(set(s)))
+    )
     frame = pd.DataFrame({"kind": groups.index, "communities": groups.to_numpy()})
     frame["count"] = frame["communities"].map(len)
     frame = frame[frame["count"] >= min_communities]
@@ -184,17 +229,21 @@ def insight_drivers(out_dir: Path | str, ids: list[str], min_communities: int = 
         return pd.DataFrame(columns=DRIVER_COLUMNS)
     if "label" not in data.columns:
         data["label"] = data["subject"]
-    data = data[(data["kind"] == "driver") & ~data["dimension"].isin(LOCAL_DIMENSIONS) & (data["subject"] != "")]
+    data = data[
+        (data["kind"] == "driver") & ~data["dimension"].isin(LOCAL_DIMENSIONS) & (data["subject"] != "")
+    ]
     if data.empty:
         return pd.DataFrame(columns=DRIVER_COLUMNS)
     key = ["metric_id", "dimension", "subject"]
-    grouped = data.groupby(key, sort=True).agg(label=("label", "first"),
-                                               communities=("community_id", lambda s: sorted(set(s))))
+    grouped = data.groupby(key, sort=True).agg(
+        label=("label", "first"), communities=("community_id", lambda s: sorted(set(s)))
+    )
     frame = grouped.reset_index()
     frame["count"] = frame["communities"].map(len)
     frame = frame[frame["count"] >= min_communities]
     return frame.sort_values(["count", *key], ascending=[False, True, True, True]).reset_index(drop=True)[
-        DRIVER_COLUMNS]
+        DRIVER_COLUMNS
+    ]
 
 
 def company_plan(shortcomings: pd.DataFrame, total: int, max_actions: int = 5) -> pd.DataFrame:
@@ -214,7 +263,14 @@ def company_plan(shortcomings: pd.DataFrame, total: int, max_actions: int = 5) -
         kind = max(sorted(sets), key=lambda k: (len(sets[k] - covered), len(sets[k])))
         new = len(sets[kind] - covered)
         covered |= sets[kind]
-        rows.append({"kind": kind, "communities": len(sets[kind]), "new": new, "covered": len(covered),
-                     "share": len(covered) / total})
+        rows.append(
+            {
+                "kind": kind,
+                "communities": len(sets[kind]),
+                "new": new,
+                "covered": len(covered),
+                "share": len(covered) / total,
+            }
+        )
         del sets[kind]
     return pd.DataFrame(rows, columns=cols)

@@ -24,9 +24,19 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "portfolio.ipynb"
 FINGERPRINT = "fingerprint.json"
 OUTPUTS = ("report.html", "report.pdf", "board.xlsx")
 #: Files of a pooled community the board reads.
-COMMUNITY_FILES = ("metrics.csv", "changes.csv", "targets.csv", "shortcomings.csv", "plan.csv", "insights.csv",
-                   "report.html", "clean/hazards.parquet", "clean/incidents.parquet", "clean/assets.parquet",
-                   "clean/work_orders.parquet")
+COMMUNITY_FILES = (
+    "metrics.csv",
+    "changes.csv",
+    "targets.csv",
+    "shortcomings.csv",
+    "plan.csv",
+    "insights.csv",
+    "report.html",
+    "clean/hazards.parquet",
+    "clean/incidents.parquet",
+    "clean/assets.parquet",
+    "clean/work_orders.parquet",
+)
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -51,11 +61,17 @@ def inputs_fingerprint(out_dir: Path, params_dir: Path, lang: str) -> str:
     """Hash of what the board reads: the pooled selection, each pooled community's files
     (size and mtime) and params (content), the other months' history, the code and ``lang``."""
     selection = select_communities(out_dir)
-    state: dict[str, object] = {"lang": lang, "code": _code_hash(),
-                                # pooled or not (and why not): ran vs unchanged is not shown and does not count
-                                "selection": [[c, bool(p), "" if p else r] for c, p, r in
-                                              zip(selection["community_id"], selection["pooled"],
-                                                  selection["reason"], strict=True)]}
+    state: dict[str, object] = {
+        "lang": lang,
+        "code": _code_hash(),
+        # pooled or not (and why not): ran vs unchanged is not shown and does not count
+        "selection": [
+            [c, bool(p), "" if p else r]
+            for c, p, r in zip(
+                selection["community_id"], selection["pooled"], selection["reason"], strict=True
+            )
+        ],
+    }
     files: dict[str, list[int] | str | None] = {}
     for cid in selection.loc[selection["pooled"], "community_id"]:
         for name in COMMUNITY_FILES:
@@ -68,8 +84,13 @@ def inputs_fingerprint(out_dir: Path, params_dir: Path, lang: str) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
 
-def build_portfolio(out_dir: Path | str, params_dir: Path | str = "params", lang: str | None = None,
-                    engine_name: str | None = "qm_warm", force: bool = False) -> Path:
+def build_portfolio(
+    out_dir: Path | str,
+    params_dir: Path | str = "params",
+    lang: str | None = None,
+    engine_name: str | None = "qm_warm",
+    force: bool = False,
+) -> Path:
     """Build (or keep, when its inputs are unchanged) the board; returns ``portfolio/report.html``.
 
     ``lang`` defaults to the batch's report language (:func:`qmlib.runner.index.report_language`).
@@ -97,9 +118,13 @@ def build_portfolio(out_dir: Path | str, params_dir: Path | str = "params", lang
     stamp.unlink(missing_ok=True)
     executed = target / "portfolio.ipynb"
     pm.execute_notebook(
-        str(NOTEBOOK), str(executed),
+        str(NOTEBOOK),
+        str(executed),
         parameters={"out_dir": str(out_dir), "params_dir": str(params_dir), "lang": lang},
-        cwd=str(NOTEBOOK.parent), progress_bar=False, log_output=False, engine_name=engine_name,
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
+        log_output=False,
+        engine_name=engine_name,
     )
     render_report(executed, html, lang)
     write_pdf(html, target / "report.pdf")

@@ -38,54 +38,84 @@ def board_tables(b: Board, lang: str = "zh") -> dict[str, pd.DataFrame]:
     ids = "ID"
     sheets: dict[str, pd.DataFrame] = {}
     hz = b.hazards
-    sheets[t("portfolio.sheet.hazards", lang)] = pd.DataFrame({
-        ids: hz["community_id"], name: hz["name"], t("portfolio.col.hazard_id", lang): hz["hazard_id"],
-        t("portfolio.col.area", lang): hz["area"],
-        t("portfolio.col.severity", lang): [_enum("hazard_severity", v, lang) for v in hz["severity"]],
-        t("portfolio.col.found", lang): [_date(v) for v in hz["found_at"]],
-        t("portfolio.col.due", lang): [_date(v) for v in hz["due"]],
-        t("portfolio.col.days_over", lang): hz["days_over"].astype("Int64"),
-    })
+    sheets[t("portfolio.sheet.hazards", lang)] = pd.DataFrame(
+        {
+            ids: hz["community_id"],
+            name: hz["name"],
+            t("portfolio.col.hazard_id", lang): hz["hazard_id"],
+            t("portfolio.col.area", lang): hz["area"],
+            t("portfolio.col.severity", lang): [_enum("hazard_severity", v, lang) for v in hz["severity"]],
+            t("portfolio.col.found", lang): [_date(v) for v in hz["found_at"]],
+            t("portfolio.col.due", lang): [_date(v) for v in hz["due"]],
+            t("portfolio.col.days_over", lang): hz["days_over"].astype("Int64"),
+        }
+    )
     inc = b.incidents
-    sheets[t("portfolio.sheet.incidents", lang)] = pd.DataFrame({
-        ids: inc["community_id"], name: inc["name"], t("portfolio.col.incident_id", lang): inc["incident_id"],
-        t("portfolio.col.type", lang): inc["type"],
-        t("portfolio.col.severity", lang): [_enum("incident_severity", v, lang) for v in inc["severity"]],
-        t("portfolio.col.date", lang): [_date(v) for v in inc["occurred_at"]],
-        t("portfolio.col.injuries", lang): inc["injuries"],
-    })
+    sheets[t("portfolio.sheet.incidents", lang)] = pd.DataFrame(
+        {
+            ids: inc["community_id"],
+            name: inc["name"],
+            t("portfolio.col.incident_id", lang): inc["incident_id"],
+            t("portfolio.col.type", lang): inc["type"],
+            t("portfolio.col.severity", lang): [_enum("incident_severity", v, lang) for v in inc["severity"]],
+            t("portfolio.col.date", lang): [_date(v) for v in inc["occurred_at"]],
+            t("portfolio.col.injuries", lang): inc["injuries"],
+        }
+    )
     k = b.kpis
-    sheets[t("portfolio.sheet.board", lang)] = pd.DataFrame({
-        ids: k["community_id"], name: k["community_id"].map(b.names),
-        t("ui.metric", lang): [metric_label(m, lang) for m in k["metric_id"]],
-        t("portfolio.col.value", lang): k["value"], "n": k["n"],
-        t("portfolio.col.status", lang): [t(f"portfolio.rag.{r}", lang) for r in k["rag"]],
-        t("portfolio.col.basis", lang): [t(f"portfolio.basis.{x}", lang) for x in k["basis"]],
-        t("portfolio.funnel.company", lang): k["benchmark"],
-        t("portfolio.col.trend", lang): [t(f"portfolio.trend.{x}", lang) if x else None for x in k["trend"]],
-    })
+    sheets[t("portfolio.sheet.board", lang)] = pd.DataFrame(
+        {
+            ids: k["community_id"],
+            name: k["community_id"].map(b.names),
+            t("ui.metric", lang): [metric_label(m, lang) for m in k["metric_id"]],
+            t("portfolio.col.value", lang): k["value"],
+            "n": k["n"],
+            t("portfolio.col.status", lang): [t(f"portfolio.rag.{r}", lang) for r in k["rag"]],
+            t("portfolio.col.basis", lang): [t(f"portfolio.basis.{x}", lang) for x in k["basis"]],
+            t("portfolio.funnel.company", lang): k["benchmark"],
+            t("portfolio.col.trend", lang): [
+                t(f"portfolio.trend.{x}", lang) if x else None for x in k["trend"]
+            ],
+        }
+    )
     rows = []
     for m, f in b.funnels.items():
         for r in f.points.itertuples():
-            rows.append({ids: r.community_id, name: b.names.get(r.community_id, r.community_id),
-                         t("ui.metric", lang): metric_label(m, lang), t("portfolio.col.value", lang): r.value,
-                         "n": r.n, t("portfolio.funnel.company", lang): f.theta0,
-                         "95% low": r.lo95, "95% high": r.hi95, "99.8% low": r.lo998, "99.8% high": r.hi998,
-                         t("portfolio.col.status", lang): t(f"portfolio.funnel.{r.status}", lang)
-                         if r.status in ("worse", "better") else None})
+            rows.append(
+                {
+                    ids: r.community_id,
+                    name: b.names.get(r.community_id, r.community_id),
+                    t("ui.metric", lang): metric_label(m, lang),
+                    t("portfolio.col.value", lang): r.value,
+                    "n": r.n,
+                    t("portfolio.funnel.company", lang): f.theta0,
+                    "95% low": r.lo95,
+                    "95% high": r.hi95,
+                    "99.8% low": r.lo998,
+                    "99.8% high": r.hi998,
+                    t("portfolio.col.status", lang): t(f"portfolio.funnel.{r.status}", lang)
+                    if r.status in ("worse", "better")
+                    else None,
+                }
+            )
     sheets[t("portfolio.sheet.funnels", lang)] = pd.DataFrame(rows)
     p = b.problems
-    sheets[t("portfolio.sheet.problems", lang)] = pd.DataFrame({
-        t("portfolio.finding", lang): [t(f"finding.kind.{x}", lang) for x in p["kind"]],
-        t("portfolio.share_of_communities", lang): p["count"],
-        t("portfolio.which", lang): [", ".join(b.names.get(c, c) for c in cs) for cs in p["communities"]],
-    })
+    sheets[t("portfolio.sheet.problems", lang)] = pd.DataFrame(
+        {
+            t("portfolio.finding", lang): [t(f"finding.kind.{x}", lang) for x in p["kind"]],
+            t("portfolio.share_of_communities", lang): p["count"],
+            t("portfolio.which", lang): [", ".join(b.names.get(c, c) for c in cs) for cs in p["communities"]],
+        }
+    )
     pl = b.plan
-    sheets[t("portfolio.sheet.plan", lang)] = pd.DataFrame({
-        t("portfolio.finding", lang): [t(f"finding.kind.{x}", lang) for x in pl["kind"]],
-        t("portfolio.share_of_communities", lang): pl["communities"],
-        t("portfolio.plan.new", lang): pl["new"], t("portfolio.plan.covered", lang): pl["covered"],
-    })
+    sheets[t("portfolio.sheet.plan", lang)] = pd.DataFrame(
+        {
+            t("portfolio.finding", lang): [t(f"finding.kind.{x}", lang) for x in pl["kind"]],
+            t("portfolio.share_of_communities", lang): pl["communities"],
+            t("portfolio.plan.new", lang): pl["new"],
+            t("portfolio.plan.covered", lang): pl["covered"],
+        }
+    )
     h = b.history
     if not h.empty:
         grid = h.pivot_table(index="metric_id", columns="month", values="value", aggfunc="first")
@@ -94,19 +124,32 @@ def board_tables(b: Board, lang: str = "zh") -> dict[str, pd.DataFrame]:
         sheets[t("portfolio.sheet.history", lang)] = grid.reset_index()
     mv = b.moves
     if not mv.empty:
-        sheets[t("portfolio.sheet.moves", lang)] = pd.DataFrame({
-            ids: mv["community_id"], name: mv["name"],
-            t("portfolio.history.improved", lang): [", ".join(metric_label(m, lang) for m in x) for x in mv["improved"]],
-            t("portfolio.history.relapsed", lang): [", ".join(metric_label(m, lang) for m in x) for x in mv["relapsed"]],
-        })
+        sheets[t("portfolio.sheet.moves", lang)] = pd.DataFrame(
+            {
+                ids: mv["community_id"],
+                name: mv["name"],
+                t("portfolio.history.improved", lang): [
+                    ", ".join(metric_label(m, lang) for m in x) for x in mv["improved"]
+                ],
+                t("portfolio.history.relapsed", lang): [
+                    ", ".join(metric_label(m, lang) for m in x) for x in mv["relapsed"]
+                ],
+            }
+        )
     sel = b.rollup.selection
     if sel is not None:
-        sheets[t("portfolio.sheet.scope", lang)] = pd.DataFrame({
-            ids: sel["community_id"], t("portfolio.col.pooled", lang):
-                [t("portfolio.yes" if x else "portfolio.no", lang) for x in sel["pooled"]],
-            t("portfolio.col.reason", lang): [None if x in ("ran", "unchanged", "found") else
-                                              t(f"portfolio.reason.{x}", lang) for x in sel["reason"]],
-        })
+        sheets[t("portfolio.sheet.scope", lang)] = pd.DataFrame(
+            {
+                ids: sel["community_id"],
+                t("portfolio.col.pooled", lang): [
+                    t("portfolio.yes" if x else "portfolio.no", lang) for x in sel["pooled"]
+                ],
+                t("portfolio.col.reason", lang): [
+                    None if x in ("ran", "unchanged", "found") else t(f"portfolio.reason.{x}", lang)
+                    for x in sel["reason"]
+                ],
+            }
+        )
     return sheets
 
 
@@ -171,6 +214,7 @@ def write_pdf(html_path: Path | str, pdf_path: Path | str) -> Path:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     html_path, pdf_path = Path(html_path), Path(pdf_path)
     data = HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf(
-        stylesheets=[CSS(string=pdf_css())])
+        stylesheets=[CSS(string=pdf_css())]
+    )
     atomic_write_bytes(pdf_path, data)
     return pdf_path

@@ -46,12 +46,18 @@ def kpi_distribution(metrics: pd.DataFrame, lang: str = "zh") -> Figure | None:
             patch.set_facecolor(period_color(period))
             patch.set_alpha(0.55)
         for i, v in enumerate(values, start=1):
-            ax.scatter(np.full(len(v), i) + np.random.default_rng(i).uniform(-0.12, 0.12, len(v)), v,
-                       s=8, color="#2B2F33", alpha=0.5, zorder=3)
+            ax.scatter(
+                np.full(len(v), i) + np.random.default_rng(i).uniform(-0.12, 0.12, len(v)),
+                v,
+                s=8,
+                color="#2B2F33",
+                alpha=0.5,
+                zorder=3,
+            )
         ax.set_xticks(range(1, len(periods) + 1), [period_label(p, lang) for p in periods])
         unit = " (%)" if metric_def(metric).kind == "share" else ""
         ax.set_title(metric_label(metric, lang) + unit, fontsize=9.5)
-    for ax in list(axes.flat)[len(present):]:
+    for ax in list(axes.flat)[len(present) :]:
         ax.set_visible(False)
     fig.suptitle(t("portfolio.distribution", lang))
     return fig
@@ -80,13 +86,22 @@ def funnel_figure(f: Funnel, names: dict[str, str], lang: str = "zh") -> Figure:
     ax.plot(grid, lim["hi95"] * k, color="#D08C00", lw=1, ls="--")
     ax.plot(grid, lim["lo998"] * k, color="#B42318", lw=1, ls=":", label=t("portfolio.funnel.limit998", lang))
     ax.plot(grid, lim["hi998"] * k, color="#B42318", lw=1, ls=":")
-    colors = pts["status"].map({"worse": "#B42318", "better": "#0B7A3E", "warn_worse": "#D08C00",
-                                "warn_better": "#3C8D5A"}).fillna("#52606D")
-    ax.scatter(pts["precision"], pts["value"] * k, s=22, c=list(colors), zorder=3, edgecolors="white",
-               linewidths=0.5)
+    colors = (
+        pts["status"]
+        .map({"worse": "#B42318", "better": "#0B7A3E", "warn_worse": "#D08C00", "warn_better": "#3C8D5A"})
+        .fillna("#52606D")
+    )
+    ax.scatter(
+        pts["precision"], pts["value"] * k, s=22, c=list(colors), zorder=3, edgecolors="white", linewidths=0.5
+    )
     for r in pts[pts["status"].isin(("worse", "better"))].itertuples():
-        ax.annotate(_short(names.get(r.community_id, r.community_id)), (r.precision, r.value * k),
-                    xytext=(4, 3), textcoords="offset points", fontsize=7.5)
+        ax.annotate(
+            _short(names.get(r.community_id, r.community_id)),
+            (r.precision, r.value * k),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=7.5,
+        )
     ax.set_xlabel(t(f"portfolio.funnel.x.{f.model}", lang), fontsize=8.5)
     unit = " (%)" if pct else ""
     ax.set_title(metric_label(f.metric_id, lang) + unit, fontsize=9.5, loc="left")

@@ -122,8 +122,9 @@ def _status(value: float, lo95: float, hi95: float, lo998: float, hi998: float, 
     return "within"
 
 
-def funnel(metric_id: str, metrics: pd.DataFrame, communities: pd.DataFrame,
-           period: str = "quality_month") -> Funnel | None:
+def funnel(
+    metric_id: str, metrics: pd.DataFrame, communities: pd.DataFrame, period: str = "quality_month"
+) -> Funnel | None:
     """Funnel of ``metric_id`` in ``period`` from the combined metrics table.
 
     ``communities`` gives households, assets and ``days_<period>`` (rates'
@@ -131,7 +132,9 @@ def funnel(metric_id: str, metrics: pd.DataFrame, communities: pd.DataFrame,
     """
     kind = metric_def(metric_id).kind
     better = metric_def(metric_id).better
-    rows = metrics[(metrics["metric_id"] == metric_id) & (metrics["period"] == period)].dropna(subset=["value"])
+    rows = metrics[(metrics["metric_id"] == metric_id) & (metrics["period"] == period)].dropna(
+        subset=["value"]
+    )
     rows = rows[rows["n"].fillna(0) > 0].copy()
     if len(rows) < 2:
         return None
@@ -167,14 +170,22 @@ def funnel(metric_id: str, metrics: pd.DataFrame, communities: pd.DataFrame,
         return None
     for col, p in (("lo95", P95[0]), ("hi95", P95[1]), ("lo998", P998[0]), ("hi998", P998[1])):
         rows[col] = [lim(x, p) for x in rows["precision"]]
-    rows["status"] = [_status(v, a, b, c, d, better) for v, a, b, c, d in
-                      zip(rows["value"], rows["lo95"], rows["hi95"], rows["lo998"], rows["hi998"], strict=True)]
+    rows["status"] = [
+        _status(v, a, b, c, d, better)
+        for v, a, b, c, d in zip(
+            rows["value"], rows["lo95"], rows["hi95"], rows["lo998"], rows["hi998"], strict=True
+        )
+    ]
     keep = ["community_id", "value", "n", "precision", "lo95", "hi95", "lo998", "hi998", "status"]
     return Funnel(metric_id, model, theta0, sigma, rows[keep].reset_index(drop=True))
 
 
-def funnels(metrics: pd.DataFrame, communities: pd.DataFrame, period: str = "quality_month",
-            kpis: tuple[str, ...] = HEADLINE_KPIS) -> dict[str, Funnel]:
+def funnels(
+    metrics: pd.DataFrame,
+    communities: pd.DataFrame,
+    period: str = "quality_month",
+    kpis: tuple[str, ...] = HEADLINE_KPIS,
+) -> dict[str, Funnel]:
     """Funnel of every headline KPI with data (skips those with fewer than two communities)."""
     out = {}
     for m in kpis:
@@ -186,8 +197,12 @@ def funnels(metrics: pd.DataFrame, communities: pd.DataFrame, period: str = "qua
 
 def curve(f: Funnel, grid: np.ndarray) -> dict[str, np.ndarray]:
     """Limits over a grid of precisions (for drawing)."""
-    fn = {"binomial": lambda x, p: binomial_limit(f.theta0, x, p),
-          "poisson": lambda x, p: poisson_limit(f.theta0, x, p),
-          "normal": lambda x, p: normal_limit(f.theta0, f.sigma or float("nan"), x, p)}[f.model]
-    return {name: np.array([fn(x, p) for x in grid]) for name, p in
-            (("lo95", P95[0]), ("hi95", P95[1]), ("lo998", P998[0]), ("hi998", P998[1]))}
+    fn = {
+        "binomial": lambda x, p: binomial_limit(f.theta0, x, p),
+        "poisson": lambda x, p: poisson_limit(f.theta0, x, p),
+        "normal": lambda x, p: normal_limit(f.theta0, f.sigma or float("nan"), x, p),
+    }[f.model]
+    return {
+        name: np.array([fn(x, p) for x in grid])
+        for name, p in (("lo95", P95[0]), ("hi95", P95[1]), ("lo998", P998[0]), ("hi998", P998[1]))
+    }

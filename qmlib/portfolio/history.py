@@ -107,6 +107,13 @@ def changes_since_last(status: pd.DataFrame, month: str) -> pd.DataFrame:
         up = [m for (_, m), r in grp.iterrows() if r["r_now"] > r["r_prev"]]
         down = [m for (_, m), r in grp.iterrows() if r["r_now"] < r["r_prev"]]
         if up or down:
-            rows.append({"community_id": cid, "name": grp["name"].iloc[0], "previous_month": prev,
-                         "improved": up, "relapsed": down})
+            rows.append(
+                {
+                    "community_id": cid,
+                    "name": grp["name"].iloc[0],
+                    "previous_month": prev,
+                    "improved": up,
+                    "relapsed": down,
+                }
+            )
     return pd.DataFrame(rows, columns=cols)

@@ -67,14 +67,21 @@ def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
             row[f"days_{period}"] = days(params, period)
             row[f"start_{period}"], row[f"end_{period}"] = bounds(params, period)
         rows.append(row)
-    facts = pd.DataFrame(rows, columns=["community_id", "name", "households", "staff_total"] if not rows else None)
+    facts = pd.DataFrame(
+        rows, columns=["community_id", "name", "households", "staff_total"] if not rows else None
+    )
     assets = out_dir.glob("*/clean/assets.parquet")
     files = [str(p) for p in assets if p.parent.parent.name in set(ids)]
     if files:
-        counts = duckdb.connect().execute(
-            "SELECT regexp_extract(filename, '([^/]+)/clean/assets.parquet', 1) AS community_id, "
-            "count(*) AS assets FROM read_parquet($files, filename=true) GROUP BY 1", {"files": files}
-        ).df()
+        counts = (
+            duckdb.connect()
+            .execute(
+                "SELECT regexp_extract(filename, '([^/]+)/clean/assets.parquet', 1) AS community_id, "
+                "count(*) AS assets FROM read_parquet($files, filename=true) GROUP BY 1",
+                {"files": files},
+            )
+            .df()
+        )
         facts = facts.merge(counts, on="community_id", how="left")
     if "assets" not in facts.columns:
         facts["assets"] = 0.0
@@ -86,16 +93,42 @@ def _facts(params_dir: Path, ids: list[str], out_dir: Path) -> pd.DataFrame:
     return facts
 
 
-TEXT_COLUMNS = ("community_id", "metric_id", "period", "kind", "significant", "achieved", "shortcoming_id",
-                "category", "severity", "evidence", "subject", "subject_label")
-NUMBER_COLUMNS = ("value", "n", "ci_low", "ci_high", "baseline_value", "actual_value", "change",
-                  "relative_change", "p_value", "target", "rank", "score", "reference")
+TEXT_COLUMNS = (
+    "community_id",
+    "metric_id",
+    "period",
+    "kind",
+    "significant",
+    "achieved",
+    "shortcoming_id",
+    "category",
+    "severity",
+    "evidence",
+    "subject",
+    "subject_label",
+)
+NUMBER_COLUMNS = (
+    "value",
+    "n",
+    "ci_low",
+    "ci_high",
+    "baseline_value",
+    "actual_value",
+    "change",
+    "relative_change",
+    "p_value",
+    "target",
+    "rank",
+    "score",
+    "reference",
+)
 
 
 def _read_csv(path: Path) -> pa.Table:
     types = {c: pa.string() for c in TEXT_COLUMNS} | {c: pa.float64() for c in NUMBER_COLUMNS}
-    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types,
-                                                                     strings_can_be_null=True))
+    return pacsv.read_csv(
+        path, convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True)
+    )
 
 
 def _read_all(out_dir: Path, ids: list[str], name: str) -> pd.DataFrame:
@@ -142,11 +175,13 @@ def pool_metrics(portfolio_dir: Path) -> pd.DataFrame:
     con = duckdb.connect()
     kinds = pd.DataFrame({"metric_id": list(METRICS), "kind": [m.kind for m in METRICS.values()]})
     con.register("kinds", kinds)
-    pooled = con.execute(POOL_SQL, {"metrics": str(metrics),
-                                    "communities": str(portfolio_dir / "communities.parquet")}).df()
+    pooled = con.execute(
+        POOL_SQL, {"metrics": str(metrics), "communities": str(portfolio_dir / "communities.parquet")}
+    ).df()
     order = {m: i for i, m in enumerate(METRICS)}
     pooled["_order"] = pooled["metric_id"].map(order) * 10 + pooled["period"].map(
-        {p: i for i, p in enumerate(PERIOD_NAMES)})
+        {p: i for i, p in enumerate(PERIOD_NAMES)}
+    )
     return pooled.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
@@ -164,22 +199,32 @@ def pooled_arrival_minutes(files: list[Path]) -> pd.DataFrame:
             continue
         columns = [c for c in ("reported_at", "arrived_at", "status") if c in names]
         orders = active_orders(pq.read_table(path, columns=columns).to_pandas())
-        frame = pd.DataFrame({
-            "community_id": path.parent.parent.name,
-            "reported_at": pd.to_datetime(orders["reported_at"]),
-            "m": arrival_minutes(orders),
-        })
+        frame = pd.DataFrame(
+            {
+                "community_id": path.parent.parent.name,
+                "reported_at": pd.to_datetime(orders["reported_at"]),
+                "m": arrival_minutes(orders),
+            }
+        )
         frames.append(frame[frame["m"].notna()])
     if not frames:
-        return pd.DataFrame({"community_id": pd.Series(dtype="string"),
-                             "reported_at": pd.Series(dtype="datetime64[ns]"), "m": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {
+                "community_id": pd.Series(dtype="string"),
+                "reported_at": pd.Series(dtype="datetime64[ns]"),
+                "m": pd.Series(dtype=float),
+            }
+        )
     return pd.concat(frames, ignore_index=True)
 
 
 def pool_arrival_percentiles(out_dir: Path, facts: pd.DataFrame) -> pd.DataFrame:
     """Median and P90 of arrival minutes over all communities' non-cancelled orders, per period."""
-    files = [p for p in out_dir.glob("*/clean/work_orders.parquet")
-             if p.parent.parent.name in set(facts["community_id"])]
+    files = [
+        p
+        for p in out_dir.glob("*/clean/work_orders.parquet")
+        if p.parent.parent.name in set(facts["community_id"])
+    ]
     if not files:
         return pd.DataFrame(columns=["metric_id", "period", "value", "n", "communities"])
     con = duckdb.connect()
@@ -200,9 +245,19 @@ def pool_arrival_percentiles(out_dir: Path, facts: pd.DataFrame) -> pd.DataFrame
         """).df()
         con.unregister("bounds")
         if int(frame.loc[0, "n"]):
-            for metric, col in (("repair_arrival_minutes_median", "median"), ("repair_arrival_minutes_p90", "p90")):
-                frames.append({"metric_id": metric, "period": period, "value": float(frame.loc[0, col]),
-                               "n": float(frame.loc[0, "n"]), "communities": int(frame.loc[0, "communities"])})
+            for metric, col in (
+                ("repair_arrival_minutes_median", "median"),
+                ("repair_arrival_minutes_p90", "p90"),
+            ):
+                frames.append(
+                    {
+                        "metric_id": metric,
+                        "period": period,
+                        "value": float(frame.loc[0, col]),
+                        "n": float(frame.loc[0, "n"]),
+                        "communities": int(frame.loc[0, "communities"]),
+                    }
+                )
     return pd.DataFrame(frames)
 
 
@@ -222,9 +277,14 @@ def build_rollup(out_dir: Path | str, params_dir: Path | str, ids: list[str] | N
     for name, frame in frames.items():
         frame.to_parquet(target / f"{name}.parquet", index=False)
     facts.to_parquet(target / "communities.parquet", index=False)
-    pooled = pd.concat([pool_metrics(target), pool_arrival_percentiles(out_dir, facts)],
-                       ignore_index=True)
+    pooled = pd.concat([pool_metrics(target), pool_arrival_percentiles(out_dir, facts)], ignore_index=True)
     pooled.to_parquet(target / "pooled.parquet", index=False)
-    return Portfolio(communities=facts, metrics=frames["metrics"], changes=frames["changes"],
-                     targets=frames["targets"],
-                     shortcomings=frames["shortcomings"], pooled=pooled, selection=selection)
+    return Portfolio(
+        communities=facts,
+        metrics=frames["metrics"],
+        changes=frames["changes"],
+        targets=frames["targets"],
+        shortcomings=frames["shortcomings"],
+        pooled=pooled,
+        selection=selection,
+    )

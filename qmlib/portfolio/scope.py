@@ -48,8 +48,9 @@ def select_communities(out_dir: Path) -> pd.DataFrame:
         for cid in sorted(batch):
             status = str((batch[cid] or {}).get("status", ""))
             if status in POOLED_STATUSES and cid in found:
-                rows.append({"community_id": cid, "status": status, "pooled": True,
-                             "reason": POOLED_STATUSES[status]})
+                rows.append(
+                    {"community_id": cid, "status": status, "pooled": True, "reason": POOLED_STATUSES[status]}
+                )
             else:
                 reason = "no_outputs" if status in POOLED_STATUSES else (status or "not_run")
                 rows.append({"community_id": cid, "status": status, "pooled": False, "reason": reason})

@@ -106,15 +106,28 @@ def _enum(kind: str, value: object, lang: str) -> str:
 
 def cover(b: Board, lang: str = "zh", generated_on: dt.date | None = None) -> Markup:
     """Title block (communities pooled, quality month, date), the scope note and the board's CSS."""
-    meta = [(t("portfolio.communities", lang), f"{len(b.ids):,}"),
-            (t("portfolio.month", lang), b.month or "—"),
-            (t("report.meta.generated", lang), (generated_on or dt.date.today()).isoformat())]
+    meta = [
+        (t("portfolio.communities", lang), f"{len(b.ids):,}"),
+        (t("portfolio.month", lang), b.month or "—"),
+        (t("report.meta.generated", lang), (generated_on or dt.date.today()).isoformat()),
+    ]
     items = join(tag("div", tag("dt", k) + tag("dd", v)) for k, v in meta)
-    links = tag("p", join([tag("a", t("portfolio.pdf", lang), href="report.pdf"),
-                           tag("a", t("portfolio.xlsx", lang), href="board.xlsx")], Markup(" · ")),
-                class_="qm-links")
-    header = tag("header", tag("h1", t("portfolio.title", lang), class_="qm-title")
-                 + tag("dl", items, class_="qm-meta") + links, class_="qm-cover")
+    links = tag(
+        "p",
+        join(
+            [
+                tag("a", t("portfolio.pdf", lang), href="report.pdf"),
+                tag("a", t("portfolio.xlsx", lang), href="board.xlsx"),
+            ],
+            Markup(" · "),
+        ),
+        class_="qm-links",
+    )
+    header = tag(
+        "header",
+        tag("h1", t("portfolio.title", lang), class_="qm-title") + tag("dl", items, class_="qm-meta") + links,
+        class_="qm-cover",
+    )
     return style_block() + header + scope_note(b, lang)
 
 
@@ -135,8 +148,9 @@ def scope_note(b: Board, lang: str = "zh") -> Markup:
         for reason, grp in left.groupby("reason", sort=True):
             ids = join((esc(c) for c in grp["community_id"]), Markup(", "))
             parts.append(Markup("{} ({})").format(t(f"portfolio.reason.{reason}", lang), ids))
-        out += para(Markup("{}{}").format(t("portfolio.scope.left_out", lang), join(parts, Markup("; "))),
-                    "qm-note")
+        out += para(
+            Markup("{}{}").format(t("portfolio.scope.left_out", lang), join(parts, Markup("; "))), "qm-note"
+        )
     return out
 
 
@@ -147,27 +161,58 @@ def act_now_section(b: Board, lang: str = "zh") -> Markup:
     if hz.empty:
         parts.append(para(t("portfolio.act.none_hazards", lang), "qm-note"))
     else:
-        parts.append(para(t("portfolio.act.hazards_intro", lang).format(n=len(hz), c=hz["community_id"].nunique())))
-        header = [t("portfolio.community", lang), t("portfolio.col.hazard_id", lang), t("portfolio.col.area", lang),
-                  t("portfolio.col.severity", lang), t("portfolio.col.found", lang), t("portfolio.col.due", lang),
-                  t("portfolio.col.days_over", lang)]
-        rows = [[community_link(b, r.community_id, "sec-shortcomings"), resident_text(r.hazard_id),
-                 resident_text(r.area), _enum("hazard_severity", r.severity, lang), fmt_date(r.found_at),
-                 fmt_date(r.due), f"{int(r.days_over):,}"] for r in hz.itertuples()]
+        parts.append(
+            para(t("portfolio.act.hazards_intro", lang).format(n=len(hz), c=hz["community_id"].nunique()))
+        )
+        header = [
+            t("portfolio.community", lang),
+            t("portfolio.col.hazard_id", lang),
+            t("portfolio.col.area", lang),
+            t("portfolio.col.severity", lang),
+            t("portfolio.col.found", lang),
+            t("portfolio.col.due", lang),
+            t("portfolio.col.days_over", lang),
+        ]
+        rows = [
+            [
+                community_link(b, r.community_id, "sec-shortcomings"),
+                resident_text(r.hazard_id),
+                resident_text(r.area),
+                _enum("hazard_severity", r.severity, lang),
+                fmt_date(r.found_at),
+                fmt_date(r.due),
+                f"{int(r.days_over):,}",
+            ]
+            for r in hz.itertuples()
+        ]
         parts.append(html_table(header, rows, numeric=(6,), nowrap=(1, 3, 4, 5), class_="qm-act"))
     inc = b.incidents
     parts.append(tag("h3", t("portfolio.act.incidents", lang), class_="qm-h3"))
     if inc.empty:
         parts.append(para(t("portfolio.act.none_incidents", lang), "qm-note"))
     else:
-        parts.append(para(t("portfolio.act.incidents_intro", lang).format(n=len(inc),
-                                                                          c=inc["community_id"].nunique())))
-        header = [t("portfolio.community", lang), t("portfolio.col.incident_id", lang),
-                  t("portfolio.col.type", lang), t("portfolio.col.severity", lang), t("portfolio.col.date", lang),
-                  t("portfolio.col.injuries", lang)]
-        rows = [[community_link(b, r.community_id, "sec-shortcomings"), resident_text(r.incident_id),
-                 resident_text(r.type), _enum("incident_severity", r.severity, lang), fmt_date(r.occurred_at),
-                 "—" if pd.isna(r.injuries) else f"{int(r.injuries):,}"] for r in inc.itertuples()]
+        parts.append(
+            para(t("portfolio.act.incidents_intro", lang).format(n=len(inc), c=inc["community_id"].nunique()))
+        )
+        header = [
+            t("portfolio.community", lang),
+            t("portfolio.col.incident_id", lang),
+            t("portfolio.col.type", lang),
+            t("portfolio.col.severity", lang),
+            t("portfolio.col.date", lang),
+            t("portfolio.col.injuries", lang),
+        ]
+        rows = [
+            [
+                community_link(b, r.community_id, "sec-shortcomings"),
+                resident_text(r.incident_id),
+                resident_text(r.type),
+                _enum("incident_severity", r.severity, lang),
+                fmt_date(r.occurred_at),
+                "—" if pd.isna(r.injuries) else f"{int(r.injuries):,}",
+            ]
+            for r in inc.itertuples()
+        ]
         parts.append(html_table(header, rows, numeric=(5,), nowrap=(1, 3, 4)))
     return section("act-now", t("portfolio.act", lang), join(parts))
 
@@ -178,15 +223,22 @@ def _cell(b: Board, r: pd.Series, lang: str) -> Markup:
     mark = Markup("")
     if r["trend"]:
         symbol = "▲" if r["trend"] == "improved" else "▼"
-        mark = tag("span", symbol, class_=f"qm-mark qm-mark--{r['trend']}",
-                   title=t(f"portfolio.trend.{r['trend']}", lang))
+        mark = tag(
+            "span",
+            symbol,
+            class_=f"qm-mark qm-mark--{r['trend']}",
+            title=t(f"portfolio.trend.{r['trend']}", lang),
+        )
     status = t(f"portfolio.rag.{r['rag']}", lang)
     if r["trend"]:
         status += ", " + t(f"portfolio.trend.{r['trend']}", lang)
     title = t("portfolio.cell_title", lang).format(
-        metric=metric_label(r["metric_id"], lang), value=shown,
-        n="—" if pd.isna(r["n"]) else f"{int(r['n']):,}", basis=t(f"portfolio.basis.{r['basis']}", lang),
-        status=status)
+        metric=metric_label(r["metric_id"], lang),
+        value=shown,
+        n="—" if pd.isna(r["n"]) else f"{int(r['n']):,}",
+        basis=t(f"portfolio.basis.{r['basis']}", lang),
+        status=status,
+    )
     content = esc(shown) + mark
     css = f"qm-rag qm-rag--{r['rag']}"
     if b.has_report(r["community_id"]):
@@ -208,8 +260,11 @@ def kpi_board_section(b: Board, lang: str = "zh") -> Markup:
     def th(label: str) -> Markup:
         return tag("th", label, scope="col")
 
-    head = th(t("portfolio.community", lang)) + join(th(metric_label(m, lang)) for m in kpis) + th(
-        t("portfolio.reds", lang))
+    head = (
+        th(t("portfolio.community", lang))
+        + join(th(metric_label(m, lang)) for m in kpis)
+        + th(t("portfolio.reds", lang))
+    )
     body = []
     for cid in order:
         tds = [tag("td", community_link(b, cid), **{"data-v": None})]
@@ -217,18 +272,29 @@ def kpi_board_section(b: Board, lang: str = "zh") -> Markup:
             r = cells[(cid, m)]
             v = r["value"]
             # sort key in the KPI's better direction is not imposed: the raw value sorts
-            tds.append(tag("td", _cell(b, r, lang), class_="num", **{"data-v": "" if pd.isna(v) else repr(float(v))}))
+            tds.append(
+                tag("td", _cell(b, r, lang), class_="num", **{"data-v": "" if pd.isna(v) else repr(float(v))})
+            )
         n_red = int(reds.get(cid, 0))
         tds.append(tag("td", f"{n_red}", class_="num", **{"data-v": str(n_red)}))
         body.append(tag("tr", join(tds)))
-    table = tag("table", tag("thead", tag("tr", head)) + tag("tbody", join(body)),
-                class_="qm-table qm-sortable qm-board", id="kpi-board-table",
-                **{"data-sort-hint": t("portfolio.sort_hint", lang)})
-    legend = tag("div", join(tag("span", t(f"portfolio.rag.{x}", lang), class_=f"qm-rag qm-rag--{x}")
-                             for x in ("green", "amber", "red", "unknown"))
-                 + tag("span", "▲ " + t("portfolio.trend.improved", lang), class_="qm-mark--improved")
-                 + tag("span", "▼ " + t("portfolio.trend.worsened", lang), class_="qm-mark--worsened"),
-                 class_="qm-legend")
+    table = tag(
+        "table",
+        tag("thead", tag("tr", head)) + tag("tbody", join(body)),
+        class_="qm-table qm-sortable qm-board",
+        id="kpi-board-table",
+        **{"data-sort-hint": t("portfolio.sort_hint", lang)},
+    )
+    legend = tag(
+        "div",
+        join(
+            tag("span", t(f"portfolio.rag.{x}", lang), class_=f"qm-rag qm-rag--{x}")
+            for x in ("green", "amber", "red", "unknown")
+        )
+        + tag("span", "▲ " + t("portfolio.trend.improved", lang), class_="qm-mark--improved")
+        + tag("span", "▼ " + t("portfolio.trend.worsened", lang), class_="qm-mark--worsened"),
+        class_="qm-legend",
+    )
     content = para(t("portfolio.board.intro", lang)) + legend + tag("div", table, class_="qm-table-wrap")
     return section("kpi-board", t("portfolio.board", lang), content)
 
@@ -246,22 +312,42 @@ def funnel_section(b: Board, lang: str = "zh") -> Markup:
     rows = []
     for m, f in b.funnels.items():
         caption = t("portfolio.funnel.caption", lang).format(
-            metric=metric_label(m, lang), k=len(f.points), value=fmt_value(m, f.theta0), model=_model_text(f, lang))
+            metric=metric_label(m, lang),
+            k=len(f.points),
+            value=fmt_value(m, f.theta0),
+            model=_model_text(f, lang),
+        )
         figs.append(figure_html(Chart(caption, funnel_figure(f, b.names, lang))))
         out = f.points[f.points["status"].isin(("worse", "better"))]
         better = metric_def(m).better
-        out = out.assign(_w=out["status"].eq("worse").map({True: 0, False: 1}),
-                         _v=out["value"] * (better or 1)).sort_values(["_w", "_v"])
+        out = out.assign(
+            _w=out["status"].eq("worse").map({True: 0, False: 1}), _v=out["value"] * (better or 1)
+        ).sort_values(["_w", "_v"])
         for r in out.itertuples():
-            rows.append([metric_label(m, lang), community_link(b, r.community_id, "sec-results"),
-                         fmt_value(m, r.value), f"{int(r.n):,}",
-                         f"{fmt_value(m, r.lo998)} – {fmt_value(m, r.hi998)}",
-                         t(f"portfolio.funnel.{r.status}", lang)])
-    parts = [para(t("portfolio.funnel.intro", lang)), tag("div", join(figs), class_="qm-funnels"),
-             tag("h3", t("portfolio.funnel.outside", lang), class_="qm-h3")]
+            rows.append(
+                [
+                    metric_label(m, lang),
+                    community_link(b, r.community_id, "sec-results"),
+                    fmt_value(m, r.value),
+                    f"{int(r.n):,}",
+                    f"{fmt_value(m, r.lo998)} – {fmt_value(m, r.hi998)}",
+                    t(f"portfolio.funnel.{r.status}", lang),
+                ]
+            )
+    parts = [
+        para(t("portfolio.funnel.intro", lang)),
+        tag("div", join(figs), class_="qm-funnels"),
+        tag("h3", t("portfolio.funnel.outside", lang), class_="qm-h3"),
+    ]
     if rows:
-        header = [t("ui.metric", lang), t("portfolio.community", lang), t("portfolio.col.value", lang), "n",
-                  t("portfolio.col.limits998", lang), t("portfolio.col.status", lang)]
+        header = [
+            t("ui.metric", lang),
+            t("portfolio.community", lang),
+            t("portfolio.col.value", lang),
+            "n",
+            t("portfolio.col.limits998", lang),
+            t("portfolio.col.status", lang),
+        ]
         parts.append(html_table(header, rows, numeric=(2, 3), nowrap=(2, 4)))
     else:
         parts.append(para(t("portfolio.funnel.none_outside", lang), "qm-note"))
@@ -280,26 +366,55 @@ def problems_section(b: Board, lang: str = "zh") -> Markup:
         parts.append(para(t("portfolio.problems.none", lang), "qm-note"))
     else:
         parts.append(para(t("portfolio.problems.intro", lang)))
-        rows = [[t(f"finding.kind.{r.kind}", lang), f"{r.count:,} / {total:,}", _links(b, r.communities)]
-                for r in b.problems.itertuples()]
-        header = [t("portfolio.finding", lang), t("portfolio.share_of_communities", lang), t("portfolio.which", lang)]
+        rows = [
+            [t(f"finding.kind.{r.kind}", lang), f"{r.count:,} / {total:,}", _links(b, r.communities)]
+            for r in b.problems.itertuples()
+        ]
+        header = [
+            t("portfolio.finding", lang),
+            t("portfolio.share_of_communities", lang),
+            t("portfolio.which", lang),
+        ]
         parts.append(html_table(header, rows, numeric=(1,), nowrap=(1,)))
     if b.drivers is not None and not b.drivers.empty:
         parts.append(tag("h3", t("portfolio.drivers", lang), class_="qm-h3"))
         sep = "·" if lang == "zh" else ": "
-        rows = [[Markup("{}{}{}").format(metric_label(r.metric_id, lang), sep, resident_text(r.label or r.subject)),
-                 f"{r.count:,} / {total:,}", _links(b, r.communities, "sec-results")]
-                for r in b.drivers.itertuples()]
-        header = [t("portfolio.driver", lang), t("portfolio.share_of_communities", lang), t("portfolio.which", lang)]
+        rows = [
+            [
+                Markup("{}{}{}").format(
+                    metric_label(r.metric_id, lang), sep, resident_text(r.label or r.subject)
+                ),
+                f"{r.count:,} / {total:,}",
+                _links(b, r.communities, "sec-results"),
+            ]
+            for r in b.drivers.itertuples()
+        ]
+        header = [
+            t("portfolio.driver", lang),
+            t("portfolio.share_of_communities", lang),
+            t("portfolio.which", lang),
+        ]
         parts.append(html_table(header, rows, numeric=(1,), nowrap=(1,)))
     if not b.plan.empty:
         parts.append(tag("h3", t("portfolio.plan", lang), class_="qm-h3"))
         parts.append(para(t("portfolio.plan.intro", lang)))
-        rows = [[f"{i}", t(f"finding.kind.{r.kind}", lang), f"{r.communities:,}", f"{r.new:,}",
-                 f"{r.covered:,} / {total:,} ({r.share:.0%})"] for i, r in enumerate(b.plan.itertuples(), start=1)]
-        header = [t("portfolio.plan.step", lang), t("portfolio.finding", lang),
-                  t("portfolio.share_of_communities", lang), t("portfolio.plan.new", lang),
-                  t("portfolio.plan.covered", lang)]
+        rows = [
+            [
+                f"{i}",
+                t(f"finding.kind.{r.kind}", lang),
+                f"{r.communities:,}",
+                f"{r.new:,}",
+                f"{r.covered:,} / {total:,} ({r.share:.0%})",
+            ]
+            for i, r in enumerate(b.plan.itertuples(), start=1)
+        ]
+        header = [
+            t("portfolio.plan.step", lang),
+            t("portfolio.finding", lang),
+            t("portfolio.share_of_communities", lang),
+            t("portfolio.plan.new", lang),
+            t("portfolio.plan.covered", lang),
+        ]
         parts.append(html_table(header, rows, numeric=(0, 2, 3, 4), nowrap=(4,)))
     return section("problems", t("portfolio.problems", lang), join(parts))
 
@@ -321,15 +436,23 @@ def history_section(b: Board, lang: str = "zh") -> Markup:
         for month in months:
             v = grid.loc[m].get(month)
             n = counts.loc[m].get(month)
-            cells.append("—" if pd.isna(v) else Markup("{}<br><small>n={:,}</small>").format(
-                fmt_value(m, v), int(n) if pd.notna(n) else 0))
+            cells.append(
+                "—"
+                if pd.isna(v)
+                else Markup("{}<br><small>n={:,}</small>").format(
+                    fmt_value(m, v), int(n) if pd.notna(n) else 0
+                )
+            )
         rows.append(cells)
-    parts = [para(t("portfolio.history.intro", lang).format(k=len(months))),
-             html_table([t("ui.metric", lang), *months], rows, numeric=range(1, len(months) + 1))]
+    parts = [
+        para(t("portfolio.history.intro", lang).format(k=len(months))),
+        html_table([t("ui.metric", lang), *months], rows, numeric=range(1, len(months) + 1)),
+    ]
     s = b.status_history
     if not s.empty:
-        reds = s[s["rag"] == "red"].pivot_table(index="community_id", columns="month", values="rag",
-                                                aggfunc="count")
+        reds = s[s["rag"] == "red"].pivot_table(
+            index="community_id", columns="month", values="rag", aggfunc="count"
+        )
         present = s.pivot_table(index="community_id", columns="month", values="metric_id", aggfunc="count")
         srows = []
         for cid in b.ids:
@@ -339,21 +462,36 @@ def history_section(b: Board, lang: str = "zh") -> Markup:
                 n_red = reds.loc[cid].get(month) if cid in reds.index else 0
                 cells.append(f"{int(n_red) if pd.notna(n_red) else 0}" if known else "—")
             srows.append(cells)
-        parts += [tag("h3", t("portfolio.history.status", lang), class_="qm-h3"),
-                  html_table([t("portfolio.community", lang), *months], srows, numeric=range(1, len(months) + 1))]
+        parts += [
+            tag("h3", t("portfolio.history.status", lang), class_="qm-h3"),
+            html_table([t("portfolio.community", lang), *months], srows, numeric=range(1, len(months) + 1)),
+        ]
     moves = b.moves
     prev = months[-2] if b.month == months[-1] else "—"
-    parts.append(tag("h3", t("portfolio.history.moves", lang).format(prev=prev, month=b.month), class_="qm-h3"))
+    parts.append(
+        tag("h3", t("portfolio.history.moves", lang).format(prev=prev, month=b.month), class_="qm-h3")
+    )
     if moves.empty:
         parts.append(para(t("portfolio.history.no_moves", lang), "qm-note"))
     else:
+
         def names(ms: list[str]) -> str:
             return ("、" if lang == "zh" else ", ").join(metric_label(m, lang) for m in ms) or "—"
 
-        mrows = [[community_link(b, r.community_id), names(r.improved), names(r.relapsed)]
-                 for r in moves.itertuples()]
-        parts.append(html_table([t("portfolio.community", lang), t("portfolio.history.improved", lang),
-                                 t("portfolio.history.relapsed", lang)], mrows))
+        mrows = [
+            [community_link(b, r.community_id), names(r.improved), names(r.relapsed)]
+            for r in moves.itertuples()
+        ]
+        parts.append(
+            html_table(
+                [
+                    t("portfolio.community", lang),
+                    t("portfolio.history.improved", lang),
+                    t("portfolio.history.relapsed", lang),
+                ],
+                mrows,
+            )
+        )
     return section("history", t("portfolio.history", lang), join(parts))
 
 
@@ -368,8 +506,11 @@ def pooled_section(b: Board, lang: str = "zh") -> Markup:
         for period in periods:
             if period in by_period.index and pd.notna(by_period.loc[period, "value"]):
                 row = by_period.loc[period]
-                cells.append(Markup("{}<br><small>n={:,}</small>").format(
-                    fmt_value(metric_id, row["value"]), int(row["n"])))
+                cells.append(
+                    Markup("{}<br><small>n={:,}</small>").format(
+                        fmt_value(metric_id, row["value"]), int(row["n"])
+                    )
+                )
             else:
                 cells.append("—")
         rows.append(cells)
@@ -388,6 +529,16 @@ def distribution_section(b: Board, lang: str = "zh") -> Markup:
 
 def all_sections(b: Board, lang: str = "zh") -> Markup:
     """The whole board in reading order (used for the PDF and tests; the notebook shows them one by one)."""
-    return join([cover(b, lang), act_now_section(b, lang), kpi_board_section(b, lang), funnel_section(b, lang),
-                 problems_section(b, lang), history_section(b, lang), pooled_section(b, lang),
-                 distribution_section(b, lang), sorter_script()])
+    return join(
+        [
+            cover(b, lang),
+            act_now_section(b, lang),
+            kpi_board_section(b, lang),
+            funnel_section(b, lang),
+            problems_section(b, lang),
+            history_section(b, lang),
+            pooled_section(b, lang),
+            distribution_section(b, lang),
+            sorter_script(),
+        ]
+    )

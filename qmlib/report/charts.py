@@ -33,12 +33,14 @@ def _builders() -> list[tuple[str, ChartBuilder]]:
         def build(tables: Mapping[str, pd.DataFrame], results: Any, params: Params, lang: str) -> Any:
             metrics, changes = _frames(results)
             return F.period_comparison(metrics, group, params, lang, changes=changes)
+
         return build
 
     def dims(base: str) -> ChartBuilder:
         def build(tables: Mapping[str, pd.DataFrame], results: Any, params: Params, lang: str) -> Any:
             pass_mark = params.inspection_pass_score if base == "inspection_score" else None
             return F.dimension_comparison(_frames(results)[0], base, params, lang, pass_mark=pass_mark)
+
         return build
 
     return [
@@ -46,8 +48,10 @@ def _builders() -> list[tuple[str, ChartBuilder]]:
         ("report.chart.satisfaction", compare("satisfaction")),
         ("report.chart.satisfaction_dims", dims("satisfaction_index")),
         ("report.chart.complaints", compare("complaints")),
-        ("report.chart.complaint_pareto",
-         lambda tb, r, p, lang: F.category_pareto(dict(tb), p, lang, table="complaints")),
+        (
+            "report.chart.complaint_pareto",
+            lambda tb, r, p, lang: F.category_pareto(dict(tb), p, lang, table="complaints"),
+        ),
         ("report.chart.repairs", compare("repairs")),
         ("report.chart.arrival", lambda tb, r, p, lang: F.arrival_distribution(dict(tb), p, lang)),
         ("report.chart.equipment", compare("equipment")),
@@ -62,8 +66,13 @@ def chart_name(key: str) -> str:
     return key.removeprefix("report.chart.")
 
 
-def key_charts(tables: Mapping[str, pd.DataFrame], results: Any, params: Params, lang: str | None = None,
-               cache: ChartCache | None = None) -> list[Chart]:
+def key_charts(
+    tables: Mapping[str, pd.DataFrame],
+    results: Any,
+    params: Params,
+    lang: str | None = None,
+    cache: ChartCache | None = None,
+) -> list[Chart]:
     """The charts of section 三 that have data, captioned 图 1 … in ``lang``.
 
     ``results`` is a :class:`qmlib.metrics.MetricResults` (or a mapping with
@@ -86,8 +95,9 @@ def key_charts(tables: Mapping[str, pd.DataFrame], results: Any, params: Params,
     return charts
 
 
-def draw_key_charts(tables: Mapping[str, pd.DataFrame], results: Any, params: Params, lang: str,
-                    cache: ChartCache) -> list[tuple[str, bytes]]:
+def draw_key_charts(
+    tables: Mapping[str, pd.DataFrame], results: Any, params: Params, lang: str, cache: ChartCache
+) -> list[tuple[str, bytes]]:
     """Draw every report chart that has data, store its PNG in ``cache``; return (title, PNG)."""
     from ..figures import to_png
 

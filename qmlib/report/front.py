@@ -30,7 +30,7 @@ MAX_PHOTO_BYTES = 3 * 1024 * 1024
 
 
 def report_title(params: Params, lang: str) -> str:
-    """"2025年9月 翠湖花园质量月工作总结": the same title as report.docx and report.pdf."""
+    """ "2025年9月 翠湖花园质量月工作总结": the same title as report.docx and report.pdf."""
     from ..documents.content import document_title
 
     return document_title(params, lang)
@@ -63,13 +63,19 @@ def _photo(block) -> Markup:
 
     data = block.path.read_bytes()
     if len(data) > MAX_PHOTO_BYTES:
-        raise NotesError(str(block.path), 0, f"photo is {len(data) / 1e6:.1f} MB; "
-                         f"at most {MAX_PHOTO_BYTES / 1e6:.0f} MB (resize it)")
+        raise NotesError(
+            str(block.path),
+            0,
+            f"photo is {len(data) / 1e6:.1f} MB; at most {MAX_PHOTO_BYTES / 1e6:.0f} MB (resize it)",
+        )
     mime = PHOTO_TYPES[block.path.suffix.lower()]
     src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     caption = tag("figcaption", resident_text(block.text)) if block.text else Markup("")
-    return tag("figure", Markup('<img src="{}" alt="{}">').format(src, block.text) + caption,
-               class_="qm-figure qm-note-photo")
+    return tag(
+        "figure",
+        Markup('<img src="{}" alt="{}">').format(src, block.text) + caption,
+        class_="qm-figure qm-note-photo",
+    )
 
 
 def notes_html(notes: Notes | None, key: str) -> Markup:
@@ -98,10 +104,13 @@ def foreword_html(params: Params, notes: Notes | None, lang: str) -> Markup:
     parts: list[Markup] = []
     foreword = getattr(params, "foreword", None)
     if foreword:
-        parts.extend(tag("p", resident_text(" ".join(p.split()))) for p in foreword.split("\n\n") if p.strip())
+        parts.extend(
+            tag("p", resident_text(" ".join(p.split()))) for p in foreword.split("\n\n") if p.strip()
+        )
     body = join(parts) + notes_html(notes, "foreword")
     if not body:
         return Markup("")
     heading = tag("h2", t("doc.sec.foreword", lang), id="sec-foreword", class_="qm-h2")
-    return Markup('<section class="qm-section qm-foreword" aria-labelledby="sec-foreword">{}{}</section>').format(
-        heading, body)
+    return Markup(
+        '<section class="qm-section qm-foreword" aria-labelledby="sec-foreword">{}{}</section>'
+    ).format(heading, body)

@@ -123,8 +123,11 @@ def html_table(
             )
         body_rows.append(tag("tr", join(tag("td", c, class_=cls(i)) for i, c in enumerate(row))))
     cap = tag("caption", caption) if caption else Markup("")
-    table = tag("table", cap + tag("thead", tag("tr", head)) + tag("tbody", join(body_rows)),
-                class_=f"qm-table {class_}".strip())
+    table = tag(
+        "table",
+        cap + tag("thead", tag("tr", head)) + tag("tbody", join(body_rows)),
+        class_=f"qm-table {class_}".strip(),
+    )
     return tag("div", table, class_="qm-table-wrap")
 
 

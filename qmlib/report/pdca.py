@@ -28,7 +28,12 @@ def follow_up_html(folder: Path | str, params: Params, lang: str) -> Markup:
     if not rows:
         return Markup("")
     statuses = list(data.previous[1]["status"]) if data.previous is not None else []
-    body = [[*row[:-1], badge(row[-1], STATUS_BADGE.get(status, "neutral"))] for row, status in zip(rows, statuses,
-                                                                                                   strict=True)]
-    return (h3(t("doc.pdca.title", lang)) + para(intro)
-            + html_table(header, body, nowrap=(0, 2, 3, 5, 6, 7), class_="qm-table--followup"))
+    body = [
+        [*row[:-1], badge(row[-1], STATUS_BADGE.get(status, "neutral"))]
+        for row, status in zip(rows, statuses, strict=True)
+    ]
+    return (
+        h3(t("doc.pdca.title", lang))
+        + para(intro)
+        + html_table(header, body, nowrap=(0, 2, 3, 5, 6, 7), class_="qm-table--followup")
+    )

@@ -104,7 +104,9 @@ class _ResourceParser(HTMLParser):
                 if v.startswith(("http:", "https:", "//", "ftp:", "ws:", "wss:")):
                     self.remote.append(f"<{tag} {name}={value[:120]}>")
         if tag == "link":
-            self.remote.extend(f"<link href={v}>" for k, v in attrs if k == "href" and v and not v.startswith("#"))
+            self.remote.extend(
+                f"<link href={v}>" for k, v in attrs if k == "href" and v and not v.startswith("#")
+            )
 
     def handle_data(self, data: str) -> None:
         pass

@@ -102,8 +102,14 @@ def _run_serial(ids: list[str], kwargs: dict[str, Any], on_result: OnResult) -> 
         on_result(run_community(cid, **kwargs))
 
 
-def _run_pool(ids: list[str], kwargs: dict[str, Any], jobs: int, on_result: OnResult, debug: bool,
-              log_file: Path | None = None) -> None:
+def _run_pool(
+    ids: list[str],
+    kwargs: dict[str, Any],
+    jobs: int,
+    on_result: OnResult,
+    debug: bool,
+    log_file: Path | None = None,
+) -> None:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
@@ -185,8 +191,14 @@ class _Display:
             self.progress.update(self.task, advance=1, tally=self._tally())
 
 
-def _call_after_batch(after_batch: AfterBatch, out_dir: Path, params_dir: Path, record: RunRecord,
-                      console: Console, spinner: bool) -> None:
+def _call_after_batch(
+    after_batch: AfterBatch,
+    out_dir: Path,
+    params_dir: Path,
+    record: RunRecord,
+    console: Console,
+    spinner: bool,
+) -> None:
     """Run the after-batch hook (the portfolio report); a failure is recorded, never raised."""
     status = console.status("building the portfolio report…") if spinner else contextlib.nullcontext()
     try:
@@ -294,7 +306,9 @@ def run_batch(
     }
     configure_logging(debug, log_file)
     t0 = time.monotonic()
-    log.info("qm run: %d communities, jobs=%s, engine=%s, out_dir=%s", len(ids), options["jobs"], engine, out_dir)
+    log.info(
+        "qm run: %d communities, jobs=%s, engine=%s, out_dir=%s", len(ids), options["jobs"], engine, out_dir
+    )
     with outputs_lock(out_dir):
         for line in clean_stale(out_dir):
             console.print(f"[dim]{escape(line)}[/]", highlight=False, soft_wrap=True)

@@ -30,8 +30,10 @@ def is_valid_id(community_id: str) -> bool:
 def check_id(community_id: str) -> str:
     """Return ``community_id`` or raise :class:`SelectionError` naming the rule."""
     if community_id in RESERVED_IDS:
-        raise SelectionError(f"invalid community id {community_id!r}: it is reserved "
-                             f"(outputs/{community_id}/ holds the company report)")
+        raise SelectionError(
+            f"invalid community id {community_id!r}: it is reserved "
+            f"(outputs/{community_id}/ holds the company report)"
+        )
     if not is_valid_id(community_id):
         raise SelectionError(f"invalid community id {community_id!r}: it must match {ID_RULE}")
     return community_id

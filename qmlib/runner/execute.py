@@ -301,8 +301,12 @@ def run_community(
     try:
         fingerprint = compute_fingerprint(data, params, notebooks, document_inputs(params))
     except OSError as exc:
-        return result("failed", error_type=type(exc).__name__, error=f"cannot read the inputs: {exc}",
-                      **_previous_outputs(final))
+        return result(
+            "failed",
+            error_type=type(exc).__name__,
+            error=f"cannot read the inputs: {exc}",
+            **_previous_outputs(final),
+        )
     if not force and read_fingerprint(final) == fingerprint:
         report = final / "report.html"
         return result(
@@ -362,16 +366,24 @@ def run_community(
         except _Failure as exc:
             return _failed(result, exc.fields, work, final, community_id)
         except OSError as exc:  # a full disk, a read-only folder, ...: the previous outputs stay
-            return _failed(result, {
-                "error_type": type(exc).__name__,
-                "error": f"cannot write the outputs of {community_id}: {exc}",
-                "traceback": traceback.format_exc(),
-            }, work, final, community_id)
+            return _failed(
+                result,
+                {
+                    "error_type": type(exc).__name__,
+                    "error": f"cannot write the outputs of {community_id}: {exc}",
+                    "traceback": traceback.format_exc(),
+                },
+                work,
+                final,
+                community_id,
+            )
         log.info("%s: outputs swapped into %s", community_id, final)
         discard_failed(out_dir, community_id)
         report = final / "report.html"
         return result(
-            "ok", fingerprint=fingerprint, report=f"{community_id}/report.html" if report.exists() else None,
+            "ok",
+            fingerprint=fingerprint,
+            report=f"{community_id}/report.html" if report.exists() else None,
             outputs="new",
             documents=documents_of(final),
         )
@@ -387,8 +399,9 @@ def run_community(
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _failed(result: Callable[..., CommunityResult], fields: dict[str, Any], work: Path, final: Path,
-            community_id: str) -> CommunityResult:
+def _failed(
+    result: Callable[..., CommunityResult], fields: dict[str, Any], work: Path, final: Path, community_id: str
+) -> CommunityResult:
     """A failed result; the failed run's folder goes to ``.failed/<id>/``, ``final`` is untouched."""
     kept = None
     try:

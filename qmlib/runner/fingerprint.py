@@ -63,8 +63,9 @@ def qmlib_source_hash() -> str:
     return digest
 
 
-def compute_fingerprint(data_folder: Path, params_file: Path, notebooks: Iterable[Path],
-                        extra: Iterable[Path] = ()) -> str:
+def compute_fingerprint(
+    data_folder: Path, params_file: Path, notebooks: Iterable[Path], extra: Iterable[Path] = ()
+) -> str:
     """The fingerprint of one community's run (see the module docstring)."""
     h = hashlib.sha256()
     h.update(_FORMAT + b"\0" + qmlib.__version__.encode() + b"\0" + qmlib_source_hash().encode() + b"\0")

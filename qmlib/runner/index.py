@@ -34,14 +34,23 @@ INDEX_HTML = "index.html"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 #: run.json status → label key suffix and CSS class.
-STATUS_KEYS = {"ok": "ok", "failed": "failed", "skipped": "skipped", "pending": "pending", "not_run": "not_run",
-               "earlier run": "earlier"}
+STATUS_KEYS = {
+    "ok": "ok",
+    "failed": "failed",
+    "skipped": "skipped",
+    "pending": "pending",
+    "not_run": "not_run",
+    "earlier run": "earlier",
+}
 
 
 @functools.cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html", "j2"]),
-                       keep_trailing_newline=True)
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
+    )
 
 
 def _params(params_dir: Path | None, community_id: str) -> dict[str, Any]:
@@ -78,7 +87,9 @@ def _display_name(params_dir: Path | None, community_id: str) -> str:
     return mask_pii(str(name)) if name is not None else ""
 
 
-def _row(out_dir: Path, params_dir: Path | None, cid: str, entry: dict[str, Any], lang: str) -> dict[str, Any]:
+def _row(
+    out_dir: Path, params_dir: Path | None, cid: str, entry: dict[str, Any], lang: str
+) -> dict[str, Any]:
     status = str(entry.get("status", ""))
     key = STATUS_KEYS.get(status)
     duration = entry.get("duration_s")
@@ -87,7 +98,9 @@ def _row(out_dir: Path, params_dir: Path | None, cid: str, entry: dict[str, Any]
         if (out_dir / cid / name).exists():
             links.append({"href": quote(f"{cid}/{name}"), "text": t(label, lang)})
     if entry.get("executed_notebook"):
-        links.append({"href": quote(str(entry["executed_notebook"])), "text": t("index.failed_notebook", lang)})
+        links.append(
+            {"href": quote(str(entry["executed_notebook"])), "text": t("index.failed_notebook", lang)}
+        )
     error = ""
     if status == "failed":
         where = entry.get("notebook") or ""
@@ -130,22 +143,32 @@ def render_index(out_dir: Path, run: dict[str, Any]) -> str:
                     "fingerprint": read_fingerprint(entry),
                 }
     counts = run.get("counts", {})
-    summary = ", ".join(f"{n} {t(f'index.status.{STATUS_KEYS.get(s, s)}', lang)}" for s, n in counts.items() if n)
+    summary = ", ".join(
+        f"{n} {t(f'index.status.{STATUS_KEYS.get(s, s)}', lang)}" for s, n in counts.items() if n
+    )
     portfolio_dir = out_dir / "portfolio"
-    portfolio = ((run.get("portfolio") or {}).get("status") == "ok" and (portfolio_dir / "report.html").is_file())
+    portfolio = (run.get("portfolio") or {}).get("status") == "ok" and (
+        portfolio_dir / "report.html"
+    ).is_file()
     labels = {k: t(f"index.{k}", lang) for k in ("portfolio", "details", "started", "batch_status")}
-    labels |= {k: t(f"index.col.{k}", lang) for k in ("community", "name", "status", "seconds", "outputs", "error")}
-    return _environment().get_template("index.html.j2").render(
-        html_lang=HTML_LANG.get(lang, lang),
-        title=t("index.title", lang),
-        summary=summary,
-        started_at=str(run.get("started_at", "")),
-        batch_status=str(run.get("status", "")),
-        portfolio=portfolio,
-        portfolio_pdf=portfolio and (portfolio_dir / "report.pdf").is_file(),
-        portfolio_xlsx=portfolio and (portfolio_dir / "board.xlsx").is_file(),
-        labels=labels,
-        rows=[_row(out_dir, params_dir, cid, entry, lang) for cid, entry in communities.items()],
+    labels |= {
+        k: t(f"index.col.{k}", lang) for k in ("community", "name", "status", "seconds", "outputs", "error")
+    }
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            html_lang=HTML_LANG.get(lang, lang),
+            title=t("index.title", lang),
+            summary=summary,
+            started_at=str(run.get("started_at", "")),
+            batch_status=str(run.get("status", "")),
+            portfolio=portfolio,
+            portfolio_pdf=portfolio and (portfolio_dir / "report.pdf").is_file(),
+            portfolio_xlsx=portfolio and (portfolio_dir / "board.xlsx").is_file(),
+            labels=labels,
+            rows=[_row(out_dir, params_dir, cid, entry, lang) for cid, entry in communities.items()],
+        )
     )
 
 

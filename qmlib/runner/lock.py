@@ -21,7 +21,6 @@ from qmlib.errors import OutputsLockedError
 LOCK_FILE = ".qm.lock"
 
 
-
 @contextlib.contextmanager
 def outputs_lock(out_dir: Path) -> Iterator[Path]:
     """Hold ``out_dir/.qm.lock`` for the duration of the ``with`` block.

@@ -44,7 +44,9 @@ def configure_logging(debug: bool = False, log_file: Path | str | None = None) -
     if handlers:
         root.setLevel(logging.DEBUG)
     logging.getLogger("qmlib").setLevel(logging.DEBUG if verbose else logging.WARNING)
-    logging.getLogger("papermill").setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR)
+    logging.getLogger("papermill").setLevel(
+        logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR
+    )
     logging.getLogger("asyncio").setLevel(logging.DEBUG if debug else logging.CRITICAL)
     for noisy in ("traitlets", "nbclient", "distributed", "matplotlib", "fontTools", "PIL"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)

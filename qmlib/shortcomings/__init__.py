@@ -50,9 +50,24 @@ from .metric_findings import metric_findings
 from .ranking import KIND_CATEGORY, KINDS, assess, shortcoming_ids
 from .service import backlog, hazard_overdue, repair_sla_lag, serious_incident
 
-CONTRACT_COLUMNS: list[str] = ["community_id", "shortcoming_id", "category", "severity", "metric_id", "evidence"]
+CONTRACT_COLUMNS: list[str] = [
+    "community_id",
+    "shortcoming_id",
+    "category",
+    "severity",
+    "metric_id",
+    "evidence",
+]
 EXTRA_COLUMNS: list[str] = [
-    "kind", "rank", "score", "subject", "subject_label", "period", "value", "reference", "n",
+    "kind",
+    "rank",
+    "score",
+    "subject",
+    "subject_label",
+    "period",
+    "value",
+    "reference",
+    "n",
 ]
 SHORTCOMING_COLUMNS: list[str] = CONTRACT_COLUMNS + EXTRA_COLUMNS
 
@@ -77,12 +92,26 @@ FINDERS: tuple[Callable[[Context], list[Finding]], ...] = (
 _FRAMES = {
     "metrics": ["community_id", "metric_id", "period", "value", "n", "ci_low", "ci_high"],
     "changes": [
-        "community_id", "metric_id", "period", "baseline_value", "value", "change",
-        "relative_change", "p_value", "significant",
+        "community_id",
+        "metric_id",
+        "period",
+        "baseline_value",
+        "value",
+        "change",
+        "relative_change",
+        "p_value",
+        "significant",
     ],
     "targets": [
-        "community_id", "metric_id", "kind", "period", "target", "baseline_value",
-        "actual_value", "change", "achieved",
+        "community_id",
+        "metric_id",
+        "kind",
+        "period",
+        "target",
+        "baseline_value",
+        "actual_value",
+        "change",
+        "achieved",
     ],
 }
 

@@ -217,7 +217,7 @@ def fmt_relative(x: float) -> str:
 
 
 def fmt_p(p: float | None, lang: str) -> str:
-    """"p<0.001" or "p=0.012" (en: "p = 0.012")."""
+    """ "p<0.001" or "p=0.012" (en: "p = 0.012")."""
     if p is None or not math.isfinite(p):
         return t("finding.word.p", lang).format(p="—")
     if p < 0.001:

@@ -83,7 +83,9 @@ def control_signal(ctx: Context) -> list[Finding]:
         beyond = rows["rule"].astype("string").eq("beyond_limits").fillna(False)
         if chart == "imr":
             rows = rows[beyond.to_numpy(dtype=bool)]
-            need = max(ctx.rules.control_min_imr_points, ctx.rules.control_min_imr_share * _orders(ctx, subgroup))
+            need = max(
+                ctx.rules.control_min_imr_points, ctx.rules.control_min_imr_share * _orders(ctx, subgroup)
+            )
             if len(rows) < need:
                 continue
             beyond = rows["rule"].astype("string").eq("beyond_limits").fillna(False)

@@ -42,7 +42,9 @@ def _pareto(ctx: Context, kind: str, rows: pd.DataFrame, metric_id: str) -> list
             return []
     few = counts.iloc[:k]
     m = int(few.sum())
-    cats = [ctx.text("finding.word.category_share", name=name, share=fmt_share(c / n)) for name, c in few.items()]
+    cats = [
+        ctx.text("finding.word.category_share", name=name, share=fmt_share(c / n)) for name, c in few.items()
+    ]
     return [
         Finding(
             kind=kind,
@@ -73,7 +75,12 @@ def pareto(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     comp = ctx.tables.get("complaints")
     if comp is not None and not comp.empty:
-        out += _pareto(ctx, "pareto_complaints", valid_complaints(in_window("complaints", comp, ctx.params)), "complaint_rate")
+        out += _pareto(
+            ctx,
+            "pareto_complaints",
+            valid_complaints(in_window("complaints", comp, ctx.params)),
+            "complaint_rate",
+        )
     wo = ctx.tables.get("work_orders")
     if wo is not None and not wo.empty:
         out += _pareto(ctx, "pareto_repairs", active_orders(in_window("work_orders", wo, ctx.params)), "")
@@ -94,7 +101,15 @@ def _lag(ctx: Context, group: np.ndarray, rest: np.ndarray, min_gap: float) -> d
     g, r = float(group.mean()), float(rest.mean())
     if not (g_ci[1] < r_ci[0] and r - g >= min_gap):
         return None
-    return {"value": g, "lo": g_ci[0], "hi": g_ci[1], "rest": r, "rest_lo": r_ci[0], "rest_hi": r_ci[1], "gap": r - g}
+    return {
+        "value": g,
+        "lo": g_ci[0],
+        "hi": g_ci[1],
+        "rest": r,
+        "rest_lo": r_ci[0],
+        "rest_hi": r_ci[1],
+        "gap": r - g,
+    }
 
 
 def _lag_args(stats: dict[str, float], n: int, rest_n: int) -> dict[str, object]:
@@ -136,7 +151,9 @@ def lagging_building(ctx: Context) -> list[Finding]:
             Finding(
                 kind="lagging_building",
                 category="lagging",
-                evidence=ctx.text("finding.ev.lagging_building", building=name, **_lag_args(stats, g.size, r.size)),
+                evidence=ctx.text(
+                    "finding.ev.lagging_building", building=name, **_lag_args(stats, g.size, r.size)
+                ),
                 metric_id="satisfaction_index",
                 subject=name,
                 label=name,
@@ -208,7 +225,11 @@ def training_gap(ctx: Context) -> list[Finding]:
     if tr is None or not staff:
         return []
     rows = in_window("training", tr, ctx.params)
-    trained = rows.groupby(rows["role"].astype(str))["employee_id"].nunique() if not rows.empty else pd.Series(dtype=int)
+    trained = (
+        rows.groupby(rows["role"].astype(str))["employee_id"].nunique()
+        if not rows.empty
+        else pd.Series(dtype=int)
+    )
     gaps = []
     for role, headcount in staff.items():
         k = int(trained.get(role, 0))
@@ -226,7 +247,11 @@ def training_gap(ctx: Context) -> list[Finding]:
         Finding(
             kind="training_gap",
             category="training",
-            evidence=ctx.text("finding.ev.training_gap", min=fmt_share(ctx.rules.training_min_coverage), items=ctx.join(items)),
+            evidence=ctx.text(
+                "finding.ev.training_gap",
+                min=fmt_share(ctx.rules.training_min_coverage),
+                items=ctx.join(items),
+            ),
             metric_id="training_coverage",
             subject=",".join(role for _, role, _, _ in gaps),
             label=ctx.join([role for _, role, _, _ in gaps]),

@@ -38,7 +38,9 @@ def data_rejects(ctx: Context) -> list[Finding]:
             mine = rj[rj["table"].astype(str) == table]
             top = mine["column"].astype("string").fillna("—").value_counts().head(3)
             if not top.empty:
-                cols = ctx.join([ctx.text("finding.word.reject_cols", col=c, n=int(k)) for c, k in top.items()])
+                cols = ctx.join(
+                    [ctx.text("finding.word.reject_cols", col=c, n=int(k)) for c, k in top.items()]
+                )
         out.append(
             Finding(
                 kind="data_rejects",

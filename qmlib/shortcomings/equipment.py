@@ -38,7 +38,9 @@ def repeat_failure(ctx: Context) -> list[Finding]:
     stats = fails.groupby(fails["asset_id"].astype(str))["occurred_at"].agg(["count", "min", "max"])
     stats = stats[stats["count"] >= threshold].sort_values("count", ascending=False, kind="stable")
     assets = ctx.tables.get("assets")
-    info = assets.set_index(assets["asset_id"].astype(str)) if assets is not None and not assets.empty else None
+    info = (
+        assets.set_index(assets["asset_id"].astype(str)) if assets is not None and not assets.empty else None
+    )
     out: list[Finding] = []
     for asset_id, row in stats.iterrows():
         zh_type, location = "", ""
@@ -117,7 +119,12 @@ def maintenance_late(ctx: Context) -> list[Finding]:
             kind="maintenance_late",
             category="equipment",
             evidence=ctx.text(
-                "finding.ev.maintenance_late", n=n, late=late, tol=tol_text, missed=missed, share=fmt_share(share)
+                "finding.ev.maintenance_late",
+                n=n,
+                late=late,
+                tol=tol_text,
+                missed=missed,
+                share=fmt_share(share),
             ),
             metric_id="maintenance_on_time_rate",
             subject="maintenance",

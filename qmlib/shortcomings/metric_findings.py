@@ -78,7 +78,9 @@ def real_changes(ctx: Context) -> pd.DataFrame:
     """Changes with columns ``better``, ``q_value`` and ``real`` (rules 1–3) added."""
     ch = ctx.changes.copy()
     if ch.empty:
-        return ch.assign(better=pd.Series(dtype=int), q_value=pd.Series(dtype=float), real=pd.Series(dtype=bool))
+        return ch.assign(
+            better=pd.Series(dtype=int), q_value=pd.Series(dtype=float), real=pd.Series(dtype=bool)
+        )
     for col in ("baseline_value", "value", "change", "relative_change", "p_value"):
         ch[col] = pd.to_numeric(ch[col], errors="coerce").astype(float)
     ch["better"] = ch["metric_id"].map(better_of)
@@ -90,7 +92,9 @@ def real_changes(ctx: Context) -> pd.DataFrame:
     ]
     enough = [_enough_n(ctx, m, p) for m, p in zip(ch["metric_id"], ch["period"], strict=True)]
     ch["real"] = (
-        sig & (ch["q_value"] <= ctx.rules.fdr).fillna(False) & pd.Series(large, index=ch.index)
+        sig
+        & (ch["q_value"] <= ctx.rules.fdr).fillna(False)
+        & pd.Series(large, index=ch.index)
         & pd.Series(enough, index=ch.index)
     )
     return ch

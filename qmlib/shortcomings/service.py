@@ -185,7 +185,9 @@ def backlog(ctx: Context) -> list[Finding]:
         Finding(
             kind="open_backlog",
             category="backlog",
-            evidence=ctx.text("finding.ev.open_backlog", as_of=ctx.as_of, items=sep.join(p[3] for p in parts)),
+            evidence=ctx.text(
+                "finding.ev.open_backlog", as_of=ctx.as_of, items=sep.join(p[3] for p in parts)
+            ),
             metric_id=main[2],
             subject=",".join(p[1] for p in parts),
             label=ctx.join([t(f"table.{p[1]}", ctx.lang) for p in parts]),
@@ -242,7 +244,9 @@ def hazard_overdue(ctx: Context) -> list[Finding]:
         Finding(
             kind="hazard_overdue",
             category="safety",
-            evidence=ctx.text("finding.ev.hazard_overdue", as_of=ctx.as_of, count=len(rows), items=ctx.join(items)),
+            evidence=ctx.text(
+                "finding.ev.hazard_overdue", as_of=ctx.as_of, count=len(rows), items=ctx.join(items)
+            ),
             metric_id="hazard_on_time_rate",
             subject=",".join(str(x) for x in rows["hazard_id"]),
             label=ctx.join([str(x) for x in rows["hazard_id"]]),

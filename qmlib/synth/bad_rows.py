@@ -72,13 +72,21 @@ def _bad_value(c: Community, p: Plant, df: pd.DataFrame, style: TableStyle, take
     if p.kind in ("negative_hours", "negative_count"):
         return -int(rng.integers(1, 6))
     if p.kind == "enum_not_listed":
-        return {"urgency": "特急", "severity": "严重" if p.table == "hazards" else "特大",
-                "category": "文体活动", "inspector": "物业自查"}[p.column]
+        return {
+            "urgency": "特急",
+            "severity": "严重" if p.table == "hazards" else "特大",
+            "category": "文体活动",
+            "inspector": "物业自查",
+        }[p.column]
     if p.kind == "unknown_asset":
         return "DT-99-9"
     if p.kind == "time_order":
-        earlier_col = {"completed_at": "reported_at", "closed_at": "received_at",
-                       "rectified_at": "found_at", "restored_at": "occurred_at"}[p.column]
+        earlier_col = {
+            "completed_at": "reported_at",
+            "closed_at": "received_at",
+            "rectified_at": "found_at",
+            "restored_at": "occurred_at",
+        }[p.column]
         t = row[earlier_col] - pd.Timedelta(hours=int(rng.integers(2, 30)))
         rows = mixed_row_styles(p.table, style, len(df), c.variant)
         return format_times(pd.Series([t]), style.time_style if rows is None else str(rows[p.row]))[0]
@@ -92,8 +100,9 @@ def _bad_plan(c: Community) -> list[tuple[str, str, str]]:
     return list(BAD_ROWS_BASE) + extra
 
 
-def plant_bad_rows(c: Community, frames: dict[str, pd.DataFrame], styles: dict[str, TableStyle],
-                    protected: dict[str, set]) -> list[Plant]:
+def plant_bad_rows(
+    c: Community, frames: dict[str, pd.DataFrame], styles: dict[str, TableStyle], protected: dict[str, set]
+) -> list[Plant]:
     """Choose rows to corrupt; the cell overrides are applied when the file is written."""
     plants: list[Plant] = []
     taken: dict[str, set[int]] = {t: set() for t in TABLE_ORDER}

@@ -180,8 +180,11 @@ def make_community(
     sla_variants: tuple[dict, ...] = (
         {},
         {"repair_arrival_minutes": {"normal": 30, "urgent": 15}, "complaint_response_hours": 24},
-        {"repair_arrival_minutes": {"普通": 30, "紧急": 15}, "hazard_due_days": {"一般": 7, "较大": 3, "重大": 1},
-         "maintenance_tolerance_days": 3},
+        {
+            "repair_arrival_minutes": {"普通": 30, "紧急": 15},
+            "hazard_due_days": {"一般": 7, "较大": 3, "重大": 1},
+            "maintenance_tolerance_days": 3,
+        },
     )
     return Community(
         cid=cid,
@@ -267,7 +270,9 @@ def random_times(rng: np.random.Generator, n: int, start: pd.Timestamp, days: in
     """``n`` random local times (µs resolution) in ``[start, start + days)``, daytime heavy."""
     day = rng.integers(0, days, n)
     hour = rng.choice(24, n, p=HOUR_WEIGHTS)
-    micros = (day * 86400 + hour * 3600 + rng.integers(0, 3600, n)) * 1_000_000 + rng.integers(0, 1_000_000, n)
+    micros = (day * 86400 + hour * 3600 + rng.integers(0, 3600, n)) * 1_000_000 + rng.integers(
+        0, 1_000_000, n
+    )
     return np.datetime64(start.to_datetime64(), "us") + micros.astype("timedelta64[us]")
 
 

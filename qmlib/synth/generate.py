@@ -43,8 +43,13 @@ def generate(
         cid = community_id_for(index, last)
         rng = np.random.default_rng([seed, index])
         generate_community(
-            cid, out_dir, rng, size=size, truth_dir=truth_dir,
-            meta={"seed": seed, "index": index}, **community_profile(index),
+            cid,
+            out_dir,
+            rng,
+            size=size,
+            truth_dir=truth_dir,
+            meta={"seed": seed, "index": index},
+            **community_profile(index),
         )
         ids.append(cid)
     return ids

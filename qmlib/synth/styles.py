@@ -61,7 +61,9 @@ def table_style(c: Community, table: str, n_rows: int) -> TableStyle:
         return TableStyle("csv", "utf-8", "alias", "ymd_hms", "zh", "zh", "number")
     rng = c.rng
     fmt = "xlsx" if (v + j) % 4 == 0 else "csv"
-    time_style = "excel" if fmt == "xlsx" and (v + j) % 8 != 4 else TIME_STYLES[(3 * v + j) % len(TIME_STYLES)]
+    time_style = (
+        "excel" if fmt == "xlsx" and (v + j) % 8 != 4 else TIME_STYLES[(3 * v + j) % len(TIME_STYLES)]
+    )
     en = c.language == "en"
     header = "canonical" if en else HEADER_STYLES[(v + j) % len(HEADER_STYLES)]
     names = [col.name for col in TABLES[table].columns]
@@ -132,20 +134,29 @@ def _cells(s: pd.Series, fn) -> np.ndarray:
     mask = s.notna().to_numpy()
     if mask.any():
         vals = fn(s[mask])
-        out[mask] = vals.to_numpy(dtype=object) if isinstance(vals, pd.Series) else np.asarray(vals, dtype=object)
+        out[mask] = (
+            vals.to_numpy(dtype=object) if isinstance(vals, pd.Series) else np.asarray(vals, dtype=object)
+        )
     return out
 
 
 def _parts(s: pd.Series) -> tuple[pd.Series, ...]:
-    return (s.dt.year.astype(str), s.dt.month.astype(str), s.dt.day.astype(str),
-            s.dt.hour.astype(str), s.dt.strftime("%M"))
+    return (
+        s.dt.year.astype(str),
+        s.dt.month.astype(str),
+        s.dt.day.astype(str),
+        s.dt.hour.astype(str),
+        s.dt.strftime("%M"),
+    )
 
 
 def _times_as(sub: pd.Series, style: str):
     if style == "excel":
         return [t.to_pydatetime() for t in sub]
     if style in ("ymd_hm", "ymd_hms", "iso_t"):
-        fmt = {"ymd_hm": "%Y-%m-%d %H:%M", "ymd_hms": "%Y-%m-%d %H:%M:%S", "iso_t": "%Y-%m-%dT%H:%M:%S"}[style]
+        fmt = {"ymd_hm": "%Y-%m-%d %H:%M", "ymd_hms": "%Y-%m-%d %H:%M:%S", "iso_t": "%Y-%m-%dT%H:%M:%S"}[
+            style
+        ]
         return sub.dt.strftime(fmt)
     if style in ("slash", "cn"):
         y, m, d, hh, mm = _parts(sub)
@@ -237,8 +248,9 @@ def _format_scores(s: pd.Series, style: TableStyle, rng: np.random.Generator) ->
     return np.where(use_label & s.notna().to_numpy(), np.array(labels, dtype=object), nums)
 
 
-def format_column(df: pd.DataFrame, col: Column, style: TableStyle, row_styles: np.ndarray | None,
-                   rng: np.random.Generator) -> np.ndarray:
+def format_column(
+    df: pd.DataFrame, col: Column, style: TableStyle, row_styles: np.ndarray | None, rng: np.random.Generator
+) -> np.ndarray:
     """One canonical column → export cells."""
     s = df[col.name]
     if col.kind in ("timestamp", "date"):
@@ -277,6 +289,8 @@ def extra_values(c: Community, name: str, n: int) -> list:
     if name == "联系电话":
         return [f"1{rng.integers(30, 90)}****{rng.integers(1000, 10000)}" for _ in range(n)]
     if name == "房号":
-        return [f"{rng.integers(1, 19)}-{rng.integers(1, 4)}-{rng.integers(1, 33)}{rng.integers(1, 5):02d}"
-                for _ in range(n)]
+        return [
+            f"{rng.integers(1, 19)}-{rng.integers(1, 4)}-{rng.integers(1, 33)}{rng.integers(1, 5):02d}"
+            for _ in range(n)
+        ]
     return [c.name] * n

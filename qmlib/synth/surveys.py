@@ -99,7 +99,12 @@ def satisfaction_levels(c: Community) -> dict[str, float]:
 
 
 DIMENSION_OFFSETS = {
-    "customer_service": 2.0, "cleaning": 3.0, "greening": 1.0, "security": 0.0, "repairs": -5.0, "facilities": -3.0,
+    "customer_service": 2.0,
+    "cleaning": 3.0,
+    "greening": 1.0,
+    "security": 0.0,
+    "repairs": -5.0,
+    "facilities": -3.0,
 }
 
 
@@ -126,7 +131,9 @@ def surveys_table(c: Community) -> pd.DataFrame:
     parts = []
     for p, n in counts.items():
         start, _ = c.bounds(p)
-        parts.append(pd.DataFrame({"surveyed_at": random_dates(rng, n, start, c.days(p)), "_level": levels[p]}))
+        parts.append(
+            pd.DataFrame({"surveyed_at": random_dates(rng, n, start, c.days(p)), "_level": levels[p]})
+        )
     df = pd.concat(parts, ignore_index=True).sort_values("surveyed_at", kind="stable", ignore_index=True)
     n = len(df)
     df["building"] = rng.choice(c.buildings, n)

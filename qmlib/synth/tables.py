@@ -71,7 +71,12 @@ def _work_orders(c: Community, total: int | None) -> pd.DataFrame:
     status_words = STATUS[c.language]
     status = np.select(
         [cancelled, completed.notna().to_numpy(), arrived.notna().to_numpy(), dispatched.notna().to_numpy()],
-        [status_words["cancelled"], status_words["done"], status_words["arrived"], status_words["dispatched"]],
+        [
+            status_words["cancelled"],
+            status_words["done"],
+            status_words["arrived"],
+            status_words["dispatched"],
+        ],
         status_words["new"],
     )
     done = completed.notna().to_numpy()
@@ -82,19 +87,21 @@ def _work_orders(c: Community, total: int | None) -> pd.DataFrame:
     poor = np.array([0.05, 0.10, 0.25, 0.35, 0.25])
     rating = np.where(timely, rng.choice(np.arange(1, 6), n, p=good), rng.choice(np.arange(1, 6), n, p=poor))
     rated = done & (rng.random(n) < 0.65)
-    return pd.DataFrame({
-        "order_id": make_ids("BX", n, width=5),
-        "reported_at": reported,
-        "dispatched_at": dispatched,
-        "arrived_at": arrived,
-        "completed_at": completed,
-        "category": category,
-        "urgency": np.where(urgent, "紧急", "普通"),
-        "building": rng.choice(c.buildings, n),
-        "status": status,
-        "reworked": reworked,
-        "rating": pd.Series(rating, dtype="Int64").where(rated, pd.NA).to_numpy(dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "order_id": make_ids("BX", n, width=5),
+            "reported_at": reported,
+            "dispatched_at": dispatched,
+            "arrived_at": arrived,
+            "completed_at": completed,
+            "category": category,
+            "urgency": np.where(urgent, "紧急", "普通"),
+            "building": rng.choice(c.buildings, n),
+            "status": status,
+            "reworked": reworked,
+            "rating": pd.Series(rating, dtype="Int64").where(rated, pd.NA).to_numpy(dtype=object),
+        }
+    )
 
 
 def _complaint_weights(c: Community) -> dict[str, float]:
@@ -116,7 +123,9 @@ def _complaints(c: Community) -> pd.DataFrame:
     mult = {"quality_month": max(0.4, 1 - 0.03 * change), "followup": max(0.4, 1 - 0.03 * change * keep)}
     per_month = rng.uniform(14, 30) + c.households / 500
     counts = {p: max(1, round(per_month * c.factor * c.days(p) / 30 * mult.get(p, 1.0))) for p in c.periods}
-    times = np.sort(np.concatenate([random_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
+    times = np.sort(
+        np.concatenate([random_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()])
+    )
     n = len(times)
     received = pd.Series(times)
     responded = received + whole_minutes(60 * 2.0 * np.exp(1.2 * rng.standard_normal(n)))
@@ -124,16 +133,18 @@ def _complaints(c: Community) -> pd.DataFrame:
     responded = before_cut(responded.mask(rng.random(n) < (0.0 if c.clean else 0.03)), c)
     closed = before_cut(closed.mask(responded.isna() | (rng.random(n) < (0.0 if c.clean else 0.06))), c)
     channel = weighted_choice(rng, COMPLAINT_CHANNELS, n)
-    return pd.DataFrame({
-        "complaint_id": make_ids("TS", n),
-        "received_at": times,
-        "responded_at": responded,
-        "closed_at": closed,
-        "category": weighted_choice(rng, _complaint_weights(c), n),
-        "channel": channel,
-        "valid": pd.array(rng.random(n) > 0.08, dtype="boolean"),
-        "escalated": pd.array((channel == "12345热线") | (rng.random(n) < 0.02), dtype="boolean"),
-    })
+    return pd.DataFrame(
+        {
+            "complaint_id": make_ids("TS", n),
+            "received_at": times,
+            "responded_at": responded,
+            "closed_at": closed,
+            "category": weighted_choice(rng, _complaint_weights(c), n),
+            "channel": channel,
+            "valid": pd.array(rng.random(n) > 0.08, dtype="boolean"),
+            "escalated": pd.array((channel == "12345热线") | (rng.random(n) < 0.02), dtype="boolean"),
+        }
+    )
 
 
 ASSET_KINDS = (  # type, id prefix, location pattern, count range
@@ -197,32 +208,55 @@ def _asset_events(c: Community, assets: pd.DataFrame) -> tuple[pd.DataFrame, lis
     for asset_id in assets.loc[assets["type"].isin(["电梯", "消防"]), "asset_id"]:
         if rng.random() < 0.35:
             t = pd.Timestamp(random_times(rng, 1, start, window_days)[0])
-            rows.append({"asset_id": asset_id, "kind": "检测", "scheduled_on": pd.NaT, "occurred_at": t,
-                         "restored_at": pd.NaT})
+            rows.append(
+                {
+                    "asset_id": asset_id,
+                    "kind": "检测",
+                    "scheduled_on": pd.NaT,
+                    "occurred_at": t,
+                    "restored_at": pd.NaT,
+                }
+            )
     df = pd.DataFrame(rows)
     anchor = df["occurred_at"].where(df["kind"].ne("维保"), df["scheduled_on"])
-    df = df.assign(_anchor=anchor).sort_values("_anchor", kind="stable", ignore_index=True).drop(columns="_anchor")
+    df = (
+        df.assign(_anchor=anchor)
+        .sort_values("_anchor", kind="stable", ignore_index=True)
+        .drop(columns="_anchor")
+    )
     df.insert(0, "event_id", make_ids("JL", len(df), width=5))
     for col in ("scheduled_on", "occurred_at", "restored_at"):
         df[col] = pd.to_datetime(df[col]).astype("datetime64[us]")
     planted_ids = [
-        e for e, a, k in zip(df["event_id"], df["asset_id"], df["kind"], strict=True)
+        e
+        for e, a, k in zip(df["event_id"], df["asset_id"], df["kind"], strict=True)
         if fail is not None and a == fail["asset_id"] and k == "故障"
     ]
     return df, planted_ids
 
 
-def _maintenance(c: Community, asset_id: str, every: int, start: pd.Timestamp, end: pd.Timestamp) -> list[dict]:
+def _maintenance(
+    c: Community, asset_id: str, every: int, start: pd.Timestamp, end: pd.Timestamp
+) -> list[dict]:
     """Scheduled maintenance every ``every`` days; mostly on time, a few late or not done."""
     rng = c.rng
     out = []
     day = start + pd.Timedelta(days=int(rng.integers(0, every)))
     while day < end:
         delay = int(rng.choice([0, 1, 2, 3, 5, 8], p=[0.72, 0.12, 0.07, 0.04, 0.02, 0.03]))
-        done = day + pd.Timedelta(days=delay, hours=int(rng.integers(8, 17)), minutes=int(rng.integers(0, 60)))
+        done = day + pd.Timedelta(
+            days=delay, hours=int(rng.integers(8, 17)), minutes=int(rng.integers(0, 60))
+        )
         not_done = rng.random() < 0.02 or done >= c.cut
-        out.append({"asset_id": asset_id, "kind": "维保", "scheduled_on": day,
-                    "occurred_at": pd.NaT if not_done else done, "restored_at": pd.NaT})
+        out.append(
+            {
+                "asset_id": asset_id,
+                "kind": "维保",
+                "scheduled_on": day,
+                "occurred_at": pd.NaT if not_done else done,
+                "restored_at": pd.NaT,
+            }
+        )
         day += pd.Timedelta(days=every)
     return out
 
@@ -230,8 +264,13 @@ def _maintenance(c: Community, asset_id: str, every: int, start: pd.Timestamp, e
 def _failure(c: Community, asset_id: str, t: pd.Timestamp, type_: str) -> dict:
     hours = (2.5 if type_ == "电梯" else 6.0) * float(np.exp(0.6 * c.rng.standard_normal()))
     restored = t + pd.Timedelta(minutes=round(hours * 60))
-    return {"asset_id": asset_id, "kind": "故障", "scheduled_on": pd.NaT, "occurred_at": t,
-            "restored_at": restored if restored < c.cut else pd.NaT}
+    return {
+        "asset_id": asset_id,
+        "kind": "故障",
+        "scheduled_on": pd.NaT,
+        "occurred_at": t,
+        "restored_at": restored if restored < c.cut else pd.NaT,
+    }
 
 
 HAZARD_DUE_DAYS = {"一般": 7, "较大": 3, "重大": 1}
@@ -241,31 +280,49 @@ def _hazards(c: Community) -> tuple[pd.DataFrame, str | None]:
     """Hazards (more found in the quality month); returns the planted overdue 重大 hazard id."""
     rng = c.rng
     counts = period_counts(c, 9, 14, {"quality_month": 2.2})
-    found = np.sort(np.concatenate([random_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
+    found = np.sort(
+        np.concatenate([random_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()])
+    )
     n = len(found)
     severity = rng.choice(["一般", "较大", "重大"], n, p=[0.8, 0.16, 0.04])
     found_s = pd.Series(found)
     # 重大 hazards are always fixed within hours (a clean community has no overdue 重大).
-    found_s = found_s.mask((severity == "重大") & (found_s > c.cut - pd.Timedelta(days=1)),
-                           found_s - pd.Timedelta(days=2))
+    found_s = found_s.mask(
+        (severity == "重大") & (found_s > c.cut - pd.Timedelta(days=1)), found_s - pd.Timedelta(days=2)
+    )
     due_days = np.array([HAZARD_DUE_DAYS[s] for s in severity])
     due = found_s.dt.normalize() + pd.to_timedelta(due_days, unit="D").to_numpy()
     due = due.where(rng.random(n) < 0.75)
     scale_days = np.select([severity == "重大", severity == "较大"], [0.15, 1.2], 2.5)
-    hours = np.minimum(scale_days * 24 * np.exp(0.7 * rng.standard_normal(n)), np.where(severity == "重大", 20, 1e4))
+    hours = np.minimum(
+        scale_days * 24 * np.exp(0.7 * rng.standard_normal(n)), np.where(severity == "重大", 20, 1e4)
+    )
     rect = found_s + whole_minutes(hours * 60)
     rect = rect.mask((severity == "一般") & (rng.random(n) < (0.05 if not c.clean else 0.0)))
     rect = rect.where(rect < c.cut)
-    df = pd.DataFrame({"found_at": found_s.astype("datetime64[us]"),
-                       "area": weighted_choice(rng, HAZARD_AREAS, n), "severity": severity,
-                       "due_on": due.astype("datetime64[us]"), "rectified_at": rect.astype("datetime64[us]")})
+    df = pd.DataFrame(
+        {
+            "found_at": found_s.astype("datetime64[us]"),
+            "area": weighted_choice(rng, HAZARD_AREAS, n),
+            "severity": severity,
+            "due_on": due.astype("datetime64[us]"),
+            "rectified_at": rect.astype("datetime64[us]"),
+        }
+    )
     overdue = c.effect("overdue_critical_hazard")
     planted_at = None
     if overdue is not None:
         lo, hi = c.bounds(overdue["period"])
-        planted_at = pd.Timestamp(random_times(rng, 1, lo + pd.Timedelta(days=3), max(1, (hi - lo).days - 6))[0])
-        row = {"found_at": planted_at, "area": "消防", "severity": "重大",
-               "due_on": planted_at.normalize() + pd.Timedelta(days=1), "rectified_at": pd.NaT}
+        planted_at = pd.Timestamp(
+            random_times(rng, 1, lo + pd.Timedelta(days=3), max(1, (hi - lo).days - 6))[0]
+        )
+        row = {
+            "found_at": planted_at,
+            "area": "消防",
+            "severity": "重大",
+            "due_on": planted_at.normalize() + pd.Timedelta(days=1),
+            "rectified_at": pd.NaT,
+        }
         df = pd.concat([df, pd.DataFrame([row]).astype(df.dtypes.to_dict())], ignore_index=True)
         df = df.sort_values("found_at", kind="stable", ignore_index=True)
     df.insert(0, "hazard_id", make_ids("YH", len(df)))
@@ -283,10 +340,14 @@ def _inspections(c: Community) -> pd.DataFrame:
     parts = []
     for p, n in counts.items():
         mean = (88.0 if c.clean else 84.0) + (gain if p == "quality_month" else gain / 3)
-        parts.append(pd.DataFrame({
-            "inspected_on": random_dates(rng, n, c.bounds(p)[0], c.days(p)),
-            "score": np.clip(np.round((mean + 5.5 * rng.standard_normal(n)) * 2) / 2, 40, 100),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "inspected_on": random_dates(rng, n, c.bounds(p)[0], c.days(p)),
+                    "score": np.clip(np.round((mean + 5.5 * rng.standard_normal(n)) * 2) / 2, 40, 100),
+                }
+            )
+        )
     df = pd.concat(parts, ignore_index=True).sort_values("inspected_on", kind="stable", ignore_index=True)
     n = len(df)
     df.insert(1, "dimension", rng.choice(INSPECTION_DIMENSIONS, n))
@@ -318,12 +379,16 @@ def _training(c: Community) -> pd.DataFrame:
                 continue
             for course in rng.choice(COURSES[role], int(rng.integers(1, 4)), replace=False):
                 score = float(np.clip(round(82 + 10 * rng.standard_normal()), 0, 100))
-                rows.append({
-                    "employee_id": emp, "role": role, "course": str(course),
-                    "trained_on": random_dates(rng, 1, start, c.days(p))[0],
-                    "hours": float(rng.choice([1.0, 1.5, 2.0, 3.0, 4.0])),
-                    "score": score if rng.random() < 0.85 else np.nan,
-                })
+                rows.append(
+                    {
+                        "employee_id": emp,
+                        "role": role,
+                        "course": str(course),
+                        "trained_on": random_dates(rng, 1, start, c.days(p))[0],
+                        "hours": float(rng.choice([1.0, 1.5, 2.0, 3.0, 4.0])),
+                        "score": score if rng.random() < 0.85 else np.nan,
+                    }
+                )
     df = pd.DataFrame(rows).sort_values(["trained_on", "employee_id"], kind="stable", ignore_index=True)
     df["trained_on"] = df["trained_on"].astype("datetime64[us]")
     df.insert(0, "record_id", make_ids("PX", len(df)))
@@ -332,24 +397,41 @@ def _training(c: Community) -> pd.DataFrame:
 
 def _activities(c: Community) -> pd.DataFrame:
     rng = c.rng
-    counts = {p: max(1, round(rng.integers(8, 15) * max(c.factor, 0.35))) if p == "quality_month"
-              else int(rng.integers(1, 4)) for p in c.periods}
+    counts = {
+        p: max(1, round(rng.integers(8, 15) * max(c.factor, 0.35)))
+        if p == "quality_month"
+        else int(rng.integers(1, 4))
+        for p in c.periods
+    }
     rows = []
     cats = list(ACTIVITY_TITLES)
     for p, n in counts.items():
         for t in random_dates(rng, n, c.bounds(p)[0], c.days(p)):
             cat = str(rng.choice(cats))
             title = str(rng.choice(ACTIVITY_TITLES[cat]))
-            rows.append({"held_on": t, "category": cat, "title": title,
-                         "description": f"{c.name}{title}" if rng.random() < 0.7 else None,
-                         "participants": int(rng.integers(8, 260)) if rng.random() < 0.9 else None,
-                         "highlight": bool(p == "quality_month" and rng.random() < 0.3)})
+            rows.append(
+                {
+                    "held_on": t,
+                    "category": cat,
+                    "title": title,
+                    "description": f"{c.name}{title}" if rng.random() < 0.7 else None,
+                    "participants": int(rng.integers(8, 260)) if rng.random() < 0.9 else None,
+                    "highlight": bool(p == "quality_month" and rng.random() < 0.3),
+                }
+            )
     planted = c.effect("initiative_effect")
     if planted is not None:  # held twice in the quality month, before most of its surveys
         for t in random_dates(rng, 2, c.bounds("quality_month")[0], 10):
-            rows.append({"held_on": t, "category": planted["category"], "title": planted["title"],
-                         "description": f"{c.name}{planted['title']}",
-                         "participants": int(rng.integers(80, 260)), "highlight": True})
+            rows.append(
+                {
+                    "held_on": t,
+                    "category": planted["category"],
+                    "title": planted["title"],
+                    "description": f"{c.name}{planted['title']}",
+                    "participants": int(rng.integers(80, 260)),
+                    "highlight": True,
+                }
+            )
     df = pd.DataFrame(rows).sort_values("held_on", kind="stable", ignore_index=True)
     df["held_on"] = df["held_on"].astype("datetime64[us]")
     df["participants"] = df["participants"].astype("Int64")
@@ -365,16 +447,20 @@ def _incidents(c: Community) -> pd.DataFrame:
     total = sum(counts.values())
     if total > 6:
         counts = {p: min(n, 2) for p, n in counts.items()}
-    times = np.sort(np.concatenate([random_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()]))
+    times = np.sort(
+        np.concatenate([random_times(rng, n, c.bounds(p)[0], c.days(p)) for p, n in counts.items()])
+    )
     n = len(times)
     sev_p = [0.6, 0.3, 0.1, 0.0] if not c.clean else [1.0, 0.0, 0.0, 0.0]
-    return pd.DataFrame({
-        "incident_id": make_ids("SG", n, width=3),
-        "occurred_at": times.astype("datetime64[us]"),
-        "type": rng.choice(INCIDENT_TYPES, n),
-        "severity": rng.choice(["轻微", "一般", "较大", "重大"], n, p=sev_p),
-        "injuries": pd.array(rng.choice([0, 0, 0, 1, 1, 2], n), dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "incident_id": make_ids("SG", n, width=3),
+            "occurred_at": times.astype("datetime64[us]"),
+            "type": rng.choice(INCIDENT_TYPES, n),
+            "severity": rng.choice(["轻微", "一般", "较大", "重大"], n, p=sev_p),
+            "injuries": pd.array(rng.choice([0, 0, 0, 1, 1, 2], n), dtype="Int64"),
+        }
+    )
 
 
 def generate_tables(c: Community, work_orders: int | None) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -382,7 +468,10 @@ def generate_tables(c: Community, work_orders: int | None) -> tuple[dict[str, pd
     low = c.effect("low_building")
     if low is not None and low["building"] is None:
         low["building"] = str(c.rng.choice(c.buildings[1:]))
-    frames: dict[str, pd.DataFrame] = {"surveys": surveys_table(c), "work_orders": _work_orders(c, work_orders)}
+    frames: dict[str, pd.DataFrame] = {
+        "surveys": surveys_table(c),
+        "work_orders": _work_orders(c, work_orders),
+    }
     frames["complaints"] = _complaints(c)
     frames["assets"] = _assets(c)
     frames["asset_events"], failures = _asset_events(c, frames["assets"])

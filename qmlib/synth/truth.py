@@ -120,37 +120,51 @@ def _effects_truth(c: Community, v: dict[str, pd.DataFrame], ids: dict, observed
         s = v["surveys"]
         idx = to_index(s["overall"], c.scale)
         inb = s["building"].eq(e["low_building"]["building"])
-        out["low_building"] = {**e["low_building"], "responses": int(inb.sum()),
-                               "observed_gap": _round(idx[inb].mean() - idx[~inb].mean())}
+        out["low_building"] = {
+            **e["low_building"],
+            "responses": int(inb.sum()),
+            "observed_gap": _round(idx[inb].mean() - idx[~inb].mean()),
+        }
     if "failing_elevator" in e:
         ev = v["asset_events"]
         f = ev[ev["asset_id"].eq(e["failing_elevator"]["asset_id"]) & ev["kind"].eq("故障")]
         others = ev[ev["kind"].eq("故障") & ev["asset_id"].ne(e["failing_elevator"]["asset_id"])]
         out["failing_elevator"] = {
-            **e["failing_elevator"], "event_ids": ids["failures"],
+            **e["failing_elevator"],
+            "event_ids": ids["failures"],
             "failures_by_period": {p: int(_in_period(c, f["occurred_at"], p).sum()) for p in c.periods},
             "max_failures_other_assets": int(others["asset_id"].value_counts().max()) if len(others) else 0,
         }
     if "overdue_critical_hazard" in e and ids["overdue_hazard"]:
         hz = v["hazards"].set_index("hazard_id").loc[ids["overdue_hazard"]]
         out["overdue_critical_hazard"] = {
-            **e["overdue_critical_hazard"], "hazard_id": ids["overdue_hazard"], "severity": "重大",
-            "area": hz["area"], "found_at": str(hz["found_at"]), "due_on": str(hz["due_on"].date()),
+            **e["overdue_critical_hazard"],
+            "hazard_id": ids["overdue_hazard"],
+            "severity": "重大",
+            "area": hz["area"],
+            "found_at": str(hz["found_at"]),
+            "due_on": str(hz["due_on"].date()),
             "rectified_at": None,
         }
     if "slow_repair_category" in e:
-        out["slow_repair_category"] = {**e["slow_repair_category"], **_slow_truth(c, v, e["slow_repair_category"])}
+        out["slow_repair_category"] = {
+            **e["slow_repair_category"],
+            **_slow_truth(c, v, e["slow_repair_category"]),
+        }
     if "dominant_complaint" in e:
         cp = v["complaints"][v["complaints"]["valid"].fillna(True)]
         shares = cp["category"].value_counts(normalize=True)
-        out["dominant_complaint"] = {**e["dominant_complaint"],
-                                     "observed_share": _round(shares.get(e["dominant_complaint"]["category"], 0.0)),
-                                     "observed_top": str(shares.index[0])}
+        out["dominant_complaint"] = {
+            **e["dominant_complaint"],
+            "observed_share": _round(shares.get(e["dominant_complaint"]["category"], 0.0)),
+            "observed_top": str(shares.index[0]),
+        }
     if "frequent_comment" in e:
         s = v["surveys"]
         mine = s["comment"].eq(e["frequent_comment"]["text"])
         out["frequent_comment"] = {
-            **e["frequent_comment"], "observed_count": int(mine.sum()),
+            **e["frequent_comment"],
+            "observed_count": int(mine.sum()),
             "by_period": {p: int((mine & _in_period(c, s["surveyed_at"], p)).sum()) for p in c.periods},
         }
     if "initiative_effect" in e:
@@ -162,7 +176,8 @@ def _effects_truth(c: Community, v: dict[str, pd.DataFrame], ids: dict, observed
         at = s.loc[dim.index, "surveyed_at"]
         means = {p: _round(dim[_in_period(c, at, p)].mean()) for p in c.periods}
         out["initiative_effect"] = {
-            **eff, "metric_id": f"satisfaction_index.{eff['dimension']}",
+            **eff,
+            "metric_id": f"satisfaction_index.{eff['dimension']}",
             "sessions_by_period": {p: int(_in_period(c, held["held_on"], p).sum()) for p in c.periods},
             "observed_dimension_index": means,
         }
@@ -180,35 +195,61 @@ def _slow_truth(c: Community, v: dict[str, pd.DataFrame], eff: dict) -> dict:
         "observed_median_minutes_others": _round(arr[~inc].median()),
         "share_of_orders": _round(inc.mean()),
         "share_of_sla_misses": _round(inc[late].mean()) if late.any() else None,
-        "observed_top_miss_category": str(wo.loc[late, "category"].value_counts().index[0]) if late.any() else None,
+        "observed_top_miss_category": str(wo.loc[late, "category"].value_counts().index[0])
+        if late.any()
+        else None,
     }
 
 
-def truth_dict(c: Community, v: dict[str, pd.DataFrame], frames: dict[str, pd.DataFrame],
-           styles: dict[str, TableStyle], plants: list[Plant], ids: dict, params: dict,
-           meta: dict | None) -> dict:
+def truth_dict(
+    c: Community,
+    v: dict[str, pd.DataFrame],
+    frames: dict[str, pd.DataFrame],
+    styles: dict[str, TableStyle],
+    plants: list[Plant],
+    ids: dict,
+    params: dict,
+    meta: dict | None,
+) -> dict:
     observed = observed_metrics(c, v)
     last = PERIOD_NAMES[-1]
     targets = []
     for t in params["targets"]:
         ok, actual = _achieved(t, observed, last)
-        targets.append({**t, "period": t.get("period") or last, "actual_value": actual, "expected_achieved": ok})
+        targets.append(
+            {**t, "period": t.get("period") or last, "actual_value": actual, "expected_achieved": ok}
+        )
     files = {}
     for table in TABLE_ORDER:
         st = styles[table]
         n_bad = sum(p.table == table for p in plants)
         files[table] = {
-            "file": f"{table}.{st.extension}", "format": st.fmt, "encoding": st.encoding,
-            "header_style": st.header, "time_style": st.time_style,
-            "bool_style": st.bool_style, "enum_lang": st.enum_lang,
+            "file": f"{table}.{st.extension}",
+            "format": st.fmt,
+            "encoding": st.encoding,
+            "header_style": st.header,
+            "time_style": st.time_style,
+            "bool_style": st.bool_style,
+            "enum_lang": st.enum_lang,
             "score_style": st.score_style if table == "surveys" else None,
             "extra_columns": (["序号"] if st.row_number else []) + list(st.extras),
             "dropped_columns": list(st.drop),
-            "rows_read": len(frames[table]), "rows_rejected": n_bad, "rows_accepted": len(frames[table]) - n_bad,
+            "rows_read": len(frames[table]),
+            "rows_rejected": n_bad,
+            "rows_accepted": len(frames[table]) - n_bad,
         }
-    bad = [{"table": p.table, "source_file": files[p.table]["file"], "source_row": p.row + 2, "key": p.key,
-            "column": p.column, "kind": p.kind, "value": None if p.value is None else str(p.value)}
-           for p in sorted(plants, key=lambda p: (TABLE_ORDER.index(p.table), p.row))]
+    bad = [
+        {
+            "table": p.table,
+            "source_file": files[p.table]["file"],
+            "source_row": p.row + 2,
+            "key": p.key,
+            "column": p.column,
+            "kind": p.kind,
+            "value": None if p.value is None else str(p.value),
+        }
+        for p in sorted(plants, key=lambda p: (TABLE_ORDER.index(p.table), p.row))
+    ]
     return {
         "schema_version": 1,
         "community_id": c.cid,

@@ -23,25 +23,65 @@ LARGE_TABLE_ROWS = 50_000
 
 # ---- vocabulary (data values, not display labels) ------------------------
 COMMUNITY_NAMES = (
-    "翠湖花园", "锦绣华庭", "阳光水岸", "金桂苑", "御景湾", "枫林绿洲", "海棠湾", "星河名邸",
-    "龙湖春江", "紫荆花园", "绿城桂语", "碧水云天", "万科城市花园", "滨江一号", "香樟园", "书香门第",
-    "世纪嘉园", "东方明珠苑", "丽景华府", "和谐家园",
+    "翠湖花园",
+    "锦绣华庭",
+    "阳光水岸",
+    "金桂苑",
+    "御景湾",
+    "枫林绿洲",
+    "海棠湾",
+    "星河名邸",
+    "龙湖春江",
+    "紫荆花园",
+    "绿城桂语",
+    "碧水云天",
+    "万科城市花园",
+    "滨江一号",
+    "香樟园",
+    "书香门第",
+    "世纪嘉园",
+    "东方明珠苑",
+    "丽景华府",
+    "和谐家园",
 )
 COMPANIES = (
-    "示例物业服务有限公司", "安居物业服务有限公司", "锦程物业管理有限公司", "恒信物业服务有限公司",
+    "示例物业服务有限公司",
+    "安居物业服务有限公司",
+    "锦程物业管理有限公司",
+    "恒信物业服务有限公司",
     "华悦物业管理有限公司",
 )
 REPAIR_CATEGORIES = {
-    "水电维修": 0.30, "管道疏通": 0.12, "门窗维修": 0.12, "公共照明": 0.10,
-    "土建维修": 0.10, "门禁对讲": 0.10, "电梯": 0.06, "其他": 0.10,
+    "水电维修": 0.30,
+    "管道疏通": 0.12,
+    "门窗维修": 0.12,
+    "公共照明": 0.10,
+    "土建维修": 0.10,
+    "门禁对讲": 0.10,
+    "电梯": 0.06,
+    "其他": 0.10,
 }
 COMPLAINT_CATEGORIES = (
-    "停车管理", "噪音扰民", "环境卫生", "物业收费", "维修服务", "服务态度", "安全秩序", "绿化养护", "宠物管理",
+    "停车管理",
+    "噪音扰民",
+    "环境卫生",
+    "物业收费",
+    "维修服务",
+    "服务态度",
+    "安全秩序",
+    "绿化养护",
+    "宠物管理",
 )
 COMPLAINT_CHANNELS = {"电话": 0.35, "微信公众号": 0.25, "前台": 0.18, "业主群": 0.12, "12345热线": 0.10}
 HAZARD_AREAS = {
-    "消防": 0.25, "电气": 0.18, "电梯": 0.10, "高空坠物": 0.12, "治安": 0.08,
-    "设施设备": 0.15, "燃气": 0.05, "防汛": 0.07,
+    "消防": 0.25,
+    "电气": 0.18,
+    "电梯": 0.10,
+    "高空坠物": 0.12,
+    "治安": 0.08,
+    "设施设备": 0.15,
+    "燃气": 0.05,
+    "防汛": 0.07,
 }
 INSPECTION_DIMENSIONS = ("保洁", "绿化", "垃圾分类", "安全秩序", "客户服务", "设施设备")
 ROLES = ("客服", "工程", "秩序", "保洁", "绿化")
@@ -62,14 +102,40 @@ ACTIVITY_TITLES = {
 }
 INCIDENT_TYPES = ("滑倒摔伤", "电梯困人", "车辆剐蹭", "高空坠物", "盗窃", "电动车起火")
 SURVEY_COMMENTS = (
-    "希望加强停车管理", "维修人员态度很好", "电梯经常故障，希望尽快解决", "小区绿化不错", "保洁需要加强",
-    "快递柜太少", "夜间噪音较大", "门禁经常失灵", "物业响应及时", "希望多组织社区活动", "垃圾分类点有异味",
+    "希望加强停车管理",
+    "维修人员态度很好",
+    "电梯经常故障，希望尽快解决",
+    "小区绿化不错",
+    "保洁需要加强",
+    "快递柜太少",
+    "夜间噪音较大",
+    "门禁经常失灵",
+    "物业响应及时",
+    "希望多组织社区活动",
+    "垃圾分类点有异味",
 )
-SURVEY_LABELS_BY_SCORE = {5: ("非常满意",), 4: ("满意",), 3: ("一般", "基本满意"), 2: ("不满意",), 1: ("非常不满意",)}
+SURVEY_LABELS_BY_SCORE = {
+    5: ("非常满意",),
+    4: ("满意",),
+    3: ("一般", "基本满意"),
+    2: ("不满意",),
+    1: ("非常不满意",),
+}
 STATUS = {
-    "zh": {"cancelled": "已取消", "done": "已完成", "arrived": "处理中", "dispatched": "已派单", "new": "待派单"},
-    "en": {"cancelled": "Cancelled", "done": "completed", "arrived": "in progress", "dispatched": "dispatched",
-           "new": "pending"},
+    "zh": {
+        "cancelled": "已取消",
+        "done": "已完成",
+        "arrived": "处理中",
+        "dispatched": "已派单",
+        "new": "待派单",
+    },
+    "en": {
+        "cancelled": "Cancelled",
+        "done": "completed",
+        "arrived": "in progress",
+        "dispatched": "dispatched",
+        "new": "pending",
+    },
 }
 EXTRA_COLUMNS = ("备注", "登记人", "联系电话", "房号", "处理人", "小区")
 REGISTRARS = ("王工", "李工", "张丽", "刘洋", "陈静", "赵磊", "孙敏", "周涛")
@@ -84,13 +150,24 @@ TIME_STYLES = ("ymd_hm", "slash", "cn", "iso_z", "ymd_hms", "iso_offset", "iso_f
 MIXED_STYLES = ("ymd_hm", "slash", "cn", "ymd_hms")
 #: Resolution a timestamp style shows (canonical values are floored to it).
 TIME_PRECISION = {
-    "ymd_hm": "min", "slash": "min", "cn": "min", "ymd_hms": "s", "iso_z": "s", "iso_offset": "s",
-    "iso_t": "s", "excel": "s", "iso_frac_utc": None,
+    "ymd_hm": "min",
+    "slash": "min",
+    "cn": "min",
+    "ymd_hms": "s",
+    "iso_z": "s",
+    "iso_offset": "s",
+    "iso_t": "s",
+    "excel": "s",
+    "iso_frac_utc": None,
 }
 DATE_STYLE_OF = {"slash": "slash", "cn": "cn", "excel": "excel"}  # others: "ymd"
 ENCODINGS = ("utf-8-sig", "utf-8", "gbk", "utf-8-sig", "gb18030")
 BOOL_STYLES = {
-    "zh": ("是", "否"), "yn": ("Y", "N"), "10": ("1", "0"), "tf": ("true", "false"), "yesno": ("yes", "no"),
+    "zh": ("是", "否"),
+    "yn": ("Y", "N"),
+    "10": ("1", "0"),
+    "tf": ("true", "false"),
+    "yesno": ("yes", "no"),
 }
 HEADER_STYLES = ("alias", "alias", "alias_alt", "alias", "alias_alt", "canonical")
 UNPARSEABLE_DATES = ("2025-13-05", "2025/9/31", "不详", "9月某日", "2025-02-30 10:00")
@@ -105,13 +182,21 @@ EFFECT_DEFAULTS: dict[str, dict] = {
     "dominant_complaint": {"category": "停车管理", "share": 0.45},
     "bad_rows": {},
     "frequent_comment": {"text": "地下车库渗水严重，希望尽快处理", "count": 40},
-    "initiative_effect": {"category": "安全秩序", "title": "夜间巡逻加强月", "dimension": "security",
-                          "change": 12.0},
+    "initiative_effect": {
+        "category": "安全秩序",
+        "title": "夜间巡逻加强月",
+        "dimension": "security",
+        "change": 12.0,
+    },
 }
 #: Planted comments and initiatives of ``frequent_comment`` / ``initiative_effect``
 #: (community index ≥ 4, so the shipped demos 1–3 stay as they are).
-PLANTED_COMMENTS = ("地下车库渗水严重，希望尽快处理", "楼道灯坏了很久没人修", "单元门禁刷卡总是失灵",
-                    "小区门口垃圾堆放太久")
+PLANTED_COMMENTS = (
+    "地下车库渗水严重，希望尽快处理",
+    "楼道灯坏了很久没人修",
+    "单元门禁刷卡总是失灵",
+    "小区门口垃圾堆放太久",
+)
 PLANTED_INITIATIVES = (
     {"category": "安全秩序", "title": "夜间巡逻加强月", "dimension": "security"},
     {"category": "环境卫生", "title": "垃圾分类宣传周", "dimension": "cleaning"},

@@ -17,7 +17,6 @@ from .insights import activities_insights
 _ACTIVITY_EN = {zh: en for en, zh in ACTIVITY_CATEGORY.items() if en != zh.lower()}
 
 
-
 def quality_month_activities(r: ReportInputs) -> pd.DataFrame | None:
     acts = r.tables.get("activities")
     if acts is None:
@@ -51,34 +50,60 @@ def activities_section(r: ReportInputs) -> Markup:
     title = t("report.sec.activities", lang)
     acts = quality_month_activities(r)
     if acts is None:
-        return section("sec-activities", title, para(t("report.activities.none", lang), "qm-note")
-                       + notes_html(r.notes, "activities"))
+        return section(
+            "sec-activities",
+            title,
+            para(t("report.activities.none", lang), "qm-note") + notes_html(r.notes, "activities"),
+        )
     p = r.params
     qs, qe = p.periods["quality_month"]
     n_cats = acts["category"].nunique()
-    parts = [para(t("report.activities.intro", lang).format(
-        start=qs.isoformat(), end=qe.isoformat(), count=len(acts), categories=n_cats,
-        participants=fmt_int(participants_total(acts)),
-    ))]
+    parts = [
+        para(
+            t("report.activities.intro", lang).format(
+                start=qs.isoformat(),
+                end=qe.isoformat(),
+                count=len(acts),
+                categories=n_cats,
+                participants=fmt_int(participants_total(acts)),
+            )
+        )
+    ]
     outside = len(r.tables["activities"]) - len(acts)
     if outside:
         parts.append(para(t("report.activities.outside", lang).format(n=outside), "qm-note"))
     if len(acts):
         hl = highlight_flags(acts)
-        people = (pd.to_numeric(acts["participants"], errors="coerce") if "participants" in acts.columns
-                  else pd.Series(0.0, index=acts.index))
-        grouped = (pd.DataFrame({"category": acts["category"].astype(str), "people": people, "hl": hl})
-                   .groupby("category", sort=False)
-                   .agg(count=("people", "size"), people=("people", "sum"), hl=("hl", "sum"))
-                   .sort_values("count", ascending=False, kind="stable"))
-        rows = [[activity_category(cat, lang), int(g["count"]), fmt_int(g["people"]), int(g["hl"])]
-                for cat, g in grouped.iterrows()]
+        people = (
+            pd.to_numeric(acts["participants"], errors="coerce")
+            if "participants" in acts.columns
+            else pd.Series(0.0, index=acts.index)
+        )
+        grouped = (
+            pd.DataFrame({"category": acts["category"].astype(str), "people": people, "hl": hl})
+            .groupby("category", sort=False)
+            .agg(count=("people", "size"), people=("people", "sum"), hl=("hl", "sum"))
+            .sort_values("count", ascending=False, kind="stable")
+        )
+        rows = [
+            [activity_category(cat, lang), int(g["count"]), fmt_int(g["people"]), int(g["hl"])]
+            for cat, g in grouped.iterrows()
+        ]
         parts.append(h3(t("report.activities.by_category", lang)))
-        parts.append(html_table(
-            [t("report.col.category", lang), t("report.col.count", lang), t("report.col.participants", lang),
-             t("report.col.highlights", lang)],
-            rows, numeric=(1, 2, 3), nowrap=(0,), class_="qm-table--compact",
-        ))
+        parts.append(
+            html_table(
+                [
+                    t("report.col.category", lang),
+                    t("report.col.count", lang),
+                    t("report.col.participants", lang),
+                    t("report.col.highlights", lang),
+                ],
+                rows,
+                numeric=(1, 2, 3),
+                nowrap=(0,),
+                class_="qm-table--compact",
+            )
+        )
         parts.append(h3(t("report.activities.highlights", lang)))
         highlights = acts[hl]
         if highlights.empty:
@@ -88,29 +113,50 @@ def activities_section(r: ReportInputs) -> Markup:
             for _, a in highlights.iterrows():
                 meta = [fmt_date(a["held_on"]), activity_category(a["category"], lang)]
                 if "participants" in a and not is_missing(a["participants"]):
-                    meta.append(t("report.activities.participants", lang).format(n=fmt_int(a["participants"])))
+                    meta.append(
+                        t("report.activities.participants", lang).format(n=fmt_int(a["participants"]))
+                    )
                 desc = a.get("description")
-                cards.append(tag(
-                    "article",
-                    tag("h4", resident_text(a["title"]))
-                    + tag("p", " · ".join(meta), class_="qm-card-meta")
-                    + (tag("p", resident_text(desc)) if not is_missing(desc) else Markup("")),
-                    class_="qm-highlight",
-                ))
+                cards.append(
+                    tag(
+                        "article",
+                        tag("h4", resident_text(a["title"]))
+                        + tag("p", " · ".join(meta), class_="qm-card-meta")
+                        + (tag("p", resident_text(desc)) if not is_missing(desc) else Markup("")),
+                        class_="qm-highlight",
+                    )
+                )
             parts.append(tag("div", join(cards), class_="qm-highlights"))
         parts.append(activities_insights(r))  # initiative effects and good cases (insights.csv)
         parts.append(h3(t("report.activities.all", lang)))
         list_rows = []
         for _, a in acts.iterrows():
-            star = badge(t("report.star", lang), "info") if bool(highlight_flags(acts).loc[a.name]) else Markup("")
+            star = (
+                badge(t("report.star", lang), "info")
+                if bool(highlight_flags(acts).loc[a.name])
+                else Markup("")
+            )
             title_cell = resident_text(a["title"]) + (Markup(" ") + star if star else Markup(""))
-            list_rows.append([
-                fmt_date(a["held_on"]), activity_category(a["category"], lang), title_cell,
-                fmt_int(a["participants"]) if "participants" in a else DASH,
-            ])
-        parts.append(html_table(
-            [t("report.col.date", lang), t("report.col.category", lang), t("report.col.title", lang),
-             t("report.col.participants", lang)],
-            list_rows, numeric=(3,), nowrap=(0, 1), class_="qm-table--list",
-        ))
+            list_rows.append(
+                [
+                    fmt_date(a["held_on"]),
+                    activity_category(a["category"], lang),
+                    title_cell,
+                    fmt_int(a["participants"]) if "participants" in a else DASH,
+                ]
+            )
+        parts.append(
+            html_table(
+                [
+                    t("report.col.date", lang),
+                    t("report.col.category", lang),
+                    t("report.col.title", lang),
+                    t("report.col.participants", lang),
+                ],
+                list_rows,
+                numeric=(3,),
+                nowrap=(0, 1),
+                class_="qm-table--list",
+            )
+        )
     return section("sec-activities", title, join(parts) + notes_html(r.notes, "activities"))

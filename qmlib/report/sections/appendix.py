@@ -59,12 +59,22 @@ def _missing_columns_table(r: ReportInputs, lang: str) -> Markup:
         return para(t("report.appendix.no_missing_columns", lang), "qm-note")
     removed = metrics_left_out(missing)
     sep = t("report.list_sep", lang)
-    body = [[t(f"table.{table}", lang), sep.join(_column_name(c, lang) for c in columns),
-             sep.join(metric_label(m, lang) for m in removed.get(table, [])) or DASH]
-            for table, columns in missing.items()]
+    body = [
+        [
+            t(f"table.{table}", lang),
+            sep.join(_column_name(c, lang) for c in columns),
+            sep.join(metric_label(m, lang) for m in removed.get(table, [])) or DASH,
+        ]
+        for table, columns in missing.items()
+    ]
     return para(t("report.appendix.missing_columns_intro", lang)) + html_table(
-        [t("ui.table", lang), t("report.appendix.col.missing_columns", lang),
-         t("report.appendix.col.metrics_left_out", lang)], body)
+        [
+            t("ui.table", lang),
+            t("report.appendix.col.missing_columns", lang),
+            t("report.appendix.col.metrics_left_out", lang),
+        ],
+        body,
+    )
 
 
 def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
@@ -78,20 +88,39 @@ def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
         for row in summary_rows:
             counts = [int(row.get(c) or 0) for c in ("rows_read", "rows_accepted", "rows_rejected")]
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
-            body.append([
-                t(f"table.{row.get('table')}", lang), PurePath(str(row.get("source_file", ""))).name,
-                *(f"{c:,}" for c in counts),
-            ])
-        body.append([tag("strong", t("report.appendix.total", lang)), "", *(tag("strong", f"{c:,}") for c in totals)])
-        parts.append(html_table(
-            [t("ui.table", lang), t("report.appendix.col.file", lang), t("ui.rows_read", lang),
-             t("ui.rows_accepted", lang), t("ui.rows_rejected", lang)],
-            body, numeric=(2, 3, 4),
-        ))
+            body.append(
+                [
+                    t(f"table.{row.get('table')}", lang),
+                    PurePath(str(row.get("source_file", ""))).name,
+                    *(f"{c:,}" for c in counts),
+                ]
+            )
+        body.append(
+            [tag("strong", t("report.appendix.total", lang)), "", *(tag("strong", f"{c:,}") for c in totals)]
+        )
+        parts.append(
+            html_table(
+                [
+                    t("ui.table", lang),
+                    t("report.appendix.col.file", lang),
+                    t("ui.rows_read", lang),
+                    t("ui.rows_accepted", lang),
+                    t("ui.rows_rejected", lang),
+                ],
+                body,
+                numeric=(2, 3, 4),
+            )
+        )
     missing = [t(f"table.{name}", lang) for name in TABLES if name not in r.tables]
     if missing:
-        parts.append(para(t("report.appendix.missing_tables", lang).format(
-            tables=t("report.list_sep", lang).join(missing)), "qm-note"))
+        parts.append(
+            para(
+                t("report.appendix.missing_tables", lang).format(
+                    tables=t("report.list_sep", lang).join(missing)
+                ),
+                "qm-note",
+            )
+        )
     if missing_columns(r) is not None:
         parts.append(h3(t("report.appendix.missing_columns", lang)))
         parts.append(_missing_columns_table(r, lang))
@@ -103,25 +132,47 @@ def appendix_section(r: ReportInputs, max_reasons: int = 20) -> Markup:
         from ...ingest.quality import rejects_by_reason
 
         by_reason = rejects_by_reason(rejects)
-        body = [[t(f"table.{row['table']}", lang), esc(row["column"]), resident_text(row["reason"]),
-                 f"{int(row['rows']):,}"] for row in records(by_reason.head(max_reasons))]
-        parts.append(html_table(
-            [t("ui.table", lang), t("report.appendix.col.column", lang), t("ui.reason", lang),
-             t("report.appendix.col.rows", lang)],
-            body, numeric=(3,), class_="qm-table--rejects",
-        ))
+        body = [
+            [
+                t(f"table.{row['table']}", lang),
+                esc(row["column"]),
+                resident_text(row["reason"]),
+                f"{int(row['rows']):,}",
+            ]
+            for row in records(by_reason.head(max_reasons))
+        ]
+        parts.append(
+            html_table(
+                [
+                    t("ui.table", lang),
+                    t("report.appendix.col.column", lang),
+                    t("ui.reason", lang),
+                    t("report.appendix.col.rows", lang),
+                ],
+                body,
+                numeric=(3,),
+                class_="qm-table--rejects",
+            )
+        )
         if len(by_reason) > max_reasons:
-            parts.append(para(t("report.appendix.rejects_more", lang).format(n=len(by_reason) - max_reasons), "qm-note"))
+            parts.append(
+                para(
+                    t("report.appendix.rejects_more", lang).format(n=len(by_reason) - max_reasons), "qm-note"
+                )
+            )
     parts.append(h3(t("report.appendix.methods", lang)))
     parts.append(bullet_list(method_notes(p, lang), class_="qm-methods"))
     footer = para(t("report.footer", lang).format(community_id=p.community_id), "qm-footer-note")
-    return section("sec-appendix", t("report.sec.appendix", lang),
-                   join(parts) + notes_html(r.notes, "appendix") + footer)
+    return section(
+        "sec-appendix", t("report.sec.appendix", lang), join(parts) + notes_html(r.notes, "appendix") + footer
+    )
 
 
 def method_notes(p: Params, lang: str) -> list[str]:
     """The method notes of the appendix: periods, formulas, SLA, intervals, tests, missing data, privacy."""
-    periods = t("report.clause_sep", lang).join(f"{period_name(x, lang)} {period_range(p, x, lang)}" for x in p.period_names)
+    periods = t("report.clause_sep", lang).join(
+        f"{period_name(x, lang)} {period_range(p, x, lang)}" for x in p.period_names
+    )
 
     def num(x: float) -> str:
         return f"{x:g}"
@@ -132,16 +183,21 @@ def method_notes(p: Params, lang: str) -> list[str]:
         t("report.method.satisfaction", lang).format(scale=p.survey_scale),
         t("report.method.rates", lang).format(households=f"{p.households:,}"),
         t("report.method.sla", lang).format(
-            normal=num(sla.repair_arrival_minutes["普通"]), urgent=num(sla.repair_arrival_minutes["紧急"]),
-            hours=num(sla.complaint_response_hours), minor=num(sla.hazard_due_days["一般"]),
-            major=num(sla.hazard_due_days["较大"]), critical=num(sla.hazard_due_days["重大"]),
-            tolerance=num(sla.maintenance_tolerance_days), inspection=num(p.inspection_pass_score),
+            normal=num(sla.repair_arrival_minutes["普通"]),
+            urgent=num(sla.repair_arrival_minutes["紧急"]),
+            hours=num(sla.complaint_response_hours),
+            minor=num(sla.hazard_due_days["一般"]),
+            major=num(sla.hazard_due_days["较大"]),
+            critical=num(sla.hazard_due_days["重大"]),
+            tolerance=num(sla.maintenance_tolerance_days),
+            inspection=num(p.inspection_pass_score),
             training=num(p.training_pass_score),
         ),
         t("report.method.ci", lang),
         t("report.method.tests", lang),
-        t("report.method.plain", lang).format(level=significance_level(), level_3=f"{SIGNIFICANCE_LEVEL:.3f}",
-                                              min_n=SMALL_SAMPLE_N),
+        t("report.method.plain", lang).format(
+            level=significance_level(), level_3=f"{SIGNIFICANCE_LEVEL:.3f}", min_n=SMALL_SAMPLE_N
+        ),
         t("report.method.missing", lang),
         t("report.method.privacy", lang),
     ]

@@ -181,8 +181,11 @@ def change_words(metric_id: str, row: dict | None, lang: str, small: bool = Fals
     }
     if verdict == "noise":
         direction = better_of(metric_id) * (1 if change > 0 else -1)
-        key = "report.change.noise_better" if direction > 0 else (
-            "report.change.noise_worse" if direction < 0 else "report.change.noise")
+        key = (
+            "report.change.noise_better"
+            if direction > 0
+            else ("report.change.noise_worse" if direction < 0 else "report.change.noise")
+        )
     elif verdict == "untested":
         key = f"report.change.untested_{way}"
     elif verdict == "flat":
@@ -207,8 +210,12 @@ def change_mark(metric_id: str, change: object, significant: object, small: bool
 
 def small_badge(lang: str) -> Markup:
     """The 小样本 / small sample marker."""
-    return tag("span", t("report.small_sample", lang), class_="qm-badge qm-badge--neutral qm-small",
-               title=t("report.small_sample_title", lang).format(min_n=SMALL_SAMPLE_N))
+    return tag(
+        "span",
+        t("report.small_sample", lang),
+        class_="qm-badge qm-badge--neutral qm-small",
+        title=t("report.small_sample_title", lang).format(min_n=SMALL_SAMPLE_N),
+    )
 
 
 def change_cell(metric_id: str, row: dict | None, lang: str, small: bool = False) -> Markup:
@@ -291,9 +298,12 @@ def no_valid_data(metric_id: str, rejected: dict[str, int], lang: str) -> Markup
     table = rejected_table_of(metric_id, rejected)
     if table is None:
         return None
-    detail = t("report.no_valid_detail", lang).format(table=t(f"table.{table}", lang), n=f"{rejected[table]:,}")
-    return (tag("span", t("report.no_valid", lang), class_="qm-val qm-no-valid")
-            + tag("a", detail, class_="qm-sub", href=f"#{REJECTS_ID}"))
+    detail = t("report.no_valid_detail", lang).format(
+        table=t(f"table.{table}", lang), n=f"{rejected[table]:,}"
+    )
+    return tag("span", t("report.no_valid", lang), class_="qm-val qm-no-valid") + tag(
+        "a", detail, class_="qm-sub", href=f"#{REJECTS_ID}"
+    )
 
 
 def significance_level() -> str:
@@ -304,7 +314,6 @@ def significance_level() -> str:
 def index_rows(frame: pd.DataFrame | None) -> dict[tuple[str, str], dict]:
     """``{(metric_id, period): row}`` of a metrics or changes frame."""
     return {(str(r["metric_id"]), str(r["period"])): r for r in records(frame)}
-
 
 
 def known_metric(metric_id: str) -> bool:

@@ -19,11 +19,18 @@ def cover(r: ReportInputs) -> Markup:
     meta: list[tuple[str, object]] = list(front_lines(p, lang))
     if p.company:
         meta.append((t("report.meta.company", lang), p.company))
-    meta.append((t("report.meta.households", lang), t("report.meta.households_value", lang).format(n=f"{p.households:,}")))
+    meta.append(
+        (
+            t("report.meta.households", lang),
+            t("report.meta.households_value", lang).format(n=f"{p.households:,}"),
+        )
+    )
     for period in p.period_names:
         start, end = p.periods[period]
         dates = Markup(esc(t("report.meta.period_range", lang))).format(
-            start=tag("span", start.isoformat(), class_="qm-nw"), end=tag("span", end.isoformat(), class_="qm-nw"))
+            start=tag("span", start.isoformat(), class_="qm-nw"),
+            end=tag("span", end.isoformat(), class_="qm-nw"),
+        )
         meta.append((period_name(period, lang), dates))
     meta.append((t("report.meta.as_of", lang), p.as_of_date.isoformat()))
     meta.append((t("report.meta.generated", lang), (r.generated_on or dt.date.today()).isoformat()))

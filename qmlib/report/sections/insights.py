@@ -68,7 +68,7 @@ def _evidence(row: dict, lang: str) -> Markup:
 
 
 def top_risks(r: ReportInputs, limit: int = 3) -> Markup:
-    """"本期需优先关注的风险：（1）…；（2）…" — the first ``limit`` shortcoming stories, by name."""
+    """ "本期需优先关注的风险：（1）…；（2）…" — the first ``limit`` shortcoming stories, by name."""
     lang = r.lang or "zh"
     told = stories(r.shortcomings, r.insights)[:limit]
     if not told:
@@ -80,13 +80,18 @@ def top_risks(r: ReportInputs, limit: int = 3) -> Markup:
         cause = story.causes[0] if story.causes else None
         if cause is not None and str(cause.get("subject")) not in str(first.get("subject")):
             text += t("insight.report.risk_cause", lang).format(cause=cause_phrase(cause, lang))
-        more = [t("insight.report.effect_name", lang).format(
-                    id=e.get("shortcoming_id"),
-                    category=label_or(f"finding.category.{e.get('category')}", e.get("category"), lang),
-                    subject=e.get("subject_label") or "")
-                for e in story.effects[1:]]
+        more = [
+            t("insight.report.effect_name", lang).format(
+                id=e.get("shortcoming_id"),
+                category=label_or(f"finding.category.{e.get('category')}", e.get("category"), lang),
+                subject=e.get("subject_label") or "",
+            )
+            for e in story.effects[1:]
+        ]
         if more:
-            text += t("insight.report.risk_also", lang).format(ids=t("insight.word.list_sep", lang).join(more))
+            text += t("insight.report.risk_also", lang).format(
+                ids=t("insight.word.list_sep", lang).join(more)
+            )
         items.append(t("insight.report.risk_item", lang).format(i=i, text=text))
     head = t("insight.report.risks", lang).format(n=len(items))
     sep = t("insight.word.clause_sep", lang)
@@ -162,15 +167,20 @@ def results_drivers(r: ReportInputs, per_change: int = 2) -> Markup:
                 break
     order = {m: i for i, m in enumerate(METRICS)}
     periods: dict[str, int] = {p: i for i, p in enumerate(r.params.period_names)}
-    keys = sorted(by_change, key=lambda k: (periods.get(k[1], 99), order.get(k[0].split(".", 1)[0], 999), k[0]))
+    keys = sorted(
+        by_change, key=lambda k: (periods.get(k[1], 99), order.get(k[0].split(".", 1)[0], 999), k[0])
+    )
     items = []
     for key in keys:
         if not by_change[key] and not limits.get(key):
             continue
         c = changes[key]
         head = t("insight.report.change_head", lang).format(
-            metric=metric_label(key[0], lang), period=period_in_text(key[1], lang),
-            change=fmt_change(key[0], c.get("change"), lang), p=fmt_p(c.get("p_value"), lang))
+            metric=metric_label(key[0], lang),
+            period=period_in_text(key[1], lang),
+            change=fmt_change(key[0], c.get("change"), lang),
+            p=fmt_p(c.get("p_value"), lang),
+        )
         body = [tag("li", _evidence(d, lang), class_="qm-driver") for d in by_change[key]]
         if not body:  # a significant survey change was decomposed by building; nothing stands out
             body.append(tag("li", t("insight.report.no_driver", lang), class_="qm-driver"))
@@ -197,8 +207,10 @@ def _caveat_items(rows: list[dict], lang: str, max_small: int = 3) -> list[Marku
         t("insight.report.small_item", lang).format(
             metric=metric_label(str(cv.get("metric_id")), lang),
             period=period_in_text(str(cv.get("period")), lang),
-            n="" if is_missing(cv.get("n")) else int(cv["n"]))
-        for cv in small)
+            n="" if is_missing(cv.get("n")) else int(cv["n"]),
+        )
+        for cv in small
+    )
     min_n = next((int(float(cv["reference"])) for cv in small if not is_missing(cv.get("reference"))), "")
     items.append(resident_text(t("insight.report.small", lang).format(min_n=min_n, items=listed)))
     return items
@@ -209,18 +221,29 @@ def _caveat_items(rows: list[dict], lang: str, max_small: int = 3) -> list[Marku
 
 def _effect_line(row: dict, lang: str) -> Markup:
     sev = str(row.get("severity", ""))
-    return join([
-        tag("span", row.get("shortcoming_id"), class_="qm-id"), Markup(" "),
-        badge(label_or(f"finding.severity.{sev}", sev, lang), SEVERITY_KIND.get(sev, "neutral")), Markup(" "),
-        tag("span", label_or(f"finding.category.{row.get('category')}", row.get("category"), lang),
-            class_="qm-story-cat"), Markup(" "),
-        resident_text(row.get("evidence")),
-    ])
+    return join(
+        [
+            tag("span", row.get("shortcoming_id"), class_="qm-id"),
+            Markup(" "),
+            badge(label_or(f"finding.severity.{sev}", sev, lang), SEVERITY_KIND.get(sev, "neutral")),
+            Markup(" "),
+            tag(
+                "span",
+                label_or(f"finding.category.{row.get('category')}", row.get("category"), lang),
+                class_="qm-story-cat",
+            ),
+            Markup(" "),
+            resident_text(row.get("evidence")),
+        ]
+    )
 
 
 def _under(label_key: str, row: dict, lang: str) -> Markup:
-    return tag("p", tag("span", t(label_key, lang), class_="qm-cause-label") + Markup(" ") + _evidence(row, lang),
-               class_="qm-cause")
+    return tag(
+        "p",
+        tag("span", t(label_key, lang), class_="qm-cause-label") + Markup(" ") + _evidence(row, lang),
+        class_="qm-cause",
+    )
 
 
 def _story_html(story: Story, voices: list[dict], lang: str) -> Markup:
@@ -248,12 +271,16 @@ def bad_cases(r: ReportInputs, limit: int = 5) -> Markup:
     lang = r.lang or "zh"
     told = {str(c.get("insight_id")) for row in records(r.shortcomings) for c in causes_of(row, r.insights)}
     subjects = {str(row.get("subject")) for row in records(r.shortcomings)}  # a problem listed above already
-    rows = [c for c in _rows(r, "case", direction="bad")
-            if str(c.get("insight_id")) not in told and str(c.get("subject")) not in subjects]
+    rows = [
+        c
+        for c in _rows(r, "case", direction="bad")
+        if str(c.get("insight_id")) not in told and str(c.get("subject")) not in subjects
+    ]
     if not rows:
         return Markup("")
     return h3(t("insight.report.bad_cases", lang)) + bullet_list(
-        [_evidence(c, lang) for c in rows[:limit]], class_="qm-insights")
+        [_evidence(c, lang) for c in rows[:limit]], class_="qm-insights"
+    )
 
 
 def residents_voice(r: ReportInputs, limit: int = 6, praise: int = 2) -> Markup:
@@ -269,7 +296,11 @@ def residents_voice(r: ReportInputs, limit: int = 6, praise: int = 2) -> Markup:
         items.append(badge(theme, kind) + Markup(" ") + _evidence(row, lang))
     total = next((row.get("reference") for row in rows if not is_missing(row.get("reference"))), None)
     intro = t("insight.report.voice_intro", lang).format(n="" if total is None else int(float(total)))
-    return h3(t("insight.report.voice", lang)) + para(intro, "qm-note") + bullet_list(items, class_="qm-insights qm-voice")
+    return (
+        h3(t("insight.report.voice", lang))
+        + para(intro, "qm-note")
+        + bullet_list(items, class_="qm-insights qm-voice")
+    )
 
 
 def has_insights(r: ReportInputs) -> bool:

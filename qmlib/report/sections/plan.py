@@ -78,36 +78,68 @@ def plan_section(r: ReportInputs) -> Markup:
     """五、未来展望与持续改进计划: PDCA actions, routine mechanisms, next targets."""
     lang = r.lang or "zh"
     title = t("report.sec.plan", lang)
-    parts = [follow_up_html(r.folder, r.params, lang) if r.folder is not None else Markup(""),
-             para(t("report.plan.intro", lang))]
+    parts = [
+        follow_up_html(r.folder, r.params, lang) if r.folder is not None else Markup(""),
+        para(t("report.plan.intro", lang)),
+    ]
     actions, routines = split_plan(r)
     parts.append(h3(t("report.plan.actions", lang)))
     if actions.empty:
         parts.append(para(t("report.plan.none", lang), "qm-note"))
     else:
-        cols = ["action_id", "shortcoming_id", "action", "owner_role", "due_on", "kpi", "kpi_target", "pdca_stage"]
-        body = [[
-            tag("span", row.get("action_id"), class_="qm-id"),
-            tag("span", row.get("shortcoming_id"), class_="qm-id"),
-            resident_text(row.get("action")),
-            esc(owner_of(row)),
-            fmt_date(row.get("due_on")),
-            _kpi_label(row.get("kpi"), lang),
-            _kpi_target(row),
-            badge(_stage(row.get("pdca_stage"), lang), "info"),
-        ] for row in records(actions)]
-        parts.append(html_table([t(f"plan.col.{c}", lang) for c in cols], body,
-                                nowrap=(0, 1, 3, 4, 6, 7), class_="qm-table--plan"))
+        cols = [
+            "action_id",
+            "shortcoming_id",
+            "action",
+            "owner_role",
+            "due_on",
+            "kpi",
+            "kpi_target",
+            "pdca_stage",
+        ]
+        body = [
+            [
+                tag("span", row.get("action_id"), class_="qm-id"),
+                tag("span", row.get("shortcoming_id"), class_="qm-id"),
+                resident_text(row.get("action")),
+                esc(owner_of(row)),
+                fmt_date(row.get("due_on")),
+                _kpi_label(row.get("kpi"), lang),
+                _kpi_target(row),
+                badge(_stage(row.get("pdca_stage"), lang), "info"),
+            ]
+            for row in records(actions)
+        ]
+        parts.append(
+            html_table(
+                [t(f"plan.col.{c}", lang) for c in cols],
+                body,
+                nowrap=(0, 1, 3, 4, 6, 7),
+                class_="qm-table--plan",
+            )
+        )
     if isinstance(routines, pd.DataFrame) and not routines.empty:
         parts.append(h3(t("report.plan.routines", lang)))
         if "action" in routines.columns:
             cols = ["action", "owner_role", "kpi", "kpi_target", "pdca_stage"]
-            body = [[
-                resident_text(row.get("action")), esc(owner_of(row)), _kpi_label(row.get("kpi"), lang),
-                _kpi_target(row), badge(_stage(row.get("pdca_stage"), lang), "info"),
-            ] for row in records(routines)]
-            parts.append(html_table([t(f"plan.col.{c}", lang) for c in cols], body, nowrap=(1, 3, 4),
-                                    class_="qm-table--routines"))
+            body = [
+                [
+                    resident_text(row.get("action")),
+                    esc(owner_of(row)),
+                    _kpi_label(row.get("kpi"), lang),
+                    _kpi_target(row),
+                    badge(_stage(row.get("pdca_stage"), lang), "info"),
+                ]
+                for row in records(routines)
+            ]
+            parts.append(
+                html_table(
+                    [t(f"plan.col.{c}", lang) for c in cols],
+                    body,
+                    nowrap=(1, 3, 4),
+                    class_="qm-table--routines",
+                )
+            )
         else:
             parts.append(_frame_table(routines, lang))
     elif routines is not None and not isinstance(routines, pd.DataFrame) and len(routines):
@@ -117,8 +149,12 @@ def plan_section(r: ReportInputs) -> Markup:
     if next_rows:
         parts.append(h3(t("report.plan.next_targets", lang)))
         parts.append(para(t("report.plan.next_intro", lang)))
-        header = [t("ui.metric", lang), t("report.plan.col.current", lang), t("report.plan.col.next", lang),
-                  t("plan.col.due_on", lang)]
+        header = [
+            t("ui.metric", lang),
+            t("report.plan.col.current", lang),
+            t("report.plan.col.next", lang),
+            t("plan.col.due_on", lang),
+        ]
         parts.append(html_table(header, next_rows, numeric=(1, 2), nowrap=(1, 2, 3), class_="qm-table--next"))
     parts.append(para(t("report.plan.closing", lang), "qm-closing"))
     return section("sec-plan", title, join(parts) + notes_html(r.notes, "plan"))
@@ -126,9 +162,18 @@ def plan_section(r: ReportInputs) -> Markup:
 
 def _frame_table(frame: pd.DataFrame, lang: str) -> Markup:
     """A generic table of a DataFrame: headers by ``plan.col.*``/``report.plan.col.*`` labels."""
-    header = [label_or(f"plan.col.{c}", label_or(f"report.plan.col.{c}", c, lang), lang) for c in frame.columns]
-    rows = [[resident_text(v) if isinstance(v, str) else (fmt_date(v) if isinstance(v, dt.date | pd.Timestamp) else
-             (DASH if is_missing(v) else v)) for v in rec.values()] for rec in records(frame)]
+    header = [
+        label_or(f"plan.col.{c}", label_or(f"report.plan.col.{c}", c, lang), lang) for c in frame.columns
+    ]
+    rows = [
+        [
+            resident_text(v)
+            if isinstance(v, str)
+            else (fmt_date(v) if isinstance(v, dt.date | pd.Timestamp) else (DASH if is_missing(v) else v))
+            for v in rec.values()
+        ]
+        for rec in records(frame)
+    ]
     return html_table(header, rows)
 
 
@@ -153,8 +198,21 @@ def _next_targets(plan: pd.DataFrame, lang: str) -> list[list[object]]:
         old, new = best[key].get("kpi_target"), row.get("kpi_target")
         metric = _kpi_metric(row)
         direction = better_of(metric) if metric else 0
-        if (direction and old is not None and new is not None and not is_missing(old) and not is_missing(new)
-                and direction * (float(new) - float(old)) > 0):
+        if (
+            direction
+            and old is not None
+            and new is not None
+            and not is_missing(old)
+            and not is_missing(new)
+            and direction * (float(new) - float(old)) > 0
+        ):
             best[key] = row
-    return [[_kpi_label(row.get("kpi"), lang), _kpi_current(row), tag("strong", _kpi_target(row)),
-             fmt_date(row.get("due_on"))] for row in best.values()]
+    return [
+        [
+            _kpi_label(row.get("kpi"), lang),
+            _kpi_current(row),
+            tag("strong", _kpi_target(row)),
+            fmt_date(row.get("due_on")),
+        ]
+        for row in best.values()
+    ]

@@ -39,7 +39,9 @@ def _comparison_table(r: ReportInputs, metric_ids: list[str], grouped: bool) -> 
         header.append(period_name(period, lang))
         if period != "baseline":
             numeric.append(len(header))
-            header.append(Markup("{}<br>{}").format(period_name(period, lang), t("report.results.col.change_vs", lang)))
+            header.append(
+                Markup("{}<br>{}").format(period_name(period, lang), t("report.results.col.change_vs", lang))
+            )
     rows: list[Sequence[object]] = []
     groups: dict[int, str] = {}
     last_group = None
@@ -73,8 +75,11 @@ def results_section(r: ReportInputs, charts: Sequence[Chart] = ()) -> Markup:
     title = t("report.sec.results", lang)
     ids = set() if r.metrics is None or r.metrics.empty else set(r.metrics["metric_id"].astype(str))
     if not ids:
-        return section("sec-results", title, para(t("report.results.none", lang), "qm-note")
-                       + notes_html(r.notes, "results"))
+        return section(
+            "sec-results",
+            title,
+            para(t("report.results.none", lang), "qm-note") + notes_html(r.notes, "results"),
+        )
     known = {m for m in ids if known_metric(m)}
     base = _metric_order({m for m in known if "." not in m})
     dims = _metric_order({m for m in known if "." in m})

@@ -21,24 +21,35 @@ def shortcomings_section(r: ReportInputs) -> Markup:
     rows = records(r.shortcomings)
     if not rows:
         none = para(t("report.shortcomings.none", lang), "qm-note")
-        return section("sec-shortcomings", title, none + residents_voice(r) + notes_html(r.notes, "shortcomings"))
+        return section(
+            "sec-shortcomings", title, none + residents_voice(r) + notes_html(r.notes, "shortcomings")
+        )
     if has_insights(r):
-        return section("sec-shortcomings", title, _with_insights(r, len(rows)) + notes_html(r.notes, "shortcomings"))
+        return section(
+            "sec-shortcomings", title, _with_insights(r, len(rows)) + notes_html(r.notes, "shortcomings")
+        )
     header = [
-        t("report.shortcomings.col.rank", lang), t("finding.col.severity", lang), t("finding.col.category", lang),
-        t("finding.col.metric", lang), t("finding.col.evidence", lang),
+        t("report.shortcomings.col.rank", lang),
+        t("finding.col.severity", lang),
+        t("finding.col.category", lang),
+        t("finding.col.metric", lang),
+        t("finding.col.evidence", lang),
     ]
     body = []
     for i, row in enumerate(rows, start=1):
         sev = str(row.get("severity", ""))
         mid = row.get("metric_id")
-        body.append([
-            tag("span", row.get("shortcoming_id") or i, class_="qm-id"),
-            badge(label_or(f"finding.severity.{sev}", sev, lang), SEVERITY_BADGE.get(sev, "neutral")),
-            label_or(f"finding.category.{row.get('category')}", row.get("category"), lang),
-            metric_label(str(mid), lang) if not is_missing(mid) and str(mid) and known_metric(str(mid)) else DASH,
-            resident_text(row.get("evidence")),
-        ])
+        body.append(
+            [
+                tag("span", row.get("shortcoming_id") or i, class_="qm-id"),
+                badge(label_or(f"finding.severity.{sev}", sev, lang), SEVERITY_BADGE.get(sev, "neutral")),
+                label_or(f"finding.category.{row.get('category')}", row.get("category"), lang),
+                metric_label(str(mid), lang)
+                if not is_missing(mid) and str(mid) and known_metric(str(mid))
+                else DASH,
+                resident_text(row.get("evidence")),
+            ]
+        )
     intro = para(t("report.shortcomings.intro", lang).format(count=len(rows)))
     table = html_table(header, body, nowrap=(0, 1, 2), class_="qm-table--findings")
     return section("sec-shortcomings", title, intro + table + notes_html(r.notes, "shortcomings"))

@@ -67,9 +67,15 @@ def _significant_changes(r: ReportInputs, periods: Sequence[str], good: bool) ->
 def _small_significant(r: ReportInputs, periods: Sequence[str]) -> list[dict]:
     """Significant changes in ``periods`` that rest on a small sample (shown, never a verdict)."""
     values = index_rows(r.metrics)
-    return [row for row in records(r.changes) if str(row.get("period")) in periods
-            and change_verdict(str(row["metric_id"]), row,
-                               is_small_change(values, str(row["metric_id"]), str(row["period"]))) == "small"]
+    return [
+        row
+        for row in records(r.changes)
+        if str(row.get("period")) in periods
+        and change_verdict(
+            str(row["metric_id"]), row, is_small_change(values, str(row["metric_id"]), str(row["period"]))
+        )
+        == "small"
+    ]
 
 
 def _p_or_one(value: object) -> float:
@@ -102,9 +108,12 @@ def _held_clause(r: ReportInputs, metric_id: str, lang: str) -> str:
         return ""
     small = is_small_change(index_rows(r.metrics), metric_id, "followup")
     verdict = change_verdict(metric_id, row, small)
-    key = {"better": "report.summary.held", "small": "report.summary.held_unknown",
-           "untested": "report.summary.held_unknown", "none": "report.summary.held_unknown"}.get(
-        verdict, "report.summary.not_held")
+    key = {
+        "better": "report.summary.held",
+        "small": "report.summary.held_unknown",
+        "untested": "report.summary.held_unknown",
+        "none": "report.summary.held_unknown",
+    }.get(verdict, "report.summary.not_held")
     return t(key, lang).format(
         after=fmt_value(metric_id, row.get("value")),
         words=change_words(metric_id, row, lang, small) or fmt_value(metric_id, row.get("change")),
@@ -128,7 +137,9 @@ def key_points(r: ReportInputs) -> list[Markup]:
             text += t("report.summary.targets_unknown", lang).format(n=unknown)
         points.append(esc(text + t("report.summary.end", lang)))
     later = [p for p in r.params.period_names if p != "baseline"]
-    improved = _significant_changes(r, ["quality_month"], good=True) or _significant_changes(r, later, good=True)
+    improved = _significant_changes(r, ["quality_month"], good=True) or _significant_changes(
+        r, later, good=True
+    )
     worsened = _significant_changes(r, later, good=False)
     for row in improved[: 1 if worsened else 2]:
         held = _held_clause(r, str(row["metric_id"]), lang) if row["period"] == "quality_month" else ""
@@ -136,25 +147,43 @@ def key_points(r: ReportInputs) -> list[Markup]:
     for row in worsened[:1]:
         points.append(esc(_change_sentence("report.summary.worsened", row, lang)))
     if not improved and not worsened and r.changes is not None and not r.changes.empty:
-        key = "report.summary.no_significant_small" if _small_significant(r, later) else "report.summary.no_significant"
+        key = (
+            "report.summary.no_significant_small"
+            if _small_significant(r, later)
+            else "report.summary.no_significant"
+        )
         points.append(esc(t(key, lang).format(level=significance_level(), min_n=SMALL_SAMPLE_N)))
     acts = quality_month_activities(r)
     if acts is not None and len(acts):
-        points.append(esc(t("report.summary.activities", lang).format(
-            count=len(acts),
-            participants=fmt_int(participants_total(acts)),
-            highlights=int(highlight_flags(acts).sum()),
-        )))
+        points.append(
+            esc(
+                t("report.summary.activities", lang).format(
+                    count=len(acts),
+                    participants=fmt_int(participants_total(acts)),
+                    highlights=int(highlight_flags(acts).sum()),
+                )
+            )
+        )
     actions, routines = split_plan(r)
     n_routines = 0 if routines is None else len(routines)
     routine_clause = t("report.summary.routines", lang).format(n=n_routines) if n_routines else ""
     if r.shortcomings is not None and not r.shortcomings.empty:
         high = int((r.shortcomings.get("severity", pd.Series(dtype=str)).astype(str) == "high").sum())
-        points.append(esc(t("report.summary.shortcomings", lang).format(
-            count=len(r.shortcomings), high=high, actions=len(actions), routines=routine_clause)))
+        points.append(
+            esc(
+                t("report.summary.shortcomings", lang).format(
+                    count=len(r.shortcomings), high=high, actions=len(actions), routines=routine_clause
+                )
+            )
+        )
     elif r.shortcomings is not None:
-        points.append(esc(t("report.summary.no_shortcomings", lang).format(
-            actions=len(actions), routines=routine_clause)))
+        points.append(
+            esc(
+                t("report.summary.no_shortcomings", lang).format(
+                    actions=len(actions), routines=routine_clause
+                )
+            )
+        )
     return points[:6]
 
 
@@ -170,21 +199,37 @@ def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
         invalid = no_valid_data(mid, rejected, lang)
         row = changes.get((mid, "quality_month"))
         if invalid is not None:
-            cards.append(tag("div", label + tag("div", invalid, class_="qm-card-value"), class_="qm-kpi qm-kpi--invalid"))
+            cards.append(
+                tag(
+                    "div",
+                    label + tag("div", invalid, class_="qm-card-value"),
+                    class_="qm-kpi qm-kpi--invalid",
+                )
+            )
         elif row is not None:
             small = is_small_change(values, mid, "quality_month")
             body = (
                 label
                 + tag("div", fmt_value(mid, row.get("value")), class_="qm-card-value")
-                + tag("div", change_cell(mid, row, lang, small=small) + (small_badge(lang) if small else ""),
-                      class_="qm-card-delta")
-                + tag("div", t("report.card.baseline", lang).format(value=fmt_value(mid, row.get("baseline_value"))),
-                      class_="qm-card-base")
+                + tag(
+                    "div",
+                    change_cell(mid, row, lang, small=small) + (small_badge(lang) if small else ""),
+                    class_="qm-card-delta",
+                )
+                + tag(
+                    "div",
+                    t("report.card.baseline", lang).format(value=fmt_value(mid, row.get("baseline_value"))),
+                    class_="qm-card-base",
+                )
             )
             follow = changes.get((mid, "followup"))
             if follow is not None:
-                mark = change_mark(mid, follow.get("change"), follow.get("significant"),
-                                   is_small_change(values, mid, "followup"))
+                mark = change_mark(
+                    mid,
+                    follow.get("change"),
+                    follow.get("significant"),
+                    is_small_change(values, mid, "followup"),
+                )
                 line = t("report.card.followup", lang).format(value=fmt_value(mid, follow.get("value")))
                 if mark:
                     line = line + " " + mark + " " + fmt_p(follow.get("p_value"), lang)
@@ -194,8 +239,11 @@ def key_cards(r: ReportInputs, limit: int = 4) -> Markup:
             break
     if not cards:
         return Markup("")
-    heading = tag("p", t("report.summary.cards", lang).format(period=period_name("quality_month", lang)),
-                  class_="qm-cards-title")
+    heading = tag(
+        "p",
+        t("report.summary.cards", lang).format(period=period_name("quality_month", lang)),
+        class_="qm-cards-title",
+    )
     legend = para(t("report.card.legend", lang).format(level=significance_level()), "qm-legend")
     return heading + tag("div", join(cards), class_="qm-kpis") + legend
 
@@ -213,9 +261,18 @@ def summary(r: ReportInputs) -> Markup:
     qs, qe = p.periods["quality_month"]
     bs, be = p.periods["baseline"]
     lead = t("report.summary.lead", lang).format(
-        name=p.name, start=qs.isoformat(), end=qe.isoformat(), base_start=bs.isoformat(), base_end=be.isoformat()
+        name=p.name,
+        start=qs.isoformat(),
+        end=qe.isoformat(),
+        base_start=bs.isoformat(),
+        base_end=be.isoformat(),
     )
-    body = para(join([esc(lead), _risks(r)], sep=" "), class_="qm-lead") + key_cards(r) + bullet_list(key_points(r), class_="qm-keypoints")
+    body = (
+        para(join([esc(lead), _risks(r)], sep=" "), class_="qm-lead")
+        + key_cards(r)
+        + bullet_list(key_points(r), class_="qm-keypoints")
+    )
     foreword = foreword_html(p, r.notes, lang)  # 前言 (params foreword and the narrative), when given
-    return foreword + section("sec-summary", t("report.sec.summary", lang), tag("div", body, class_="qm-summary"),
-                              major=False)
+    return foreword + section(
+        "sec-summary", t("report.sec.summary", lang), tag("div", body, class_="qm-summary"), major=False
+    )

@@ -47,8 +47,10 @@ def target_outcomes(r: ReportInputs) -> list[bool | None]:
     """Met (True), not met (False) or unknown (None) for each target row; a target whose
     metric's table had every row rejected is unknown, whatever targets.csv says."""
     rejected = rejected_tables(r)
-    return [None if rejected_table_of(str(row["metric_id"]), rejected) else as_bool(row.get("achieved"))
-            for row in records(r.targets)]
+    return [
+        None if rejected_table_of(str(row["metric_id"]), rejected) else as_bool(row.get("achieved"))
+        for row in records(r.targets)
+    ]
 
 
 def targets_section(r: ReportInputs) -> Markup:
@@ -56,12 +58,19 @@ def targets_section(r: ReportInputs) -> Markup:
     lang = r.lang or "zh"
     rows = records(r.targets)
     if not rows:
-        return section("sec-targets", t("report.sec.targets", lang),
-                       para(t("report.targets.none", lang), "qm-note") + notes_html(r.notes, "targets"))
+        return section(
+            "sec-targets",
+            t("report.sec.targets", lang),
+            para(t("report.targets.none", lang), "qm-note") + notes_html(r.notes, "targets"),
+        )
     header = [
-        t("ui.metric", lang), t("report.targets.col.target", lang), t("report.targets.col.period", lang),
-        t("report.targets.col.baseline", lang), t("report.targets.col.actual", lang),
-        t("report.targets.col.change", lang), t("report.targets.col.result", lang),
+        t("ui.metric", lang),
+        t("report.targets.col.target", lang),
+        t("report.targets.col.period", lang),
+        t("report.targets.col.baseline", lang),
+        t("report.targets.col.actual", lang),
+        t("report.targets.col.change", lang),
+        t("report.targets.col.result", lang),
     ]
     body = []
     values, rejected = index_rows(r.metrics), rejected_tables(r)
@@ -78,12 +87,17 @@ def targets_section(r: ReportInputs) -> Markup:
             change = fmt_change(mid, row.get("change"), lang)
         else:
             change = DASH
-        body.append([
-            metric_label(mid, lang), target_text(row, lang), period_name(str(row["period"]), lang),
-            fmt_value(mid, row.get("baseline_value")) if invalid is None else DASH,
-            actual if invalid is None else invalid,
-            change, achieved_badge(row.get("achieved") if invalid is None else None, lang),
-        ])
+        body.append(
+            [
+                metric_label(mid, lang),
+                target_text(row, lang),
+                period_name(str(row["period"]), lang),
+                fmt_value(mid, row.get("baseline_value")) if invalid is None else DASH,
+                actual if invalid is None else invalid,
+                change,
+                achieved_badge(row.get("achieved") if invalid is None else None, lang),
+            ]
+        )
     flags = target_outcomes(r)
     tally = t("report.targets.tally", lang).format(
         met=flags.count(True), missed=flags.count(False), unknown=sum(f is None for f in flags)
