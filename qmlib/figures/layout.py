@@ -313,8 +313,8 @@ def texts_outside(fig: Figure) -> Iterable[str]:
             ax.xaxis.label,
             ax.yaxis.label,
             ax.title,
-            ax._left_title,
-        ]:  # type: ignore[attr-defined]  # private: the left title
+            ax._left_title,  # type: ignore[attr-defined]  # private: the left title
+        ]:
             if not text.get_visible() or not text.get_text():
                 continue
             box = text.get_window_extent(renderer)
