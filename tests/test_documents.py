@@ -112,6 +112,14 @@ def test_docx_carries_the_insights(written):
         i = texts.index("原因分析")
         assert texts[i + 1] == "S02：保洁分项得分 78.0，拉低了品质检查得分（占变化的 62%）。"
         assert "业主声音" in texts and "12 条评论提到夜间噪音（联系 138****5678）。" in texts
+        # residents' voice and bad cases belong to 四、问题与不足; initiatives to 二、举措与亮点
+        sec = {h: texts.index(h) for h in texts if h[:2] in ("二、", "三、", "四、", "五、")}
+        two, three, four, five = (
+            next(i for h, i in sec.items() if h.startswith(k)) for k in ("二", "三", "四", "五")
+        )
+        assert four < texts.index("业主声音") < five
+        if "举措与成效" in texts:
+            assert two < texts.index("举措与成效") < three
         assert texts.index("（四）比较的局限") > texts.index("（三）方法说明")
 
 

@@ -186,6 +186,19 @@ def targets(tpl: DocxTemplate, data: DocumentData) -> Block:
     return b
 
 
+def insight_bullets(
+    b: Block, data: DocumentData, kind: str, limit: int, direction: str | None = None
+) -> None:
+    """A heading and the evidence of the best ``limit`` insights of ``kind`` (of one direction)."""
+    rows = tb.insights_of(data, kind)
+    if direction is not None:
+        rows = [r for r in rows if tb.text(r.get("direction")) == direction]
+    found = [x for x in (tb.text(r.get("evidence")) for r in rows[:limit]) if x]
+    if found:
+        b.heading(t(f"doc.insights.{kind}", data.lang))
+        b.bullets(found)
+
+
 def activities(tpl: DocxTemplate, data: DocumentData) -> Block:
     lang = data.lang
     b = Block(tpl)
@@ -200,6 +213,8 @@ def activities(tpl: DocxTemplate, data: DocumentData) -> Block:
         [28, 30, 98],
         font_pt=10,
     )
+    insight_bullets(b, data, "initiative", 3)  # §二: initiatives and their association with results
+    insight_bullets(b, data, "case", 3, direction="good")  # §二: good typical cases
     return b
 
 
@@ -215,11 +230,6 @@ def results(tpl: DocxTemplate, data: DocumentData) -> Block:
         statement_width = (156 - 28 - 14 * n_periods) / max(1, n_periods - 1)
         b.table(header, rows, [28] + [14] * n_periods + [statement_width] * (n_periods - 1), font_pt=8.5)
         b.note(t("doc.stat.legend", lang))
-    for kind, limit in (("case", 3), ("voice", 5), ("initiative", 3)):
-        found = [tb.text(r.get("evidence")) for r in tb.insights_of(data, kind, limit)]
-        if any(found):
-            b.heading(t(f"doc.insights.{kind}", lang))
-            b.bullets([x for x in found if x])
     for i, (stem, path) in enumerate(data.figures.items(), start=1):
         caption = t("doc.figure", lang).format(n=i, caption=t(f"report.chart.{stem}", lang))
         b.picture(path, caption)
@@ -235,6 +245,8 @@ def shortcomings(tpl: DocxTemplate, data: DocumentData) -> Block:
         return b
     b.para(t("doc.shortcomings.intro", lang).format(count=len(rows)))
     b.table(header, rows, [12, 16, 22, 106], font_pt=9.5)
+    insight_bullets(b, data, "case", 3, direction="bad")  # §四: bad typical cases
+    insight_bullets(b, data, "voice", 5)  # §四: residents' voice
     explained = [(sid, tb.causes(data, sid)) for sid in (r[0] for r in rows)]
     explained = [(sid, found) for sid, found in explained if found]
     if explained:
