@@ -58,7 +58,9 @@ LINKS = """[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('hr
 OVERFLOW = """(() => {
   const w = window.innerWidth;
   const cut = [...document.querySelectorAll('body *')].filter(e => {
-    if (e.closest('.qm-table-wrap')) return false;  // wide tables scroll inside their frame
+    // wide tables and charts scroll inside their frame (report.css: a chart keeps a legible width)
+    const frame = e.closest('.qm-table-wrap, .qm-figure');
+    if (frame && frame !== e && getComputedStyle(frame).overflowX === 'auto') return false;
     const r = e.getBoundingClientRect();
     return r.width > 0 && (r.right > w + 1 || r.left < -1);
   }).map(e => e.tagName + '.' + e.className).slice(0, 10);

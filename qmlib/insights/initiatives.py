@@ -92,7 +92,10 @@ def initiatives(ctx: InsightContext, found: list[Insight] | None = None) -> list
         return []
     period = assign_periods(act["held_on"], ctx.params)
     act = act.assign(_period=period)
-    act = act[act["_period"].notna().to_numpy(dtype=bool) & (act["_period"] != BASELINE).to_numpy(dtype=bool)]
+    # held in a later period (an activity outside every period has no period: NA, not kept)
+    act = act[
+        act["_period"].ne(BASELINE).fillna(False).to_numpy(dtype=bool) & act["_period"].notna().to_numpy()
+    ]
     out: list[Insight] = []
     for (title, category, held), grp in act.groupby(["title", "category", "_period"], sort=True):
         domain = domain_of(str(category), str(title))
