@@ -23,9 +23,13 @@ to the consumer: :mod:`qmlib.report.fmt` for the report's tables,
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .catalog import metric_def
+from .labels import t
+from .metrics.stats import SIGNIFICANCE_LEVEL, is_significant
 
 #: Units stored as fractions and shown as percentages.
 PERCENT_UNITS = frozenset({"share", "ratio"})
@@ -95,3 +99,25 @@ __all__ = [
     "stored_decimals",
     "unit_of",
 ]
+
+
+def fmt_p(p_value: object, lang: str, missing: str = "—") -> str:
+    """A p-value whose text agrees with the significance decision (the one p formatter).
+
+    ``p<0.001`` below 0.001; otherwise three decimals (``p=0.023``), except
+    that a p-value below the significance level whose three decimals would
+    read as the level itself (0.0499 → "0.050") is written ``p<0.05``: the
+    text never shows 0.050 next to a "significant" mark. ``missing`` (an em
+    dash by default) when there is no p-value.
+    """
+    if is_missing(p_value):
+        return missing
+    p = float(p_value)  # type: ignore[arg-type]
+    if not math.isfinite(p):
+        return missing
+    if p < 0.001:
+        return t("report.p.small", lang)
+    text = f"{p:.3f}"
+    if is_significant(p) and float(text) >= SIGNIFICANCE_LEVEL:
+        return t("report.p.below", lang).format(level=f"{SIGNIFICANCE_LEVEL:g}")
+    return t("report.p.value", lang).format(value=text)

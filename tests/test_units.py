@@ -37,3 +37,15 @@ def test_decimals_in_display_and_stored_units() -> None:
 def test_is_missing() -> None:
     assert is_missing(None) and is_missing(math.nan) and is_missing(pd.NA) and is_missing(pd.NaT)
     assert not is_missing(0) and not is_missing("") and not is_missing([1, 2])
+
+
+def test_one_p_formatter_for_report_evidence_and_insights() -> None:
+    """Shortcomings' evidence and insights use units.fmt_p: never "p=0.050" next to a significant mark."""
+    from qmlib.insights.base import fmt_p as insight_p
+    from qmlib.report.fmt import fmt_p as report_p
+    from qmlib.shortcomings.base import fmt_p as finding_p
+    from qmlib.units import fmt_p
+
+    for p, text in ((0.0499, "p<0.05"), (0.05, "p=0.050"), (0.00049, "p<0.001"), (0.0234, "p=0.023")):
+        assert fmt_p(p, "zh") == report_p(p, "zh") == finding_p(p, "en") == insight_p(p, "zh") == text
+    assert (fmt_p(None, "zh"), insight_p(None, "zh"), finding_p(None, "zh")) == ("—", "", "p=—")

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import units
 from ..catalog import metric_def
 from ..labels import metric_label, t
 from ..params import Params
@@ -181,11 +182,8 @@ def fmt_pct(x: float) -> str:
 
 
 def fmt_p(p: float | None, lang: str) -> str:
-    if p is None or not math.isfinite(p):
-        return ""
-    if p < 0.001:
-        return "p<0.001" if lang == "zh" else "p < 0.001"
-    return f"p={p:.3f}" if lang == "zh" else f"p = {p:.3f}"
+    """:func:`qmlib.units.fmt_p`, empty when there is no p-value."""
+    return units.fmt_p(p, lang, missing="")
 
 
 def as_float(value: object) -> float | None:

@@ -23,8 +23,7 @@ import pandas as pd
 
 from ..catalog import metric_def
 from ..labels import LABELS, t
-from ..metrics.stats import SIGNIFICANCE_LEVEL, is_significant
-from ..units import PERCENT_UNITS, better_of, is_missing, unit_of
+from ..units import PERCENT_UNITS, better_of, fmt_p, is_missing, unit_of
 from ..units import decimals as unit_decimals
 
 DASH = "—"
@@ -79,27 +78,6 @@ def fmt_percent(value: object, signed: bool = False, decimals: int = 1) -> str:
     x = float(value) * 100  # type: ignore[arg-type]
     text = _number(x, decimals) + "%"
     return "+" + text if signed and x > 0 else text
-
-
-def fmt_p(p_value: object, lang: str) -> str:
-    """A p-value whose text agrees with the significance decision.
-
-    ``p<0.001`` below 0.001; otherwise three decimals (``p=0.023``), except
-    that a p-value below the significance level whose three decimals would
-    read as the level itself (0.0499 → "0.050") is written ``p<0.05``: the
-    text never shows 0.050 next to a "significant" mark. Em dash when missing.
-    """
-    if is_missing(p_value):
-        return DASH
-    p = float(p_value)  # type: ignore[arg-type]
-    if not math.isfinite(p):
-        return DASH
-    if p < 0.001:
-        return t("report.p.small", lang)
-    text = f"{p:.3f}"
-    if is_significant(p) and float(text) >= SIGNIFICANCE_LEVEL:
-        return t("report.p.below", lang).format(level=f"{SIGNIFICANCE_LEVEL:g}")
-    return t("report.p.value", lang).format(value=text)
 
 
 def fmt_amount(metric_id: str, change: object, lang: str) -> str:

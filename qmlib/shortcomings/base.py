@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import units
 from ..labels import metric_label, t
 from ..params import Params
 from ..periods import anchor_times, as_of_cutoff, assign_periods
@@ -217,12 +218,8 @@ def fmt_relative(x: float) -> str:
 
 
 def fmt_p(p: float | None, lang: str) -> str:
-    """ "p<0.001" or "p=0.012" (en: "p = 0.012")."""
-    if p is None or not math.isfinite(p):
-        return t("finding.word.p", lang).format(p="—")
-    if p < 0.001:
-        return "p<0.001" if lang == "zh" else "p < 0.001"
-    return t("finding.word.p", lang).format(p=f"{p:.3f}")
+    """:func:`qmlib.units.fmt_p`; "p=—" when there is no p-value."""
+    return units.fmt_p(p, lang, missing=t("finding.word.p", lang).format(p="—"))
 
 
 def fmt_date(x: pd.Timestamp | Any) -> str:
