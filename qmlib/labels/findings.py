@@ -135,7 +135,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "finding.ev.hazard_overdue": (
         "截至{as_of}，{count}项较大及以上隐患逾期未整改：{items}。",
-        "As of {as_of}, {count} major or critical hazards were overdue and not rectified: {items}.",
+        "As of {as_of}, major or critical hazards overdue and not rectified: {count} ({items}).",
     ),
     "finding.ev.serious_incident": (
         "分析期内发生{count}起较大及以上安全事故：{items}。",
