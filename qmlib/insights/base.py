@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 
 from .. import units
-from ..catalog import metric_def
 from ..labels import metric_label, t
 from ..params import Params
+from ..units import unit_of
 
 
 @dataclass(frozen=True)
@@ -148,17 +148,6 @@ class InsightContext:
 # ---- numbers -------------------------------------------------------------
 
 
-def unit_of(metric_id: str) -> str:
-    try:
-        return metric_def(metric_id).unit
-    except KeyError:
-        return ""
-
-
-def _digits(unit: str) -> int:
-    return {"rating": 2, "per100hh30d": 2, "per100assets30d": 2, "count": 0}.get(unit, 1)
-
-
 def fmt_value(metric_id: str, x: float | None) -> str:
     """A metric value for a sentence: shares and ratios as %, others by unit; "—" when missing."""
     if x is None or not math.isfinite(x):
@@ -166,7 +155,7 @@ def fmt_value(metric_id: str, x: float | None) -> str:
     unit = unit_of(metric_id)
     if unit in ("share", "ratio"):
         return f"{x * 100:.0f}%"
-    return f"{x:.{_digits(unit)}f}"
+    return f"{x:.{units.decimals(unit, 1)}f}"
 
 
 def fmt_change(metric_id: str, d: float, lang: str) -> str:
@@ -174,7 +163,7 @@ def fmt_change(metric_id: str, d: float, lang: str) -> str:
     unit = unit_of(metric_id)
     if unit in ("share", "ratio"):
         return f"{d * 100:+.1f}{t('insight.word.pp', lang)}"
-    return f"{d:+.{_digits(unit)}f}"
+    return f"{d:+.{units.decimals(unit, 1)}f}"
 
 
 def fmt_pct(x: float) -> str:

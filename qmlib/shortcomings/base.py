@@ -192,16 +192,12 @@ def fmt_number(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}"
 
 
-def _digits(unit: str) -> int:
-    return {"rating": 2, "per100hh30d": 2, "per100assets30d": 2, "count": 0}.get(unit, 1)
-
-
 def fmt_value(metric_id: str, x: float) -> str:
     """A metric value for a sentence: shares and ratios as %, others by unit."""
     unit = unit_of(metric_id)
     if unit in ("share", "ratio"):
         return fmt_share(x)
-    return fmt_number(x, _digits(unit))
+    return fmt_number(x, units.decimals(unit, 1))
 
 
 def fmt_change(metric_id: str, d: float, lang: str) -> str:
@@ -209,7 +205,7 @@ def fmt_change(metric_id: str, d: float, lang: str) -> str:
     unit = unit_of(metric_id)
     if unit in ("share", "ratio"):
         return f"{d * 100:+.1f}{t('finding.word.pp', lang)}"
-    return f"{d:+.{_digits(unit)}f}"
+    return f"{d:+.{units.decimals(unit, 1)}f}"
 
 
 def fmt_relative(x: float) -> str:
