@@ -2,15 +2,18 @@
 
     python bench/batch.py [--communities 16] [--seed 0] [--jobs 2] [--naive-sample 3]
                           [--compare-engines] [--also-serial] [--source DIR] [--notebooks-dir DIR]
-                          [--portfolio 1000,3000] [--memory 0]
+                          [--portfolio 1000,3000] [--memory 0] [--no-documents]
 
 Generates N synthetic communities with ``qmlib.synth.generate`` into a
 temporary folder (or uses ``--source DIR`` with ``DIR/data`` and
 ``DIR/params``), then measures:
 
-(a) a naive loop: per community, one ``papermill`` command per notebook and
-    one ``jupyter nbconvert --to html --no-input`` (sequential; by default on
-    a sample of ``--naive-sample`` communities, the rate is extrapolated);
+(a) a naive loop: per community, one ``papermill`` command per notebook,
+    one ``jupyter nbconvert --to html --no-input`` and one ``python`` process
+    that writes the documents (``report.docx``, ``report.pdf``, ``brief``) as
+    ``qm run`` does, so that (a) and (b) deliver the same files
+    (``--no-documents`` leaves that step out); sequential; by default on a
+    sample of ``--naive-sample`` communities, the rate is extrapolated;
 (b) ``qm run --all --force`` with ``--jobs`` workers and the warm-kernel engine
     (``--compare-engines`` adds the nbclient engine, ``--also-serial`` adds
     ``--jobs 1``);
@@ -221,9 +224,16 @@ def prepare(args: argparse.Namespace, work: Path) -> tuple[Path, Path, list[str]
     return work / "data", work / "params", ids, f"synthetic, seed {args.seed}, generated in {took:.1f} s"
 
 
-def naive(ids: list[str], data: Path, params: Path, notebooks: list[Path], out: Path) -> Measure:
-    """(a): papermill and jupyter nbconvert command lines, one process per notebook."""
+def naive(
+    ids: list[str], data: Path, params: Path, notebooks: list[Path], out: Path, documents: bool = True
+) -> Measure:
+    """(a): papermill and jupyter nbconvert command lines, one process per notebook.
+
+    With ``documents`` (the default) one more process per community writes the documents that
+    ``qm run`` writes after the report (Word, PDF, brief), so that (a) and (b) deliver the same files.
+    """
     ok = failed = 0
+    docs_seconds = 0.0
     cpu0 = children_cpu()
     t0 = time.perf_counter()
     for cid in ids:
@@ -246,16 +256,23 @@ def naive(ids: list[str], data: Path, params: Path, notebooks: list[Path], out: 
             cmd = ["jupyter", "nbconvert", "--to", "html", "--no-input", "--output-dir", str(out / cid)]
             cmd += ["--output", "report", str(folder / "04_plan.ipynb")]
             good = subprocess.run(cmd, capture_output=True).returncode == 0
+        if good and documents:
+            # the documents qm run hands on (report.docx, report.pdf, brief.html/pdf): one more
+            # process per community, calling the same function qm run calls after nbconvert
+            d0 = time.perf_counter()
+            code = "import sys; from pathlib import Path; from qmlib.runner.render import write_documents; "
+            code += "write_documents(Path(sys.argv[1]), Path(sys.argv[2]))"
+            cmd = [sys.executable, "-c", code, str(out / cid), str(params / f"{cid}.yaml")]
+            good = subprocess.run(cmd, capture_output=True).returncode == 0
+            docs_seconds += time.perf_counter() - d0
         ok += good
         failed += not good
-    return Measure(
-        "(a) naive papermill + nbconvert CLI, sequential",
-        len(ids),
-        time.perf_counter() - t0,
-        ok,
-        failed,
-        cpu_seconds=children_cpu() - cpu0,
-    )
+    seconds = time.perf_counter() - t0
+    label = "(a) naive papermill + nbconvert CLI" + (" + documents" if documents else "") + ", sequential"
+    measure = Measure(label, len(ids), seconds, ok, failed, cpu_seconds=children_cpu() - cpu0)
+    if documents and ids:
+        measure.note = f"[documents step: {docs_seconds / len(ids):.2f} s/comm.]"
+    return measure
 
 
 def qm_run(data: Path, params: Path, nb_dir: Path, out: Path, jobs: int, engine: str, n: int) -> Measure:
@@ -383,6 +400,11 @@ def main() -> None:
         help="keep the notebook-only charts in (a) and (b) (QM_NOTEBOOK_FIGURES=1)",
     )
     parser.add_argument(
+        "--no-documents",
+        action="store_true",
+        help="(a) without the documents step (then (a) writes fewer files than (b))",
+    )
+    parser.add_argument(
         "--memory",
         type=int,
         default=0,
@@ -412,9 +434,9 @@ def main() -> None:
         results: dict[str, Measure] = {}
 
         sample = ids if args.naive_sample <= 0 else ids[: args.naive_sample]
-        results["a"] = naive(sample, data, params, notebooks, work / "out_a")
+        results["a"] = naive(sample, data, params, notebooks, work / "out_a", documents=not args.no_documents)
         if len(sample) < len(ids):
-            results["a"].note = f"[sample of {len(sample)}; rate extrapolated]"
+            results["a"].note += f" [sample of {len(sample)}; rate extrapolated]"
         print(results["a"].line(), flush=True)
         print(f"    load average after (a): {os.getloadavg()[0]:.1f}", flush=True)
 
