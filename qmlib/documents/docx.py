@@ -52,7 +52,7 @@ class Block:
 
     def __init__(self, tpl: DocxTemplate) -> None:
         self.doc = tpl.new_subdoc()
-        self._ids = style_ids(tpl)
+        self._ids = _style_ids_cached(tpl)
         self._styles = set(self._ids)
 
     def style(self, name: str, fallback: str = "Normal") -> str | None:
@@ -99,8 +99,9 @@ class Block:
             _no_split(row)
             if r == 0:
                 _repeat_header(row)
+            cells = row.cells  # python-docx builds this list anew on every access
             for c, value in enumerate(values):
-                cell = row.cells[c]
+                cell = cells[c]
                 p = cell.paragraphs[0]
                 self._styled(p, cell_style)
                 run = p.add_run(str(value))
@@ -132,6 +133,15 @@ class Block:
 def style_ids(tpl: DocxTemplate) -> dict[str, str]:
     """Paragraph and table style names of the template → their ids."""
     return {st.name: st.style_id for st in tpl.get_docx().styles if st.name and st.style_id}
+
+
+def _style_ids_cached(tpl: DocxTemplate) -> dict[str, str]:
+    """:func:`style_ids` computed once per template object (every section's block asks for them)."""
+    ids = getattr(tpl, "_qm_style_ids", None)
+    if ids is None:
+        ids = style_ids(tpl)
+        tpl._qm_style_ids = ids  # type: ignore[attr-defined]
+    return ids
 
 
 def _no_split(row) -> None:
