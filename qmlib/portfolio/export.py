@@ -205,16 +205,12 @@ h2 {{ break-after: avoid; }}
 
 
 def write_pdf(html_path: Path | str, pdf_path: Path | str) -> Path:
-    """Print ``report.html`` to an A4 PDF with WeasyPrint (scripts are ignored; links kept)."""
-    import logging
+    """Print ``report.html`` to an A4 PDF with WeasyPrint (scripts are ignored; links kept).
 
-    from weasyprint import CSS, HTML
+    Through :func:`qmlib.documents.pdf.render_pdf`, the fast path every qm PDF takes (shared
+    fonts, charts embedded as they are, no network)."""
+    from ..documents.pdf import render_pdf
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     html_path, pdf_path = Path(html_path), Path(pdf_path)
-    data = HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf(
-        stylesheets=[CSS(string=pdf_css())]
-    )
-    atomic_write_bytes(pdf_path, data)
+    atomic_write_bytes(pdf_path, render_pdf(html_path, pdf_css()))
     return pdf_path
