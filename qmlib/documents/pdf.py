@@ -4,12 +4,15 @@
 document's own CSS it adds :func:`print_css`: an A4 page with page numbers
 ("第 3 页 / 共 12 页" / "Page 3 of 12"), an optional running header (for
 example community and period), tables that do not break inside a row, figures
-kept with their captions, and the CJK font shipped by ``mplfonts`` declared
-with ``@font-face`` so that no system font is needed and nothing is
-downloaded. WeasyPrint subsets and embeds the font with a ToUnicode map, so
-the Chinese text of the PDF can be searched and copied.
+kept with their captions, and ``@font-face`` rules for the CJK font shipped by
+``mplfonts``. Those rules have never been registered (the user style sheet is
+parsed without a font configuration, see :func:`_write_pdf`): the text is set in
+the system fonts (fonts-noto-cjk Regular and Bold, DejaVu Sans for symbols), and
+registering the Regular-only bundled face would make every bold heading regular.
+WeasyPrint subsets and embeds the fonts with a ToUnicode map, so the Chinese text
+of the PDF can be searched and copied; nothing is downloaded.
 
-Speed (issue 14; a 24-page report costs about a third of what it did): every PDF
+Speed (issue 14; a 24-page report costs about 40 % of what it did): every PDF
 goes through :func:`render_pdf`, which shares one ``FontConfiguration`` per process
 (:func:`font_configuration`), embeds palette PNGs as they are (:mod:`.pdf_png`) and
 pauses Python's cyclic garbage collector while WeasyPrint builds its hundreds of
