@@ -260,3 +260,56 @@ def test_gc_paused_pauses_and_restores():
         assert not gc.isenabled()  # a caller who had it off keeps it off
     finally:
         gc.enable()
+
+
+def _font_names(pdf: Path) -> set[str]:
+    """Base font names embedded in a PDF, without their subset prefix (``ABCDEF+``)."""
+    names = set()
+    for page in pypdf.PdfReader(pdf).pages:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>{fonts}</dir>
+  <cachedir>{cache}</cachedir>
+</fontconfig>
+"""
+
+
+def test_chinese_is_set_in_the_bundled_font_on_a_machine_without_cjk_fonts(tmp_path):
+    """The bundled mplfonts face (@font-face, registered with the shared font configuration) sets the
+    Chinese text when the system has no CJK font: a fontconfig that sees only an empty font folder."""
+    import subprocess
+    import sys
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(FONTS_CONF.format(fonts=fonts, cache=tmp_path / "cache"), encoding="utf-8")
+    pdf = tmp_path / "x.pdf"
+    code = (
+        "import sys; from qmlib.documents.pdf import html_to_pdf; "
+        "html_to_pdf('<p>物业质量月 <b>加粗</b></p>', sys.argv[1])"
+    )
+    env = {**__import__("os").environ, "FONTCONFIG_FILE": str(conf)}
+    subprocess.run([sys.executable, "-c", code, str(pdf)], check=True, env=env, cwd=REPO, timeout=120)
+    assert {name for name in _font_names(pdf) if name.startswith("QM-CJK")}, _font_names(pdf)
+    assert "物业质量月" in pypdf.PdfReader(pdf).pages[0].extract_text()
+
+
+def test_system_cjk_fonts_keep_bold_where_installed(tmp_path):
+    """With the system's Noto Sans CJK installed (CI installs fonts-noto-cjk for the browser), bold
+    Chinese text is set in its Bold face; the bundled Regular-only face is the fallback."""
+    import subprocess
+
+    listed = subprocess.run(
+        ["fc-list", ":family=Noto Sans CJK SC:style=Bold"], capture_output=True, text=True
+    )
+    if not listed.stdout.strip():
+        pytest.skip("no system Noto Sans CJK SC Bold")
+    pdf = html_to_pdf("<p>物业质量月 <b>加粗</b></p>", tmp_path / "x.pdf")
+    assert "Noto-Sans-CJK-SC-Bold" in _font_names(pdf)

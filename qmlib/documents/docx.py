@@ -140,7 +140,7 @@ def _style_ids_cached(tpl: DocxTemplate) -> dict[str, str]:
     ids = getattr(tpl, "_qm_style_ids", None)
     if ids is None:
         ids = style_ids(tpl)
-        tpl._qm_style_ids = ids  # type: ignore[attr-defined]
+        tpl._qm_style_ids = ids
     return ids
 
 

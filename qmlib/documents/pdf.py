@@ -4,13 +4,14 @@
 document's own CSS it adds :func:`print_css`: an A4 page with page numbers
 ("第 3 页 / 共 12 页" / "Page 3 of 12"), an optional running header (for
 example community and period), tables that do not break inside a row, figures
-kept with their captions, and ``@font-face`` rules for the CJK font shipped by
-``mplfonts``. Those rules have never been registered (the user style sheet is
-parsed without a font configuration, see :func:`_write_pdf`): the text is set in
-the system fonts (fonts-noto-cjk Regular and Bold, DejaVu Sans for symbols), and
-registering the Regular-only bundled face would make every bold heading regular.
-WeasyPrint subsets and embeds the fonts with a ToUnicode map, so the Chinese text
-of the PDF can be searched and copied; nothing is downloaded.
+kept with their captions, and the CJK font shipped by ``mplfonts`` declared with
+``@font-face`` (registered through the shared font configuration). The font stack
+(:data:`FONT_STACK`) puts the system's DejaVu Sans and Noto Sans CJK SC first where they
+are installed (fonts-noto-cjk has a real Bold face) and the bundled face after them, so
+that a machine without any CJK font still sets every Chinese character (bold text then
+looks regular: the bundled face is Regular only and WeasyPrint does not embolden).
+Nothing is downloaded. WeasyPrint subsets and embeds the fonts with a ToUnicode map, so
+the Chinese text of the PDF can be searched and copied.
 
 Speed (issue 14; a 24-page report costs about 40 % of what it did): every PDF
 goes through :func:`render_pdf`, which shares one ``FontConfiguration`` per process
@@ -69,12 +70,16 @@ def _css_string(text: str) -> str:
 
 
 def font_face_css() -> str:
-    """``@font-face`` rules for the bundled Noto Sans CJK SC (regular; bold synthesised)."""
+    """``@font-face`` rule for the bundled Noto Sans CJK SC Regular, as :data:`FONT_FAMILY`."""
     url = font_path().as_uri()
-    return (
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); font-weight: 100 900; }}\n'
-        f'@font-face {{ font-family: "Noto Sans CJK SC"; src: url("{url}"); font-weight: 100 900; }}\n'
-    )
+    return f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); font-weight: 400; }}\n'
+
+
+#: Font stack of every PDF: the system's sans-serif fonts first (on a machine with
+#: fonts-noto-cjk: DejaVu Sans for Latin, Noto Sans CJK Regular *and Bold* for Chinese), then
+#: the bundled face, which sets every Chinese character the system fonts cannot (a machine
+#: without CJK fonts: the PDF is still readable, bold text then looks regular).
+FONT_STACK = f'"DejaVu Sans", "Noto Sans CJK SC", "{FONT_FAMILY}", sans-serif'
 
 
 def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
@@ -104,16 +109,16 @@ def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
   size: A4;
   margin: 18mm 15mm 18mm 15mm;
   @top-right {{ content: none; }}
-  @bottom-center {{ content: {counter}; font-family: "{FONT_FAMILY}", sans-serif; font-size: 8.5pt; color: #7b8794; }}
+  @bottom-center {{ content: {counter}; font-family: {FONT_STACK}; font-size: 8.5pt; color: #7b8794; }}
 }}
 @page :first {{ @top-right {{ content: none; }} }}
 @page body:first {{ @top-right {{ content: none; }} }}
 @page body {{
-  {head.replace("@top-right {", '@top-right { font-family: "' + FONT_FAMILY + '", sans-serif; font-size: 8.5pt; color: #7b8794; ') if head else ""}
+  {head.replace("@top-right {", "@top-right { font-family: " + FONT_STACK + "; font-size: 8.5pt; color: #7b8794; ") if head else ""}
 }}
-html, body {{ font-family: "{FONT_FAMILY}", sans-serif; }}
+html, body {{ font-family: {FONT_STACK}; }}
 body {{ page: body; }}
-body * {{ font-family: "{FONT_FAMILY}", sans-serif !important; }}
+body * {{ font-family: {FONT_STACK} !important; }}
 table {{ border-collapse: collapse; }}
 thead {{ display: table-header-group; }}
 tr, td, th {{ break-inside: avoid; page-break-inside: avoid; }}
@@ -177,11 +182,10 @@ def _write_pdf(html: Path | str, css: str, base_url: str | None) -> bytes:
         document = HTML(filename=str(path), base_url=base_url or str(path.parent), url_fetcher=local_only)
     else:
         document = HTML(string=str(html), base_url=base_url or ".", url_fetcher=local_only)
-    # The style sheet is parsed without the font configuration, as before the fast path: its
-    # @font-face rules then stay unregistered and the text keeps the system fonts it always had
-    # (fonts-noto-cjk Regular and Bold, DejaVu for symbols). Registering the bundled
-    # Regular-only face would turn every bold heading regular — WeasyPrint does not embolden.
-    return document.write_pdf(stylesheets=[CSS(string=css)], font_config=fonts)
+    # parsed with the font configuration, so that the bundled face of @font-face is registered
+    # (a style sheet parsed without it ignores @font-face: on a machine without system CJK fonts
+    # every Chinese character came out as a blank box)
+    return document.write_pdf(stylesheets=[CSS(string=css, font_config=fonts)], font_config=fonts)
 
 
 def html_to_pdf(

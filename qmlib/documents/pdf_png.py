@@ -84,7 +84,7 @@ def install() -> bool:
 def _indexed_png_class(base: type) -> type:
     import pydyf
 
-    class IndexedPNG(base):  # type: ignore[misc, valid-type]
+    class IndexedPNG(base):
         """WeasyPrint's ``RasterImage``, with palette PNGs kept as they are (see the module)."""
 
         qm_indexed_png = True

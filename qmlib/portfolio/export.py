@@ -182,14 +182,13 @@ def write_xlsx(b: Board, path: Path | str, lang: str = "zh") -> Path:
 
 def pdf_css() -> str:
     """A4 page, the mplfonts CJK font via @font-face, tables fitted to the page."""
-    from ..figures.fonts import cjk_font_path
+    from ..documents.pdf import FONT_STACK, font_face_css
 
-    font = cjk_font_path().resolve().as_uri()
     return f"""
-@font-face {{ font-family: "QM CJK"; src: url("{font}"); }}
+{font_face_css()}
 @page {{ size: A4; margin: 14mm 12mm 16mm; }}
 html, body, .qm-report, table, th, td, h1, h2, h3, p, li, a, span, dt, dd, button, caption, figcaption {{
-  font-family: "QM CJK", sans-serif !important; }}
+  font-family: {FONT_STACK} !important; }}
 body {{ font-size: 9.5pt; }}
 .qm-toc {{ display: none; }}
 .qm-table-wrap {{ overflow: visible !important; border: none; }}
