@@ -446,6 +446,37 @@ def test_fixed_layout_keeps_every_text_inside_and_apart(name, lang, tables, metr
             assert overlap_w <= 1 or overlap_h <= 1, f"{text.get_text()!r} overlaps an axes"
 
 
+@pytest.mark.parametrize("name", ["trends", "compare_repairs", "arrival", "pareto_complaints", "hazard_funnel"])
+def test_fixed_title_positions_are_where_matplotlib_puts_them(name, tables, metrics, params):
+    """fit_axes turns off the title placement at draw time; the titles end where it put them."""
+    fig = CHARTS[name](tables, metrics, params, "en")
+    titled = [ax for ax in fig.axes if ax.get_title() or ax.get_title("left")]
+    assert titled and all(ax._autotitlepos is False for ax in titled)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    fixed = [(ax.title.get_window_extent(renderer), ax._left_title.get_window_extent(renderer)) for ax in titled]
+    for ax in titled:
+        ax._autotitlepos = True
+    canvas.draw()
+    auto = [(ax.title.get_window_extent(renderer), ax._left_title.get_window_extent(renderer)) for ax in titled]
+    for (a, b), (c, d) in zip(fixed, auto, strict=True):
+        assert np.allclose(a.bounds, c.bounds) and np.allclose(b.bounds, d.bounds)
+
+
+def test_title_placement_kept_where_something_reaches_above_the_axes():
+    from qmlib.figures.layout import fit_axes
+
+    fig, axes = qf.style.new_figure(3.0, 1, 3)
+    for ax in axes.flat:
+        ax.set_title("t")
+    axes[0, 0].tick_params(labeltop=True)
+    axes[0, 1].xaxis.set_label_position("top")
+    axes[0, 1].set_xlabel("top label")
+    fit_axes(fig)
+    assert [ax._autotitlepos for ax in axes.flat] == [True, True, False]
+
+
 def test_notebook_figures_can_be_turned_off(tables, params, monkeypatch):
     shown = []
     monkeypatch.setattr(qf.style, "show_png", lambda png: shown.append(png))

@@ -250,7 +250,42 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1
         if not grown:
             break
         _place(fig, grid, rect, *needed)
+    fix_title_positions(fig)
     fig.set_layout_engine("none")
+
+
+def fix_title_positions(fig: Figure) -> None:
+    """Tell matplotlib the axes titles stay where ``set_title`` put them (y = 1 plus the pad).
+
+    At every draw, ``Axes.draw`` asks where the titles go
+    (``_update_title_position``): for each titled axes it computes the tight
+    bounding box of its x axis (every tick label; the charts hide the tick
+    marks, so the ticks' position reads "unknown" and the box is always
+    computed) and of its y axis (for an offset text that might collide), then
+    moves the title up only if something reaches above the axes. Here nothing
+    does: x tick labels and labels at the bottom, no offset text. That check
+    cost 0.3 CPU s of 2.4 for the 11 report charts; it is turned off (the
+    same as ``set_title(..., y=1.0)``) for axes where it cannot move the
+    title, and kept for any axes where it could.
+    """
+    for ax in fig.axes:
+        titles = (ax.title, ax._left_title, ax._right_title)  # type: ignore[attr-defined]  # side titles are private
+        if not ax.get_visible() or not any(title.get_text() for title in titles):
+            continue
+        if all(_title_cannot_move(other) for other in [ax, *_twins(ax)]):
+            # the attribute set_title(y=...) sets; no public setter without re-styling the title
+            ax._autotitlepos = False  # type: ignore[attr-defined]
+
+
+def _title_cannot_move(ax: Axes) -> bool:
+    """Nothing of ``ax`` reaches above its top: no x tick labels or x label on top, no y offset text."""
+    params = ax.xaxis.get_tick_params()
+    return (
+        not params.get("labeltop", False)
+        and ax.xaxis.get_label_position() == "bottom"
+        and not ax.yaxis.get_major_formatter().get_offset()
+        and not ax.child_axes
+    )
 
 
 def _place(
