@@ -251,6 +251,7 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1
             break
         _place(fig, grid, rect, *needed)
     fix_title_positions(fig)
+    fix_empty_label_positions(fig)
     fig.set_layout_engine("none")
 
 
@@ -275,6 +276,22 @@ def fix_title_positions(fig: Figure) -> None:
         if all(_title_cannot_move(other) for other in [ax, *_twins(ax)]):
             # the attribute set_title(y=...) sets; no public setter without re-styling the title
             ax._autotitlepos = False  # type: ignore[attr-defined]
+
+
+def fix_empty_label_positions(fig: Figure) -> None:
+    """Skip placing axis labels that have no text.
+
+    At every draw each axis places its label below (left of) its tick labels,
+    which lays out the ticks a second time (``_update_ticks`` and every tick
+    label's extent) even when the label is empty, as on most of the report's
+    axes. ``set_label_coords`` fixes an empty label on the spine (inside the
+    axes, so that it adds nothing to a tight bounding box); an axis with a
+    label keeps matplotlib's placement.
+    """
+    for ax in fig.axes:
+        for axis, coords in ((ax.xaxis, (0.5, 0.0)), (ax.yaxis, (0.0, 0.5))):
+            if not axis.label.get_text():
+                axis.set_label_coords(*coords)
 
 
 def _title_cannot_move(ax: Axes) -> bool:
