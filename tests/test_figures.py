@@ -459,7 +459,7 @@ def test_placements_fixed_by_fit_axes_change_no_pixel(name, tables, metrics, par
     fig = CHARTS[name](tables, metrics, params, "zh" if len(name) % 2 else "en")
     for ax in fig.axes:
         titled = any(title.get_text() for title in (ax.title, ax._left_title, ax._right_title))
-        assert ax._autotitlepos is (False if titled and ax.get_visible() else True), ax
+        assert ax._autotitlepos is (not (titled and ax.get_visible())), ax
         for axis in (ax.xaxis, ax.yaxis):
             assert axis._autolabelpos is bool(axis.label.get_text())
     fixed = Image.open(io.BytesIO(qf.to_png(fig, quantize=False))).convert("RGB")

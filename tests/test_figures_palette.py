@@ -10,7 +10,7 @@ from qmlib.figures import palette as P
 
 def _rgba(rgb: np.ndarray) -> np.ndarray:
     """An opaque RGBA buffer (height × width × 4, uint8) of an RGB array."""
-    alpha = np.full(rgb.shape[:2] + (1,), 255, dtype=np.uint8)
+    alpha = np.full((*rgb.shape[:2], 1), 255, dtype=np.uint8)
     return np.ascontiguousarray(np.concatenate([rgb.astype(np.uint8), alpha], axis=2))
 
 
