@@ -568,6 +568,35 @@ def test_period_comparison_bars_values_and_ci(metrics, params):
     assert any(s.startswith(f"{rows.loc['baseline', 'value'] * 100:.1f}%") for s in notes)
 
 
+def test_period_comparison_draws_one_bar_and_one_errorbar_artist_per_panel(metrics, params):
+    """The bars and whiskers of a panel are one BarContainer and one ErrorbarContainer (values per period)."""
+    fig = qf.period_comparison(metrics, "repairs", params, "en")
+    ax = next(a for a in fig.axes if a.get_title() == "Repair on-time arrival rate")
+    kinds = [type(c).__name__ for c in ax.containers]
+    assert kinds == ["BarContainer", "ErrorbarContainer"]
+    rows = metrics[metrics["metric_id"] == "repair_timely_rate"].set_index("period").loc[params.period_names]
+    whiskers = ax.containers[1].lines[2][0].get_segments()
+    assert [seg[0][0] for seg in whiskers] == [0.0, 1.0, 2.0]
+    assert [seg[0][1] for seg in whiskers] == pytest.approx(list(rows["ci_low"] * 100))
+    assert [seg[1][1] for seg in whiskers] == pytest.approx(list(rows["ci_high"] * 100))
+
+
+def test_dimension_comparison_one_dot_line_per_period(metrics, params):
+    fig = qf.dimension_comparison(metrics, "inspection_score", params, "en")
+    ax = fig.axes[0]
+    dots = [line for line in ax.lines if line.get_marker() == "o" and len(line.get_xdata())]
+    assert len(dots) == len(params.period_names)
+    dims = [label.get_text() for label in ax.get_yticklabels()]
+    assert len(dims) == 2
+    for line, period in zip(dots, params.period_names, strict=True):
+        assert matplotlib.colors.to_hex(line.get_color()) == PERIOD_COLORS[period].lower()
+        values = metrics[
+            (metrics["period"] == period) & metrics["metric_id"].str.startswith("inspection_score.")
+        ]
+        assert sorted(line.get_xdata()) == pytest.approx(sorted(values["value"]))
+    assert len(ax.collections) == len(params.period_names)  # one set of CI whiskers per period
+
+
 def test_significance_marker_from_changes(metrics, params):
     changes = pd.DataFrame(
         {

@@ -85,26 +85,26 @@ def _bars(
     by_period = rows.set_index("period")
     xs = np.arange(len(periods))
     tops = []
+    # one bar and one errorbar call for the panel (the same rectangles and whiskers as one
+    # call per period, a third of the artists to create)
+    bar_x, bar_h, bar_c, err_x, err_y, err_lo, err_hi = [], [], [], [], [], [], []
+    labels = []
     for x, period in zip(xs, periods, strict=True):
         if period not in by_period.index:
             ax.text(float(x), 0, t("ui.missing", lang), ha="center", va="bottom", fontsize=7.5, color=MUTED)
             continue
         row = by_period.loc[period]
         value = float(row["value"])
-        ax.bar(x, value * k, width=0.68, color=period_color(period), edgecolor="white", zorder=2)
+        bar_x.append(x)
+        bar_h.append(value * k)
+        bar_c.append(period_color(period))
         lo, hi = row.get("ci_low", np.nan), row.get("ci_high", np.nan)
         top = value * k
         if pd.notna(lo) and pd.notna(hi):
-            ax.errorbar(
-                x,
-                value * k,
-                yerr=[[max(value - lo, 0) * k], [max(hi - value, 0) * k]],
-                fmt="none",
-                ecolor="#3D4450",
-                elinewidth=1.0,
-                capsize=3,
-                zorder=3,
-            )
+            err_x.append(x)
+            err_y.append(value * k)
+            err_lo.append(max(value - lo, 0) * k)
+            err_hi.append(max(hi - value, 0) * k)
             top = max(top, hi * k)
         tops.append(top)
         text = fmt_value(value, unit)
@@ -113,6 +113,21 @@ def _bars(
         n = row.get("n", np.nan)
         if pd.notna(n):
             text += "\n" + t("fig.n", lang).format(n=f"{int(n):,}")
+        labels.append((text, x, top))
+    if bar_x:
+        ax.bar(bar_x, bar_h, width=0.68, color=bar_c, edgecolor="white", zorder=2)
+    if err_x:
+        ax.errorbar(
+            err_x,
+            err_y,
+            yerr=[err_lo, err_hi],
+            fmt="none",
+            ecolor="#3D4450",
+            elinewidth=1.0,
+            capsize=3,
+            zorder=3,
+        )
+    for text, x, top in labels:
         ax.annotate(
             text,
             (x, top),
@@ -219,23 +234,18 @@ def dimension_comparison(
     unit = metric_unit(base)
     for period in periods:
         rows = df[df["period"] == period].set_index("metric_id")
+        dot_x, dot_y, ci_y, ci_lo, ci_hi = [], [], [], [], []
         for y, metric_id in enumerate(dims):
             if metric_id not in rows.index:
                 continue
             row = rows.loc[metric_id]
             yy = y + offsets[period]
             if pd.notna(row["ci_low"]) and pd.notna(row["ci_high"]):
-                ax.hlines(yy, row["ci_low"], row["ci_high"], color=period_color(period), lw=1.6, zorder=2)
-            ax.plot(
-                row["value"],
-                yy,
-                "o",
-                color=period_color(period),
-                ms=6,
-                zorder=3,
-                markeredgecolor="white",
-                markeredgewidth=0.6,
-            )
+                ci_y.append(yy)
+                ci_lo.append(row["ci_low"])
+                ci_hi.append(row["ci_high"])
+            dot_x.append(row["value"])
+            dot_y.append(yy)
             right = row["ci_high"] if pd.notna(row["ci_high"]) else row["value"]
             label = fmt_value(float(row["value"]), unit)
             if pd.notna(row["n"]):
@@ -249,6 +259,21 @@ def dimension_comparison(
                 fontsize=7,
                 color=MUTED,
             )
+        # the period's whiskers and dots as one artist each (drawn one by one as before)
+        if ci_y:
+            ax.hlines(ci_y, ci_lo, ci_hi, color=period_color(period), lw=1.6, zorder=2)
+        if not dot_x:
+            continue
+        ax.plot(
+            dot_x,
+            dot_y,
+            "o",
+            color=period_color(period),
+            ms=6,
+            zorder=3,
+            markeredgecolor="white",
+            markeredgewidth=0.6,
+        )
     ax.set_yticks(range(len(dims)), [_dimension_label(m.split(".", 1)[1], base, lang) for m in dims])
     lo = min(df["ci_low"].min(skipna=True) if df["ci_low"].notna().any() else np.inf, df["value"].min())
     hi = max(df["ci_high"].max(skipna=True) if df["ci_high"].notna().any() else -np.inf, df["value"].max())
