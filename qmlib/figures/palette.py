@@ -25,6 +25,8 @@ pixels not exact (as median cut), 13–30 ms per chart including the mapping.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from PIL import Image
 
@@ -59,7 +61,7 @@ def _keys(rgb: np.ndarray) -> np.ndarray:
 
 
 def choose_palette(
-    colors: list[tuple[int, tuple[int, int, int]]],
+    colors: Sequence[tuple[int, tuple[int, ...]]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The palette for an image's colour histogram (``Image.getcolors()`` of an RGB image).
 
@@ -86,8 +88,9 @@ def palette_image(rgba: memoryview | np.ndarray) -> Image.Image:
     """A "P" image of the RGBA pixels ``rgba`` (height × width × 4, as ``buffer_rgba()``; alpha ignored)."""
     pixels = np.asarray(rgba)
     size = (pixels.shape[1], pixels.shape[0])
-    rgb_image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
-    colors = rgb_image.getcolors(MAX_COLORS)
+    rgb_image = Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1).convert("RGB")
+    # an RGB image's histogram: (count, (r, g, b)) pairs
+    colors: list[tuple[int, tuple[int, ...]]] | None = rgb_image.getcolors(MAX_COLORS)  # type: ignore[assignment]
     if colors is None:
         return rgb_image.quantize(colors=PALETTE, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     rgb, palette, index = choose_palette(colors)
