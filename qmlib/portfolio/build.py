@@ -88,16 +88,22 @@ def build_portfolio(
     out_dir: Path | str,
     params_dir: Path | str = "params",
     lang: str | None = None,
-    engine_name: str | None = "qm_warm",
+    engine_name: str | None = "qm_inprocess",
     force: bool = False,
 ) -> Path:
     """Build (or keep, when its inputs are unchanged) the board; returns ``portfolio/report.html``.
+
+    The notebook runs in this process (papermill engine ``qm_inprocess``,
+    :mod:`qmlib.runner.inprocess`): no kernel to start and no pipeline
+    modules to import for a dozen cells; ``engine_name="qm_warm"`` or
+    ``"nbclient"`` runs it in a kernel instead.
 
     ``lang`` defaults to the batch's report language (:func:`qmlib.runner.index.report_language`).
     """
     import papermill as pm
 
     from ..report import render_report
+    from ..runner import inprocess  # noqa: F401  # registers the qm_inprocess engine
     from .export import write_pdf
 
     out_dir, params_dir = Path(out_dir).resolve(), Path(params_dir).resolve()
