@@ -43,6 +43,31 @@ out = Console(highlight=False)
 log = logging.getLogger(__name__)
 
 
+#: ``qmlib.figures.style.NOTEBOOK_FIGURES_ENV``, spelled out: importing qmlib.figures loads
+#: matplotlib, which ``qm run`` does not need before its workers start (a test checks they agree).
+NOTEBOOK_FIGURES_ENV = "QM_NOTEBOOK_FIGURES"
+
+
+class PortfolioHook:
+    """``qm run``'s after-batch hook: :func:`qmlib.portfolio.build_portfolio`, imported late.
+
+    :meth:`prepare` imports what the board needs (pandas, DuckDB, matplotlib,
+    qmlib's charts and the report renderer); the batch calls it in a thread
+    when a worker has no community left, so the imports overlap the last
+    communities instead of following them.
+    """
+
+    def prepare(self) -> None:
+        from qmlib.portfolio.build import prepare
+
+        prepare()
+
+    def __call__(self, out_dir: Path, params_dir: Path) -> object:
+        from qmlib.portfolio import build_portfolio
+
+        return build_portfolio(out_dir, params_dir)
+
+
 class EngineName(StrEnum):
     """Papermill engines ``qm run`` can use."""
 
@@ -116,12 +141,10 @@ def run(
     ] = False,
 ) -> None:
     """Run the pipeline for communities: qm run c001 c002, or qm run --all."""
-    from qmlib.figures.style import NOTEBOOK_FIGURES_ENV
-
     # the workers and their kernels inherit it (qmlib.figures.notebook_figures)
     os.environ[NOTEBOOK_FIGURES_ENV] = "1" if notebook_figures else "0"
-    from qmlib.portfolio import build_portfolio
-    from qmlib.report import render_report
+    # light imports only: the workers start before this process imports the pipeline (the pool's
+    # workers import it in the forkserver; the board imports it after the batch, in PortfolioHook)
     from qmlib.runner.batch import BatchInterrupted, run_batch
     from qmlib.runner.communities import check_notebooks, default_notebooks_dir, select
 
@@ -145,8 +168,7 @@ def run(
             progress=progress and err.is_terminal,
             console=err,
             debug=debug,
-            renderer=render_report,
-            after_batch=build_portfolio,
+            after_batch=PortfolioHook(),
             log_file=log_file.resolve() if log_file else None,
         )
     except BatchInterrupted as exc:

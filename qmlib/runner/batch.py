@@ -21,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papermill.exceptions import PapermillExecutionError
 from rich.console import Console
@@ -38,14 +38,16 @@ from rich.progress import (
 
 from qmlib.errors import BatchInterrupted, QmError
 
-from . import engine as warm_engine
 from .communities import default_notebooks_dir, list_notebooks
-from .execute import CommunityResult, Renderer, error_message, failed_result, run_community
 from .index import write_index
 from .lock import outputs_lock
 from .logs import configure_logging
 from .record import RUN_JSON, RunRecord
+from .result import CommunityResult, error_message, failed_result
 from .staging import clean_stale
+
+if TYPE_CHECKING:
+    from .execute import Renderer
 
 OnResult = Callable[[CommunityResult], None]
 #: ``after_batch(out_dir, params_dir)``: run once after the communities (the portfolio report).
@@ -73,8 +75,28 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Imported once by the forkserver, before it forks the pool's workers: everything a worker
+#: needs for a community (the runner, papermill and the warm-kernel engine, qmlib.report and
+#: its charts, the Word/PDF documents), so that no worker imports them again.
+WORKER_PRELOAD = ["qmlib.runner.execute", "qmlib.documents", "qmlib.plan.history"]
+
+
+def run_community(community_id: str, **kwargs: Any) -> CommunityResult:
+    """:func:`qmlib.runner.execute.run_community`, imported when first called.
+
+    The ``qm`` process submits this function to the pool, so it need not
+    import the pipeline (papermill's engines, qmlib.report, matplotlib) before
+    its workers start; the workers have it from the forkserver's preload.
+    """
+    from .execute import run_community as run
+
+    return run(community_id, **kwargs)
+
+
 def _init_worker(debug: bool, log_file: Path | None = None) -> None:
     """Process-pool worker set-up: Ctrl-C is the parent's business; kernels die with the worker."""
+    from . import engine as warm_engine
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def on_term(signum: int, _frame: Any) -> None:
@@ -109,18 +131,26 @@ def _run_pool(
     on_result: OnResult,
     debug: bool,
     log_file: Path | None = None,
+    on_idle: Callable[[], object] | None = None,
 ) -> None:
+    """Run ``ids`` on a pool of ``jobs`` workers; ``on_idle()`` once, when fewer communities than
+    workers are left (a worker has nothing to do)."""
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["qmlib.runner.execute"])
+        ctx.set_forkserver_preload(WORKER_PRELOAD)
     executor = ProcessPoolExecutor(
         max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(debug, log_file)
     )
     futures: dict[Future[CommunityResult], str] = {}
     try:
         futures = {executor.submit(run_community, cid, **kwargs): cid for cid in ids}
+        left = len(futures)
         for future in as_completed(futures):
+            left -= 1
+            if on_idle is not None and left < jobs:
+                on_idle()
+                on_idle = None
             cid = futures[future]
             try:
                 result = future.result()
@@ -189,6 +219,30 @@ class _Display:
                 self.console.print(escape(result.traceback), highlight=False, soft_wrap=True)
         if self.progress:
             self.progress.update(self.task, advance=1, tally=self._tally())
+
+
+class _Prepare:
+    """Runs the after-batch hook's ``prepare()`` (its imports) in a thread, at most once."""
+
+    def __init__(self, prepare: Callable[[], object] | None) -> None:
+        self.prepare = prepare
+        self.thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        try:
+            if self.prepare is not None:
+                self.prepare()
+        except Exception:  # the hook itself reports any real problem
+            log.debug("after-batch prepare failed", exc_info=True)
+
+    def start(self) -> None:
+        if self.prepare is not None and self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="qm-prepare", daemon=True)
+            self.thread.start()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
 
 
 def _call_after_batch(
@@ -320,6 +374,7 @@ def run_batch(
             display.add(result)
 
         previous_term = _raise_interrupt_on_sigterm()
+        preparing = _Prepare(getattr(after_batch, "prepare", None))
         try:
             with display:
                 if scheduler:
@@ -329,7 +384,7 @@ def run_batch(
                 elif jobs == 1:
                     _run_serial(ids, kwargs, on_result)
                 else:
-                    _run_pool(ids, kwargs, jobs, on_result, debug, log_file)
+                    _run_pool(ids, kwargs, jobs, on_result, debug, log_file, preparing.start)
         except KeyboardInterrupt:
             record.finish("interrupted")
             clean_stale(out_dir)
@@ -345,6 +400,7 @@ def run_batch(
         record.finish("finished")
         index = write_index(out_dir, record.data)
         if after_batch is not None:
+            preparing.wait()
             _call_after_batch(after_batch, out_dir, params_dir, record, console, progress)
             index = write_index(out_dir, record.data)  # again, now with the portfolio's link
     failed = any(r.status == "failed" for r in record.results.values())

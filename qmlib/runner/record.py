@@ -50,7 +50,7 @@ from typing import Any
 import qmlib
 from qmlib.outputs import atomic_write_bytes
 
-from .execute import CommunityResult
+from .result import CommunityResult
 
 RUN_JSON = "run.json"
 SCHEMA = "qm-run/1"
