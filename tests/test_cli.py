@@ -26,9 +26,9 @@ runner = CliRunner()
 def isolated(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fallback report renderer, no real portfolio, a fixed qmlib source hash.
 
-    ``qm run`` passes ``qmlib.report.render_report`` and
-    ``qmlib.portfolio.build_portfolio`` to the runner; replacing the two
-    attributes replaces what it passes.
+    ``qm run`` renders with ``qmlib.report.render_report`` and builds the board
+    with ``qmlib.portfolio.build_portfolio``, both looked up when called;
+    replacing the two attributes replaces what it uses.
     """
     monkeypatch.setattr("qmlib.report.render_report", render.basic_render)
     monkeypatch.setattr("qmlib.portfolio.build_portfolio", lambda out_dir, params_dir: None)
@@ -208,3 +208,27 @@ def test_notebook_only_charts_are_off_in_a_batch_unless_asked(
     monkeypatch.setattr(batch, "run_batch", record)
     qm_run("c1", *flag)
     assert seen == [expected]
+
+
+def test_notebook_figures_variable_is_qmlib_figures_one() -> None:
+    from qmlib import cli
+    from qmlib.figures.style import NOTEBOOK_FIGURES_ENV
+
+    assert cli.NOTEBOOK_FIGURES_ENV == NOTEBOOK_FIGURES_ENV
+
+
+def test_qm_run_imports_no_pipeline_before_its_workers_start() -> None:
+    """What ``qm run`` imports before the pool starts (the workers import the pipeline themselves).
+
+    (papermill itself is imported, and with it the qm_warm engine module, its entry point.)"""
+    code = (
+        "import sys, qmlib.cli, qmlib.runner.batch, qmlib.runner.communities\n"
+        "heavy = ('matplotlib', 'scipy', 'statsmodels', 'qmlib.figures', 'qmlib.report', 'nbconvert',"
+        " 'qmlib.runner.execute', 'qmlib.portfolio.assemble', 'duckdb')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

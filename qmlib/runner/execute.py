@@ -25,9 +25,9 @@ import papermill as pm
 from papermill.engines import papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
+from qmlib import report as report_module
 from qmlib.errors import QmError
 from qmlib.params import load_params
-from qmlib.report import render_report
 
 from . import engine as warm_engine
 from .communities import REPORT_NOTEBOOK, check_id, default_notebooks_dir, list_notebooks
@@ -177,7 +177,7 @@ def run_community(
     engine: str = "qm_warm",
     force: bool = False,
     cell_timeout: float | None = None,
-    renderer: Renderer = render_report,
+    renderer: Renderer | None = None,
 ) -> CommunityResult:
     """Run the pipeline for one community and swap its outputs into ``out_dir/<id>``.
 
@@ -187,7 +187,8 @@ def run_community(
     order into ``out_dir/.tmp-<id>-<pid>/<id>/`` (that staging root is the
     notebooks' ``out_dir`` parameter; the kernel's working directory is
     ``notebooks_dir``); render ``report.html`` from the executed 04_plan
-    notebook with ``renderer``; write the fingerprint; swap the staging folder
+    notebook with ``renderer`` (default: :func:`qmlib.report.render_report`, looked up when
+    called); write the fingerprint; swap the staging folder
     into ``out_dir/<id>``.
 
     Only a complete, successful run replaces ``out_dir/<id>``. A failed run
@@ -277,6 +278,8 @@ def run_community(
             )
             if any(nb.name == REPORT_NOTEBOOK for nb in notebooks):
                 executed = work / "notebooks" / REPORT_NOTEBOOK
+                if renderer is None:
+                    renderer = report_module.render_report
                 try:
                     renderer(executed, work / "report.html", report_language(params, community_id))
                 except Exception as exc:
