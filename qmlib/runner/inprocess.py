@@ -20,6 +20,10 @@ notebooks:
 * an exception -> an ``error`` output (ename, evalue, traceback) and the
   notebook stops there, as nbclient does.
 
+The output notebook is written when the notebook starts and ends (also after
+an error) and at most every :attr:`InProcessEngine.save_every` seconds in
+between (:func:`qmlib.runner.engine._throttle_saves`).
+
 Not supported (a kernel is needed): IPython magics and shell escapes
 (``%``/``!`` lines are a SyntaxError), ``input()``, interactive widgets, and
 matplotlib figures left open at the end of a cell (the inline backend would
@@ -162,15 +166,26 @@ def _close_figures() -> None:
 class InProcessEngine(Engine):
     """Papermill engine that executes a notebook's code cells in this process (see the module)."""
 
+    #: Save the output notebook at most this often while it runs (seconds; 0: at every cell), as
+    #: :class:`~qmlib.runner.engine.WarmKernelEngine` does: papermill rewrites the whole notebook
+    #: at the start and end of every cell, and the board's notebook holds the board's HTML.
+    save_every: float = 10.0
+
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
         """Execute ``nb_man.nb`` cell by cell (papermill's contract); stops at the first error."""
         from IPython.core.formatters import DisplayFormatter
 
+        from .engine import _throttle_saves
+
         formatter = DisplayFormatter()
         namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
-        with _displays_here():
-            cls._execute_cells(nb_man, namespace, formatter)
+        real_save = _throttle_saves(nb_man, cls.save_every)
+        try:
+            with _displays_here():
+                cls._execute_cells(nb_man, namespace, formatter)
+        finally:
+            nb_man.save = real_save  # papermill's notebook_complete saves the final state
         return nb_man.nb
 
     @staticmethod
