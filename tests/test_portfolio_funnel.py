@@ -104,3 +104,29 @@ def test_rate_funnel_uses_exposure() -> None:
     assert pts.loc["b", "status"] == "warn_worse"
     # a: 10 where 20 are expected: P(X <= 10) = 0.0108 -> a lower (better) complaint rate
     assert pts.loc["a", "status"] == "warn_better"
+
+
+def test_vectorised_limits_are_the_scalar_limits_exactly() -> None:
+    """funnel() and curve() use the array forms: the same floats as the hand-checked scalar forms."""
+    import numpy as np
+
+    from qmlib.portfolio.funnel import binomial_limits, normal_limits, poisson_limits
+
+    rng = np.random.default_rng(0)
+    n = np.concatenate(
+        [rng.integers(0, 5000, 200).astype(float), rng.uniform(0, 50, 50), [0, 0.4, 1.5, 2.5, -3]]
+    )
+    exposure = np.concatenate([rng.uniform(0, 500, 200), [0.0, -1.0, 1e-3]])
+
+    def same(a: np.ndarray, b: list[float]) -> bool:
+        b_arr = np.array(b)
+        return bool(np.all((a == b_arr) | (np.isnan(a) & np.isnan(b_arr))))
+
+    for p in (0.025, 0.975, 0.001, 0.999):
+        for theta in (0.0, 0.03, 0.5, 0.999, 1.0):
+            assert same(binomial_limits(theta, n, p), [binomial_limit(theta, x, p) for x in n])
+            assert same(
+                poisson_limits(theta * 7, exposure, p), [poisson_limit(theta * 7, x, p) for x in exposure]
+            )
+        for sigma in (12.3, float("nan")):
+            assert same(normal_limits(70.0, sigma, n, p), [normal_limit(70.0, sigma, x, p) for x in n])

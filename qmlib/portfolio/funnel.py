@@ -80,6 +80,44 @@ def normal_limit(theta0: float, sigma: float, n: float, p: float) -> float:
     return theta0 + float(sps.norm.ppf(p)) * sigma / math.sqrt(n)
 
 
+def binomial_limits(theta0: float, n: np.ndarray, p: float) -> np.ndarray:
+    """:func:`binomial_limit` of every ``n`` at once (the same floats: one scipy call per step, not per n)."""
+    n_int = np.round(np.asarray(n, dtype=float))
+    ok = n_int > 0
+    m = np.where(ok, n_int, 1.0)
+    r = sps.binom.ppf(p, m, theta0)
+    f_r = sps.binom.cdf(r, m, theta0)
+    f_below = np.where(r >= 1, sps.binom.cdf(r - 1, m, theta0), 0.0)
+    return np.where(ok, np.fmin(1.0, np.fmax(0.0, (r - _alpha(f_r, f_below, p)) / m)), np.nan)
+
+
+def poisson_limits(theta0: float, exposure: np.ndarray, p: float) -> np.ndarray:
+    """:func:`poisson_limit` of every exposure at once (the same floats)."""
+    exposure = np.asarray(exposure, dtype=float)
+    ok = exposure > 0
+    e = np.where(ok, exposure, 1.0)
+    mu = theta0 * e
+    r = sps.poisson.ppf(p, mu)
+    f_r = sps.poisson.cdf(r, mu)
+    f_below = np.where(r >= 1, sps.poisson.cdf(r - 1, mu), 0.0)
+    return np.where(ok, np.fmax(0.0, (r - _alpha(f_r, f_below, p)) / e), np.nan)
+
+
+def normal_limits(theta0: float, sigma: float, n: np.ndarray, p: float) -> np.ndarray:
+    """:func:`normal_limit` of every ``n`` at once (the same floats)."""
+    n = np.asarray(n, dtype=float)
+    ok = (n > 0) & math.isfinite(sigma)
+    z = float(sps.norm.ppf(p))
+    return np.where(ok, theta0 + z * sigma / np.sqrt(np.where(ok, n, 1.0)), np.nan)
+
+
+def _alpha(f_r: np.ndarray, f_below: np.ndarray, p: float) -> np.ndarray:
+    """The interpolation ``(F(r) − p) / (F(r) − F(r − 1))``, 0 where F(r) = F(r − 1)."""
+    step = f_r > f_below
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(step, (f_r - p) / np.where(step, f_r - f_below, 1.0), 0.0)
+
+
 def pooled_sd(frame: pd.DataFrame) -> float:
     """Within-community SD pooled from t intervals (columns n, ci_low, ci_high)."""
     f = frame.dropna(subset=["n", "ci_low", "ci_high"])
@@ -147,29 +185,29 @@ def funnel(
         theta0 = float(rows["n"].sum() / rows["precision"].sum())
         model, sigma = "poisson", None
 
-        def lim(x: float, p: float) -> float:
-            return poisson_limit(theta0, x, p)
+        def lim(x: np.ndarray, p: float) -> np.ndarray:
+            return poisson_limits(theta0, x, p)
     elif kind == "share":
         rows["precision"] = rows["n"].astype(float)
         theta0 = float((rows["value"] * rows["n"]).sum() / rows["n"].sum())
         model, sigma = "binomial", None
 
-        def lim(x: float, p: float) -> float:
-            return binomial_limit(theta0, x, p)
+        def lim(x: np.ndarray, p: float) -> np.ndarray:
+            return binomial_limits(theta0, x, p)
     elif kind == "mean":
         rows["precision"] = rows["n"].astype(float)
         theta0 = float((rows["value"] * rows["n"]).sum() / rows["n"].sum())
         sigma = pooled_sd(rows)
         model = "normal"
 
-        def lim(x: float, p: float) -> float:
-            return normal_limit(theta0, sigma, x, p)
+        def lim(x: np.ndarray, p: float) -> np.ndarray:
+            return normal_limits(theta0, sigma, x, p)
     else:
         return None
     if len(rows) < 2:
         return None
     for col, p in (("lo95", P95[0]), ("hi95", P95[1]), ("lo998", P998[0]), ("hi998", P998[1])):
-        rows[col] = [lim(x, p) for x in rows["precision"]]
+        rows[col] = lim(rows["precision"].to_numpy(dtype=float), p)
     rows["status"] = [
         _status(v, a, b, c, d, better)
         for v, a, b, c, d in zip(
@@ -198,11 +236,11 @@ def funnels(
 def curve(f: Funnel, grid: np.ndarray) -> dict[str, np.ndarray]:
     """Limits over a grid of precisions (for drawing)."""
     fn = {
-        "binomial": lambda x, p: binomial_limit(f.theta0, x, p),
-        "poisson": lambda x, p: poisson_limit(f.theta0, x, p),
-        "normal": lambda x, p: normal_limit(f.theta0, f.sigma or float("nan"), x, p),
+        "binomial": lambda x, p: binomial_limits(f.theta0, x, p),
+        "poisson": lambda x, p: poisson_limits(f.theta0, x, p),
+        "normal": lambda x, p: normal_limits(f.theta0, f.sigma or float("nan"), x, p),
     }[f.model]
     return {
-        name: np.array([fn(x, p) for x in grid])
+        name: fn(np.asarray(grid, dtype=float), p)
         for name, p in (("lo95", P95[0]), ("hi95", P95[1]), ("lo998", P998[0]), ("hi998", P998[1]))
     }
