@@ -131,7 +131,9 @@ def run_cell(source: str, namespace: dict[str, Any], capture: _Capture, count: i
     filename = f"<cell In[{count}]>"
     try:
         tree = ast.parse(source, filename=filename)
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        if last is not None:
+            tree.body.pop()
         _current.append(capture)
         try:
             with (
