@@ -265,7 +265,6 @@ def test_company_playbook_with_default(tmp_path: Path) -> None:
         load_playbook(tmp_path / "missing.yaml")
 
 
-
 def test_a_playbook_is_validated_once_per_content_and_an_edited_file_is_read_again(tmp_path: Path) -> None:
     from qmlib.plan import schema
 
@@ -283,7 +282,9 @@ def test_a_playbook_is_validated_once_per_content_and_an_edited_file_is_read_aga
     assert load_playbook(path).kinds == first.kinds
     # the same size and (on a coarse clock) the same mtime: the bytes decide
     stat = path.stat()
-    path.write_text(path.read_text(encoding="utf-8").replace("coordinator: 项目经理", "coordinator: 项目主管"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("coordinator: 项目经理", "coordinator: 项目主管")
+    )
     import os
 
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))

@@ -620,7 +620,9 @@ def test_metric_lookups_read_the_first_row_of_a_metric_and_period() -> None:
     metrics = pd.DataFrame(
         {
             "metric_id": pd.array(["a", "a", "a", "b", None], dtype="string"),
-            "period": pd.array(["baseline", "quality_month", "quality_month", "baseline", "baseline"], dtype="string"),
+            "period": pd.array(
+                ["baseline", "quality_month", "quality_month", "baseline", "baseline"], dtype="string"
+            ),
             "value": [0.5, 0.75, 0.1, np.nan, 9.0],
             "n": pd.array([10, 20, 99, None, 7], dtype="Int64"),
         }

@@ -67,7 +67,6 @@ def test_an_unreadable_frame_is_a_clear_error(tmp_path: Path) -> None:
         stages.read_frame(path)
 
 
-
 def test_a_frame_is_decoded_once_per_content_and_a_rewritten_file_is_read_again(tmp_path: Path) -> None:
     import os
 
@@ -100,7 +99,9 @@ def test_a_frame_is_decoded_once_per_content_and_a_rewritten_file_is_read_again(
         stages.read_frame(path)
 
 
-def test_the_frame_cache_keeps_a_bounded_number_of_frames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_frame_cache_keeps_a_bounded_number_of_frames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(stages, "DECODED_MAX", 3)
     for i in range(6):
         stages.read_frame(stages.write_frame(pd.DataFrame({"i": [i]}), tmp_path / f"{i}.parquet"))

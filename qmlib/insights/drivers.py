@@ -17,6 +17,8 @@ The metric of every element is computed by the metric's own function in
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -127,7 +129,7 @@ def changes_to_explain(ctx: InsightContext) -> list[tuple[str, str]]:
 def _aligned(f: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
     """Baseline (``_f``) and current (``_a``) parts side by side, one row per element, by element."""
     elements = f["element"].tolist()
-    if elements == a["element"].tolist() and all(x < y for x, y in zip(elements, elements[1:])):
+    if elements == a["element"].tolist() and all(x < y for x, y in itertools.pairwise(elements)):
         # the parts of one breakdown list the same elements, sorted (Breakdowns.parts): the outer
         # join and the sort below would give these rows in this order
         def zeroed(s: pd.Series) -> np.ndarray:

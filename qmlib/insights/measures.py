@@ -448,7 +448,9 @@ class Breakdowns:
     def prepared(self, metric_id: str) -> Prepared | None:
         if metric_id not in self._prepared:
             m = self._measures.get(metric_id)
-            self._prepared[metric_id] = None if m is None else prepare(m, self.tables, self.params, self._memo)
+            self._prepared[metric_id] = (
+                None if m is None else prepare(m, self.tables, self.params, self._memo)
+            )
         return self._prepared[metric_id]
 
     def parts(self, metric_id: str, dim: str, period: str) -> pd.DataFrame:
