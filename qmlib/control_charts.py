@@ -76,25 +76,62 @@ _SHARES: dict[str, tuple[Callable[[dict[str, pd.DataFrame], Params], pd.DataFram
 P_CHART_METRICS: tuple[str, ...] = tuple(_SHARES)
 
 
-def weekly_share(tables: dict[str, pd.DataFrame], params: Params, metric_id: str) -> pd.DataFrame | None:
-    """Weekly subgroups of an on-time share: period, point, days, n, successes (n > 0 only)."""
+#: builder → its rows, for the charts of one community (:func:`signals` builds each once)
+_Built = dict[Callable[[dict[str, pd.DataFrame], Params], pd.DataFrame | None], pd.DataFrame | None]
+
+
+def _rows(
+    build: Callable[[dict[str, pd.DataFrame], Params], pd.DataFrame | None],
+    tables: dict[str, pd.DataFrame],
+    params: Params,
+    built: _Built | None,
+) -> pd.DataFrame | None:
+    if built is None:
+        return build(tables, params)
+    if build not in built:
+        built[build] = build(tables, params)
+    return built[build]
+
+
+def weekly_share(
+    tables: dict[str, pd.DataFrame], params: Params, metric_id: str, built: _Built | None = None
+) -> pd.DataFrame | None:
+    """Weekly subgroups of an on-time share: period, point, days, n, successes (n > 0 only).
+
+    The rows of a week are those whose (period, point) is the week's: counted with
+    ``numpy.bincount`` over the week's position (what a group-by and an inner join of the
+    weeks with the groups give, in the weeks' order, for a few hundred rows in far less time).
+    """
     if metric_id not in _SHARES:
         raise KeyError(f"no weekly p-chart for {metric_id!r}; choose from {', '.join(_SHARES)}")
     build, flag = _SHARES[metric_id]
     if not computable(metric_id, tables):
         return None  # the metric itself is left out (contract: optional column missing)
-    rows = build(tables, params)
+    rows = _rows(build, tables, params, built)
     if rows is None or rows.empty:
         return None
-    grouped = (
-        rows.assign(_ok=rows[flag].astype(int))
-        .groupby(["period", "point"], observed=True)
-        .agg(n=("_ok", "size"), successes=("_ok", "sum"))
-        .reset_index()
-    )
     weeks = period_weeks(params)
-    out = weeks.merge(grouped, on=["period", "point"], how="inner")
-    return out[["period", "point", "days", "n", "successes"]].reset_index(drop=True)
+    position = {
+        (p, t): i
+        for i, (p, t) in enumerate(zip(weeks["period"].tolist(), weeks["point"].to_numpy(), strict=True))
+    }
+    at = np.fromiter(
+        (
+            position.get((p, t), -1)
+            for p, t in zip(
+                rows["period"].tolist(), rows["point"].to_numpy(dtype="datetime64[ns]"), strict=True
+            )
+        ),
+        dtype=np.int64,
+        count=len(rows),
+    )
+    ok = rows[flag].astype(int).to_numpy()
+    seen = at >= 0
+    n = np.bincount(at[seen], minlength=len(weeks))
+    successes = np.bincount(at[seen], weights=ok[seen], minlength=len(weeks)).astype("int64")
+    keep = n > 0
+    out = weeks.loc[keep, ["period", "point", "days"]].assign(n=n[keep], successes=successes[keep])
+    return out.reset_index(drop=True)
 
 
 def weekly_complaints(tables: dict[str, pd.DataFrame], params: Params) -> pd.DataFrame | None:
@@ -115,10 +152,13 @@ def weekly_complaints(tables: dict[str, pd.DataFrame], params: Params) -> pd.Dat
 
 # ---------------------------------------------------------------- chart builders
 def share_p_chart(
-    tables: dict[str, pd.DataFrame], params: Params, metric_id: str = "repair_timely_rate"
+    tables: dict[str, pd.DataFrame],
+    params: Params,
+    metric_id: str = "repair_timely_rate",
+    built: _Built | None = None,
 ) -> pd.DataFrame | None:
     """Weekly p-chart of an on-time share (see :data:`P_CHART_METRICS`); None without baseline data."""
-    weeks = weekly_share(tables, params, metric_id)
+    weeks = weekly_share(tables, params, metric_id, built)
     if weeks is None or not (weeks["period"] == BASELINE).any():
         return None
     chart = p_chart(weeks["successes"], weeks["n"], weeks["period"], weeks["point"])
@@ -135,7 +175,7 @@ def complaint_u_chart(tables: dict[str, pd.DataFrame], params: Params) -> pd.Dat
 
 
 def arrival_imr_chart(
-    tables: dict[str, pd.DataFrame], params: Params, min_minutes: float = 1.0
+    tables: dict[str, pd.DataFrame], params: Params, min_minutes: float = 1.0, built: _Built | None = None
 ) -> pd.DataFrame | None:
     """I-MR charts of ln(arrival minutes) of individual orders, one per urgency, in reported order.
 
@@ -144,7 +184,7 @@ def arrival_imr_chart(
     and the :func:`imr_chart` columns (value = ln minutes). An urgency with
     fewer than 2 baseline orders with an arrival is left out; None when none is left.
     """
-    orders = repair_orders(tables, params)
+    orders = _rows(repair_orders, tables, params, built)
     if orders is None:
         return None
     orders = orders[orders["minutes"].notna()].sort_values(["reported_at", "order_id"], kind="stable")
@@ -208,14 +248,15 @@ def signals(tables: dict[str, pd.DataFrame], params: Params) -> pd.DataFrame:
     to minutes, so the centre is the baseline geometric mean).
     """
     frames: list[pd.DataFrame] = []
+    built: _Built = {}  # repair orders feed a p-chart and the I-MR charts: built once
     for metric_id in P_CHART_METRICS:
-        chart = share_p_chart(tables, params, metric_id)
+        chart = share_p_chart(tables, params, metric_id, built)
         if chart is not None:
             frames.append(_signal_rows(chart, "p", metric_id))
     chart = complaint_u_chart(tables, params)
     if chart is not None:
         frames.append(_signal_rows(chart, "u", "complaint_rate"))
-    imr = arrival_imr_chart(tables, params)
+    imr = arrival_imr_chart(tables, params, built=built)
     if imr is not None:
         english = ENGLISH["urgency"]
         for urgency, part in imr.groupby("urgency", sort=False):

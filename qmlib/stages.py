@@ -38,7 +38,9 @@ Outputs that exist are used as they are: the stages are meant to run in order
 
 from __future__ import annotations
 
+import hashlib
 import io
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -140,10 +142,46 @@ def write_frame(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+#: Frames decoded in this process, by (file, digest of its bytes): each notebook reads the
+#: frames of the stages before it, and the next stage of the same notebook reads them again.
+_DECODED: OrderedDict[tuple[str, bytes], pd.DataFrame] = OrderedDict()
+#: At most this many frames are kept (a community has about 20); the oldest go first.
+DECODED_MAX = 48
+#: Files larger than this are decoded every time (the cache is for the many small frames).
+DECODED_MAX_BYTES = 32 << 20
+
+
+def cached_parquet(path: Path) -> pd.DataFrame:
+    """``pd.read_parquet(path)``, decoded once per content of the file in this process.
+
+    The file is read every time and its bytes are hashed (BLAKE2b): a frame is
+    only reused when the same file has the same bytes, so a file written again
+    (by this or another process, even within the file system's timestamp
+    resolution) is decoded again, and another community's file is another
+    key. The caller gets its own copy. Raises what ``pd.read_parquet`` raises.
+    """
+    data = Path(path).read_bytes()
+    key = (str(Path(path).resolve()), hashlib.blake2b(data, digest_size=20).digest())
+    frame = _DECODED.get(key)
+    if frame is not None:
+        _DECODED.move_to_end(key)
+        return frame.copy(deep=True)  # the cached frame itself is never handed out
+    frame = pd.read_parquet(io.BytesIO(data))
+    if len(data) > DECODED_MAX_BYTES:
+        return frame
+    _DECODED[key] = frame
+    while len(_DECODED) > DECODED_MAX:
+        _DECODED.popitem(last=False)
+    return frame.copy(deep=True)
+
+
 def read_frame(path: Path) -> pd.DataFrame:
-    """Read a frame written by :func:`write_frame` (same columns, dtypes and values)."""
+    """Read a frame written by :func:`write_frame` (same columns, dtypes and values).
+
+    Decoded once per content of the file in a process (:func:`cached_parquet`).
+    """
     try:
-        return pd.read_parquet(path)
+        return cached_parquet(path)
     except (OSError, ValueError) as exc:
         raise StageOutputError(
             f"{path}: cannot read this stage output ({exc}); run the stage again"
@@ -180,7 +218,7 @@ def load_ingest(c: Community) -> Any:
         return run_ingest(c)
     return IngestResult(
         params=c.params,
-        tables=load_clean(c.out_dir, c.community_id),
+        tables=load_clean(c.out_dir, c.community_id, read=cached_parquet),
         summary=read_frame(c.layout.frame("ingest_summary")),
         rejects=read_frame(c.layout.frame("rejects")),
     )

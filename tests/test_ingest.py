@@ -396,3 +396,22 @@ def test_xlsx_time_follows_the_content(case: str) -> None:
     result = ingest_community(case, root / "data", root / "params", root / "unused", write=False)
     assert time.process_time() - start < 2.0
     assert int(result.summary.set_index("table").loc["surveys", "rows_read"]) == 5
+
+
+def test_blank_rows_need_every_cell_empty_in_text_and_xlsx_columns() -> None:
+    import numpy as np
+
+    from qmlib.ingest.readers import _blank_rows, _is_empty_cell
+
+    frame = pd.DataFrame(
+        {
+            "a": pd.array(["x", " ", "", None, "  "], dtype="string"),
+            "b": pd.Series([None, float("nan"), " \t", 3.0, ""], dtype=object),
+            "c": pd.array(["", "", "", "", "z"], dtype="string"),
+        }
+    )
+    assert _blank_rows(frame).tolist() == [False, True, True, False, False]
+    reference = np.logical_and.reduce([_is_empty_cell(frame[c]).to_numpy() for c in frame.columns])
+    assert np.array_equal(_blank_rows(frame), reference)
+    assert _blank_rows(frame[["a"]]).tolist() == [False, True, True, True, True]
+    assert _blank_rows(frame.iloc[:0]).tolist() == []

@@ -204,3 +204,54 @@ def test_write_insights_contract_columns_first(tmp_path):
     back = read_csv(path)
     assert list(back.columns[: len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
     assert len(back) == len(df)
+
+
+def test_breakdowns_share_rows_between_measures_of_one_source_without_changing_them() -> None:
+    """Breakdowns prepares measures of the same rows once (memo); each Prepared is what
+    prepare() makes alone, and the parts line up element by element (drivers._aligned)."""
+    import numpy as np
+
+    from qmlib.insights.drivers import _aligned
+    from qmlib.insights.measures import Breakdowns, measures, prepare
+
+    wo = orders(
+        {("水电", "08"): (8, 10), ("水电", "09"): (3, 10), ("门窗", "08"): (9, 10), ("门窗", "09"): (9, 9)}
+    )
+    wo.loc[3, "category"] = pd.NA
+    wo["completed_at"] = wo["arrived_at"] + pd.Timedelta(hours=1)
+    tables = {"work_orders": wo, "surveys": surveys()}
+    params = make_params()
+    bd = Breakdowns(tables, params)
+    ms = measures(tables, params)
+    assert {m.metric_id for m in ms} >= {"repair_timely_rate", "repair_completion_rate", "satisfaction_index"}
+    for m in ms:
+        alone, shared = prepare(m, tables, params), bd.prepared(m.metric_id)
+        assert (alone is None) == (shared is None)
+        if alone is None:
+            continue
+        pd.testing.assert_frame_equal(shared.rows, alone.rows)
+        assert list(shared.period) == list(alone.period)
+        for a, b in ((alone.num, shared.num), (alone.den, shared.den)):
+            assert (a is None and b is None) or np.array_equal(a, b)
+        for dim in m.dims:
+            assert shared.codes(dim)[1] == alone.codes(dim)[1]
+            assert np.array_equal(shared.codes(dim)[0], alone.codes(dim)[0])
+    timely, completion = bd.prepared("repair_timely_rate"), bd.prepared("repair_completion_rate")
+    assert timely.rows is completion.rows  # one frame for both
+    # the aligned parts: one row per element, sorted, missing numbers 0, as the outer join gave
+    f = bd.parts("repair_timely_rate", "category", "baseline")
+    a = bd.parts("repair_timely_rate", "category", "quality_month")
+    both = _aligned(f, a)
+    merged = (
+        f[["element", "num", "den"]]
+        .merge(a[["element", "num", "den"]], on="element", how="outer", suffixes=("_f", "_a"))
+        .sort_values("element", kind="stable")
+        .reset_index(drop=True)
+    )
+    assert list(both["element"]) == list(merged["element"]) == ["", "水电", "门窗"]
+    for c in ("num_f", "num_a", "den_f", "den_a"):
+        assert both[c].tolist() == merged[c].astype(float).fillna(0.0).tolist()
+    assert both["num_f"].tolist() == [1.0, 7.0, 9.0] and both["den_a"].tolist() == [0.0, 10.0, 9.0]
+    # parts that list other elements take the outer join
+    g = _aligned(f.iloc[1:], a)
+    assert list(g["element"]) == ["", "水电", "门窗"] and g["den_f"].tolist() == [0.0, 9.0, 10.0]

@@ -7,7 +7,7 @@ import pandas as pd
 from test_report_sections import make_inputs
 
 from qmlib.insights import INSIGHT_COLUMNS, write_insights
-from qmlib.insights.links import causes_of, read_insights, stories
+from qmlib.insights.links import cause_records, causes_of, read_insights, stories
 from qmlib.plan import build_plan
 from qmlib.report import sections as S
 from qmlib.report.sections.insights import residents_voice, results_drivers, top_risks
@@ -178,6 +178,15 @@ def test_causes_bad_first_case_then_level_then_change_same_period_only(tmp_path)
     assert [c["insight_id"] for c in causes_of({"shortcoming_id": "S01"}, ins.iloc[1:])] == []
     assert [c["insight_id"] for c in causes_of("S02", ins)] == ["I04"]
     assert causes_of("S03", ins) == []
+    # the frame converted once (cause_records) gives the same causes, each call its own dicts
+    records = cause_records(ins)
+    for sid, period in (("S01", "followup"), ("S01", None), ("S02", None), ("S03", None)):
+        row = {"shortcoming_id": sid, "period": period}
+        assert causes_of(row, records, limit=2) == causes_of(row, ins, limit=2)
+    first = causes_of("S02", records)
+    first[0]["insight_id"] = "changed"
+    assert [c["insight_id"] for c in causes_of("S02", records)] == ["I04"]
+    assert cause_records(None) == [] and cause_records(ins.drop(columns="explains")) == []
 
 
 def test_stories_group_shortcomings_sharing_a_cause() -> None:

@@ -265,6 +265,37 @@ def test_company_playbook_with_default(tmp_path: Path) -> None:
         load_playbook(tmp_path / "missing.yaml")
 
 
+def test_a_playbook_is_validated_once_per_content_and_an_edited_file_is_read_again(tmp_path: Path) -> None:
+    from qmlib.plan import schema
+
+    raw = yaml.safe_load(schema.DEFAULT_PLAYBOOK.read_text(encoding="utf-8"))
+    raw["coordinator"] = "项目经理"
+    path = tmp_path / "company.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    first = load_playbook(path)
+    assert first.coordinator == "项目经理"
+    before = len(schema._VALIDATED)
+    again = load_playbook(path)
+    assert len(schema._VALIDATED) == before  # the same bytes: no second validation
+    assert again == first and again is not first  # each caller gets its own copy
+    again.kinds.clear()  # what one caller does to its copy is not seen by the next
+    assert load_playbook(path).kinds == first.kinds
+    # the same size and (on a coarse clock) the same mtime: the bytes decide
+    stat = path.stat()
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("coordinator: 项目经理", "coordinator: 项目主管")
+    )
+    import os
+
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert load_playbook(path).coordinator == "项目主管"
+    # an edit that breaks the file is reported, not hidden by the earlier version
+    path.write_text("kinds: [", encoding="utf-8")
+    with pytest.raises(PlaybookError, match="not valid YAML"):
+        load_playbook(path)
+
+
 # ---------------------------------------------------------------- writing
 def test_write_plan_escapes_formulas(tmp_path: Path) -> None:
     sc = frame(finding("data_missing_tables", subject="x", subject_label='=HYPERLINK("http://x")'))

@@ -612,3 +612,26 @@ def test_synthetic_clean_community_has_few_findings(synth_root: Path) -> None:
     assert not (
         {"repeat_failure", "hazard_overdue", "lagging_building", "repair_sla_lag"} & set(real["kind"])
     )
+
+
+def test_metric_lookups_read_the_first_row_of_a_metric_and_period() -> None:
+    from qmlib.shortcomings.base import Context
+
+    metrics = pd.DataFrame(
+        {
+            "metric_id": pd.array(["a", "a", "a", "b", None], dtype="string"),
+            "period": pd.array(
+                ["baseline", "quality_month", "quality_month", "baseline", "baseline"], dtype="string"
+            ),
+            "value": [0.5, 0.75, 0.1, np.nan, 9.0],
+            "n": pd.array([10, 20, 99, None, 7], dtype="Int64"),
+        }
+    )
+    empty = pd.DataFrame()
+    ctx = Context({}, make_params(), Rules(), "zh", metrics, empty, empty)
+    assert ctx.metric_n("a", "baseline") == 10 and ctx.metric_value("a", "baseline") == 0.5
+    assert ctx.metric_n("a", "quality_month") == 20 and ctx.metric_value("a", "quality_month") == 0.75
+    assert ctx.metric_n("b", "baseline") is None and ctx.metric_value("b", "baseline") is None
+    assert ctx.metric_n("a", "followup") is None and ctx.metric_value("c", "baseline") is None
+    none = Context({}, make_params(), Rules(), "zh", empty, empty, empty)
+    assert none.metric_n("a", "baseline") is None and none.metric_value("a", "baseline") is None

@@ -67,6 +67,62 @@ def test_an_unreadable_frame_is_a_clear_error(tmp_path: Path) -> None:
         stages.read_frame(path)
 
 
+def test_a_frame_is_decoded_once_per_content_and_a_rewritten_file_is_read_again(tmp_path: Path) -> None:
+    import os
+
+    path = stages.write_frame(pd.DataFrame({"x": [1.0, 2.0], "id": ["a", "b"]}), tmp_path / "f.parquet")
+    first = stages.read_frame(path)
+    key = next(reversed(stages._DECODED))
+    assert key[0] == str(path.resolve())
+    first.loc[0, "x"] = 99.0  # a caller's change stays in its copy
+    assert stages.read_frame(path)["x"].tolist() == [1.0, 2.0]
+    assert next(reversed(stages._DECODED)) == key  # no second entry for the same bytes
+    # rewritten with the same size and the old mtime (a coarse clock): the bytes decide
+    stat = path.stat()
+    stages.write_frame(pd.DataFrame({"x": [3.0, 4.0], "id": ["c", "d"]}), path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    back = stages.read_frame(path)
+    assert back["x"].tolist() == [3.0, 4.0] and back["id"].tolist() == ["c", "d"]
+    # another community's file with the same bytes is its own entry
+    other = tmp_path / "other" / "f.parquet"
+    other.parent.mkdir()
+    other.write_bytes(path.read_bytes())
+    stages.read_frame(other)
+    assert next(reversed(stages._DECODED))[0] == str(other.resolve())
+    # a frame that cannot be read is not cached, and a deleted file is an error
+    path.write_bytes(b"not parquet")
+    with pytest.raises(StageOutputError, match="cannot read this stage output"):
+        stages.read_frame(path)
+    path.unlink()
+    with pytest.raises(StageOutputError, match="cannot read this stage output"):
+        stages.read_frame(path)
+
+
+def test_the_frame_cache_keeps_a_bounded_number_of_frames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stages, "DECODED_MAX", 3)
+    for i in range(6):
+        stages.read_frame(stages.write_frame(pd.DataFrame({"i": [i]}), tmp_path / f"{i}.parquet"))
+    assert len(stages._DECODED) == 3
+    assert [k[0] for k in stages._DECODED] == [str((tmp_path / f"{i}.parquet").resolve()) for i in (3, 4, 5)]
+
+
+def test_clean_tables_loaded_again_after_a_new_ingest(tmp_path: Path) -> None:
+    c = community(tmp_path)
+    stages.run_ingest(c)
+    before = stages.load_ingest(c).tables["work_orders"]
+    # the clean table is replaced (as a new ingest would): the next load reads the new rows
+    clean = c.layout.clean_dir / "work_orders.parquet"
+    fewer = pd.read_parquet(clean).iloc[:5]
+    fewer.to_parquet(clean, index=False)
+    after = stages.load_ingest(c).tables["work_orders"]
+    assert len(before) > 5 and len(after) == 5
+    assert after["order_id"].tolist() == before["order_id"].tolist()[:5]
+    pd.testing.assert_series_equal(after.dtypes, before.dtypes)
+
+
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory: pytest.TempPathFactory) -> stages.Community:
     """demo01 through every stage in one process (qmlib.pipeline, as bench/batch.py runs it)."""

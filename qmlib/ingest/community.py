@@ -13,10 +13,12 @@ Writes to ``<out_dir>/<community_id>/``:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 from ..errors import InputFileError, QmError
 from ..labels import t
@@ -174,15 +176,20 @@ def _retype(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for col in spec.columns:
         if col.name not in frame.columns:
             continue
-        if col.kind in ("timestamp", "date"):
-            frame[col.name] = frame[col.name].astype("datetime64[ns]")
-        else:
-            frame[col.name] = frame[col.name].astype(_DTYPES[col.kind])
+        dtype = pandas_dtype("datetime64[ns]" if col.kind in ("timestamp", "date") else _DTYPES[col.kind])
+        if frame[col.name].dtype != dtype:  # (the dtypes, not their names: also the storage)
+            frame[col.name] = frame[col.name].astype(dtype)
     return frame
 
 
-def load_clean(out_dir: Path | str, community_id: str) -> dict[str, pd.DataFrame]:
-    """The clean tables written by :func:`ingest_community` (absent tables are absent)."""
+def load_clean(
+    out_dir: Path | str, community_id: str, read: Callable[[Path], pd.DataFrame] = pd.read_parquet
+) -> dict[str, pd.DataFrame]:
+    """The clean tables written by :func:`ingest_community` (absent tables are absent).
+
+    ``read`` reads one Parquet file (:func:`qmlib.stages.cached_parquet` decodes each file once
+    per content in a process).
+    """
     check_community_id(community_id)
     clean_dir = Path(out_dir) / community_id / CLEAN_DIR
     if not clean_dir.is_dir():
@@ -191,7 +198,7 @@ def load_clean(out_dir: Path | str, community_id: str) -> dict[str, pd.DataFrame
     for name in TABLE_ORDER:
         path = clean_dir / f"{name}.parquet"
         if path.is_file():
-            tables[name] = _retype(name, pd.read_parquet(path))
+            tables[name] = _retype(name, read(path))
     return tables
 
 

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
@@ -403,9 +404,18 @@ def match_headers(columns: list[str], spec: TableSpec, path: Path) -> tuple[dict
     return matched, extras
 
 
-def _empty_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """True where a cell is empty (None, NaN or only white space)."""
-    return frame.apply(_is_empty_cell) if frame.shape[1] else pd.DataFrame(index=frame.index)
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """True for the rows whose every cell is empty (None, NaN or only white space).
+
+    Column by column, stopping at the first column after which no row can be
+    blank any more (usually the first: an id that every row has).
+    """
+    blank = np.ones(len(frame), dtype=bool)
+    for i in range(frame.shape[1]):
+        if not blank.any():
+            break
+        blank &= _is_empty_cell(frame.iloc[:, i]).to_numpy(dtype=bool)
+    return blank
 
 
 def _is_empty_cell(values: pd.Series) -> pd.Series:
@@ -485,7 +495,7 @@ def read_table_file(path: Path, spec: TableSpec, lang: str = "en") -> RawTable:
     if len(out):
         cols = out.drop(columns=[SOURCE_ROW])
         if cols.shape[1]:
-            out = out[~_empty_cells(cols).all(axis=1)]
+            out = out[~_blank_rows(cols)]
     return RawTable(
         path=path, frame=out.reset_index(drop=True), extra_columns=extra_names, encoding=encoding, notes=notes
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..labels import t
@@ -61,28 +62,49 @@ class TableResult:
 
 
 class _Problems:
-    """Collects (mask, column, reason) problems and keeps the first per row."""
+    """Collects (mask, column, reason) problems and keeps the first per row.
+
+    Kept as NumPy arrays (a table has a few dozen checks, each a mask over all
+    rows); ``column``, ``reason`` and ``count`` give them as Series on the rows' index.
+    """
 
     def __init__(self, index: pd.Index) -> None:
-        self.column = pd.Series(pd.NA, index=index, dtype="string")
-        self.reason = pd.Series(pd.NA, index=index, dtype="string")
-        self.count = pd.Series(0, index=index, dtype="int64")
+        self.index = index
+        self._has = np.zeros(len(index), dtype=bool)
+        self._column = np.full(len(index), pd.NA, dtype=object)
+        self._reason = np.full(len(index), pd.NA, dtype=object)
+        self._count = np.zeros(len(index), dtype="int64")
 
     def add(self, mask: pd.Series, column: str, reason: str | pd.Series) -> None:
-        mask = mask.fillna(False).astype(bool)
-        if not mask.any():
+        if not mask.index.equals(self.index):
+            mask = mask.reindex(self.index)
+        hit = mask.fillna(False).astype(bool).to_numpy(dtype=bool)
+        if not hit.any():
             return
-        self.count += mask.astype("int64")
-        first = mask & self.column.isna()
-        self.column[first] = column
+        self._count += hit
+        first = hit & ~self._has
+        self._has |= first
+        self._column[first] = column
         if isinstance(reason, pd.Series):
-            self.reason[first] = reason[first]
+            self._reason[first] = reason.reindex(self.index).to_numpy(dtype=object)[first]
         else:
-            self.reason[first] = reason
+            self._reason[first] = reason
+
+    @property
+    def column(self) -> pd.Series:
+        return pd.Series(self._column, index=self.index, dtype="string")
+
+    @property
+    def reason(self) -> pd.Series:
+        return pd.Series(self._reason, index=self.index, dtype="string")
+
+    @property
+    def count(self) -> pd.Series:
+        return pd.Series(self._count, index=self.index, dtype="int64")
 
     @property
     def rejected(self) -> pd.Series:
-        return self.column.notna()
+        return pd.Series(self._has, index=self.index)
 
 
 def _cell_text(raw: pd.Series) -> pd.Series:
@@ -213,10 +235,13 @@ def _reject_rows(
         return pd.DataFrame(columns=REJECT_COLUMNS)
     idx = rejected[rejected].index
     columns = problems.column[idx]
-    values = [
-        _cell_text(frame.loc[[i], c]).iloc[0] if c in frame.columns else ""
-        for i, c in zip(idx, columns, strict=True)
-    ]
+    # the cell of each row's first problem (as text), read column by column
+    values = pd.Series("", index=idx, dtype=object)
+    for c in columns.unique():
+        if c in frame.columns:
+            rows = columns.index[columns.eq(c).to_numpy(dtype=bool)]
+            values[rows] = _cell_text(frame.loc[rows, c]).to_numpy(dtype=object)
+    values = values.tolist()
     reasons = problems.reason[idx].astype(str)
     extra = problems.count[idx] - 1
     more = extra.map(lambda n: t("reject.more", lang).format(n=n) if n > 0 else "")

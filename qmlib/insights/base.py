@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -128,21 +129,50 @@ class InsightContext:
     def join(self, items: Sequence[str]) -> str:
         return t("insight.word.list_sep", self.lang).join(items)
 
+    @cached_property
+    def shortcoming_rows(self) -> list[pd.Series]:
+        """The rows of the shortcomings frame (``iterrows``), made once for all finders."""
+        sc = self.shortcomings
+        return [] if sc is None or sc.empty else [row for _, row in sc.iterrows()]
+
+    @cached_property
+    def target_rows(self) -> list[pd.Series]:
+        """The rows of the targets frame (``iterrows``), made once for all finders."""
+        tg = self.targets
+        return [] if tg is None or tg.empty else [row for _, row in tg.iterrows()]
+
+    @cached_property
+    def _metric_values(self) -> dict[tuple[str, str], Any]:
+        """The value of the first row of every (metric_id, period) of the metrics frame."""
+        return _first_rows(self.metrics, self.metrics["value"].tolist() if not self.metrics.empty else [])
+
+    @cached_property
+    def _change_rows(self) -> dict[tuple[str, str], int]:
+        """The position of the first row of every (metric_id, period) of the changes frame."""
+        return _first_rows(self.changes, range(len(self.changes)))
+
     def metric_value(self, metric_id: str, period: str) -> float | None:
-        m = self.metrics
-        if m.empty:
+        value = self._metric_values.get((metric_id, period))
+        if value is None or pd.isna(value):
             return None
-        hit = m[(m["metric_id"] == metric_id) & (m["period"] == period)]
-        if hit.empty or pd.isna(hit["value"].iloc[0]):
-            return None
-        return float(hit["value"].iloc[0])
+        return float(value)
 
     def change_row(self, metric_id: str, period: str) -> pd.Series | None:
-        c = self.changes
-        if c.empty:
-            return None
-        hit = c[(c["metric_id"] == metric_id) & (c["period"] == period)]
-        return None if hit.empty else hit.iloc[0]
+        pos = self._change_rows.get((metric_id, period))
+        return None if pos is None else self.changes.iloc[pos]
+
+
+def _first_rows(frame: pd.DataFrame, values: Sequence[Any]) -> dict[tuple[str, str], Any]:
+    """``values[i]`` of the first row ``i`` of every (metric_id, period) of ``frame`` (looked up
+    once: the finders ask for the same few dozen again and again)."""
+    out: dict[tuple[str, str], Any] = {}
+    if frame.empty:
+        return out
+    keys = zip(frame["metric_id"].tolist(), frame["period"].tolist(), strict=True)
+    for (metric_id, period), value in zip(keys, values, strict=True):
+        if isinstance(metric_id, str) and isinstance(period, str):
+            out.setdefault((metric_id, period), value)
+    return out
 
 
 # ---- numbers -------------------------------------------------------------

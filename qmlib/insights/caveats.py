@@ -256,7 +256,13 @@ def missing_days(ctx: InsightContext) -> list[Insight]:
             mean = float(counts.sum()) / len(all_days)
             if mean < ctx.rules.min_daily_rows:
                 continue
-            empty = [d for d in all_days if d not in counts.index]
+            # the days with rows as a set of instants (not a look-up in the index per day)
+            present = set(counts.index.as_unit("ns").asi8.tolist())
+            empty = [
+                d
+                for d, ns in zip(all_days, all_days.as_unit("ns").asi8.tolist(), strict=True)
+                if ns not in present
+            ]
             if not empty:
                 continue
             dates = ctx.join([d.strftime("%m-%d") for d in empty[:8]]) + ("…" if len(empty) > 8 else "")

@@ -17,6 +17,9 @@ The metric of every element is computed by the metric's own function in
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -76,9 +79,8 @@ def explains(ctx: InsightContext, metric_id: str, period: str = "", subject: str
     """Shortcoming ids (and missed targets) about the same base metric and period as an insight."""
     base = metric_id.split(".", 1)[0]
     out: list[str] = []
-    sc = ctx.shortcomings
-    if sc is not None and not sc.empty:
-        for _, row in sc.iterrows():
+    if ctx.shortcoming_rows:
+        for row in ctx.shortcoming_rows:
             mid = str(row.get("metric_id") or "")
             if not mid or mid.split(".", 1)[0] != base:
                 continue
@@ -86,9 +88,8 @@ def explains(ctx: InsightContext, metric_id: str, period: str = "", subject: str
             if period and sp and sp != period:
                 continue
             out.append(str(row["shortcoming_id"]))
-    tg = ctx.targets
-    if tg is not None and not tg.empty:
-        for _, row in tg.iterrows():
+    if ctx.target_rows:
+        for row in ctx.target_rows:
             if str(row["metric_id"]).split(".", 1)[0] != base:
                 continue
             if str(row["achieved"]).lower() not in ("false", "0"):
@@ -126,6 +127,24 @@ def changes_to_explain(ctx: InsightContext) -> list[tuple[str, str]]:
 
 
 def _aligned(f: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
+    """Baseline (``_f``) and current (``_a``) parts side by side, one row per element, by element."""
+    elements = f["element"].tolist()
+    if elements == a["element"].tolist() and all(x < y for x, y in itertools.pairwise(elements)):
+        # the parts of one breakdown list the same elements, sorted (Breakdowns.parts): the outer
+        # join and the sort below would give these rows in this order
+        def zeroed(s: pd.Series) -> np.ndarray:
+            x = s.to_numpy(dtype=float, na_value=np.nan)
+            return np.where(np.isnan(x), 0.0, x)  # .astype(float).fillna(0.0)
+
+        return pd.DataFrame(
+            {
+                "element": f["element"].to_numpy(),
+                "num_f": zeroed(f["num"]),
+                "den_f": zeroed(f["den"]),
+                "num_a": zeroed(a["num"]),
+                "den_a": zeroed(a["den"]),
+            }
+        )
     both = f[["element", "num", "den"]].merge(
         a[["element", "num", "den"]], on="element", how="outer", suffixes=("_f", "_a")
     )

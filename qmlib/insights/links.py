@@ -68,8 +68,23 @@ def explained_ids(value: object) -> list[str]:
     return [x for x in str(value).split(";") if x]
 
 
-def causes_of(shortcoming: dict | str, insights: pd.DataFrame | None, limit: int = 2) -> list[dict]:
+def cause_records(insights: pd.DataFrame | list[dict] | None) -> list[dict]:
+    """The rows of an insights frame as :func:`causes_of` reads them (no rows when the frame
+    has none or no ``explains`` column). A caller that asks for the causes of many
+    shortcomings converts the frame once and passes this list."""
+    if isinstance(insights, list):
+        return insights
+    if insights is None or insights.empty or "explains" not in insights.columns:
+        return []
+    return insights.to_dict("records")
+
+
+def causes_of(
+    shortcoming: dict | str, insights: pd.DataFrame | list[dict] | None, limit: int = 2
+) -> list[dict]:
     """Insights that explain a shortcoming (a shortcomings.csv row or its id), best first.
+
+    ``insights``: the insights frame, or its :func:`cause_records`.
 
     Only insights that point the bad way are causes (a bad case, an
     outstanding share of the bad outcomes, a change driver that moved the
@@ -78,14 +93,15 @@ def causes_of(shortcoming: dict | str, insights: pd.DataFrame | None, limit: int
     change in (0, 1] (above 1 the rest of the change went the other way). Order: :data:`CAUSE_ORDER`, then
     score; each subject once (its best insight).
     """
-    if insights is None or insights.empty or "explains" not in insights.columns:
+    records = cause_records(insights)
+    if not records:
         return []
     row_of = shortcoming if isinstance(shortcoming, dict) else {"shortcoming_id": shortcoming}
     sid = str(row_of.get("shortcoming_id"))
     s_period = "" if is_missing(row_of.get("period")) else str(row_of.get("period"))
     order = {k: i for i, k in enumerate(CAUSE_ORDER)}
     hits = []
-    for row in insights.to_dict("records"):
+    for row in records:
         key = (str(row.get("kind")), str(row.get("method")))
         if (
             key not in order
@@ -108,7 +124,7 @@ def causes_of(shortcoming: dict | str, insights: pd.DataFrame | None, limit: int
         if subject in seen:
             continue
         seen.add(subject)
-        out.append(row)
+        out.append(dict(row))  # the caller's own dict (the records may serve many calls)
         if len(out) == limit:
             break
     return out
@@ -158,8 +174,9 @@ def stories(shortcomings: pd.DataFrame | None, insights: pd.DataFrame | None, li
     sc = shortcomings.sort_values("rank", kind="stable") if "rank" in shortcomings.columns else shortcomings
     out: list[Story] = []
     by_cause: dict[str, Story] = {}
+    records = cause_records(insights)
     for row in sc.to_dict("records"):
-        causes = causes_of(row, insights, limit)
+        causes = causes_of(row, records, limit)
         first = str(causes[0].get("insight_id")) if causes else ""
         if first and first in by_cause:
             story = by_cause[first]
@@ -179,6 +196,7 @@ __all__ = [
     "CAUSE_ORDER",
     "Story",
     "cause_phrase",
+    "cause_records",
     "causes_of",
     "empty_frame",
     "explained_ids",

@@ -93,7 +93,18 @@ def _with(df: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
     return df.assign(**extra)
 
 
-Rows = Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]
+#: ``rows(tables, memo=None)``: the eligible rows, None when the metric is not computable.
+#: Measures with the same row source (the same table, selection and dimensions) share one
+#: frame through ``memo`` (a dict that lives as long as the tables, :class:`Breakdowns`).
+Rows = Callable[..., pd.DataFrame | None]
+
+
+def _memoized(memo: dict | None, key: tuple, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 def _rows_of(
@@ -101,10 +112,10 @@ def _rows_of(
 ) -> Rows:
     """The rows ``select`` keeps of ``table``, when ``metric_id`` is computable from the tables."""
 
-    def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
+    def rows(tables: Mapping[str, pd.DataFrame], memo: dict | None = None) -> pd.DataFrame | None:
         if not computable(metric_id, tables):
             return None
-        return _with(select(tables[table]), dims)
+        return _memoized(memo, ("rows", table, select, dims), lambda: _with(select(tables[table]), dims))
 
     return rows
 
@@ -118,9 +129,12 @@ def _events_of(metric_id: str, rule: Callable[[pd.DataFrame], pd.Series], zh_typ
     :func:`~qmlib.metrics.rules.is_maintenance`), with the asset's type and
     location joined; of one asset type when ``zh_type`` is given."""
 
-    def rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
+    def rows(tables: Mapping[str, pd.DataFrame], memo: dict | None = None) -> pd.DataFrame | None:
         if not computable(metric_id, tables):
             return None
+        return _memoized(memo, ("events", rule, zh_type), lambda: build(tables))
+
+    def build(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         ev = tables["asset_events"]
         ev = ev[rule(ev).to_numpy(dtype=bool)]
         missing = {
@@ -331,20 +345,33 @@ class Point:
     n: int
 
 
-def prepare(measure: Measure, tables: Mapping[str, pd.DataFrame], params: Params) -> Prepared | None:
+def prepare(
+    measure: Measure, tables: Mapping[str, pd.DataFrame], params: Params, memo: dict | None = None
+) -> Prepared | None:
     """Rows of ``measure`` in the analysis periods, tagged with their period and, for shares
-    and means, with their row-level outcome; None when the metric is not computable."""
-    rows = measure.rows(tables)
+    and means, with their row-level outcome; None when the metric is not computable.
+
+    ``memo`` (a dict that lives as long as ``tables`` and ``params``): measures with the same
+    row source share their rows, periods and dimension codes (which are read, never changed).
+    """
+    rows = measure.rows(tables, memo) if memo is not None else measure.rows(tables)
     if rows is None:
         return None
-    period = assign_periods(anchor_times(measure.table, rows), params)
-    keep = period.notna().to_numpy(dtype=bool)
-    rows = rows[keep]
+    # keyed by the rows frame itself (held in the entry, so its id is not reused)
+    key = ("periods", id(rows))
+    hit = memo.get(key) if memo is not None else None
+    if hit is None or hit[0] is not rows:
+        period = assign_periods(anchor_times(measure.table, rows), params)
+        keep = period.notna().to_numpy(dtype=bool)
+        hit = (rows, rows[keep], period[keep].astype(object).to_numpy(), {})
+        if memo is not None:
+            memo[key] = hit
+    _, rows, periods, codes = hit
     num = den = None
     if measure.outcome is not None:
         n_s, d_s = measure.outcome(rows)
         num, den = n_s.to_numpy(dtype=float), d_s.to_numpy(dtype=float)
-    return Prepared(measure, rows, period[keep].astype(object).to_numpy(), {}, num, den)
+    return Prepared(measure, rows, periods, codes, num, den)
 
 
 PARTS_COLUMNS = ["element", "num", "den", "value", "n"]
@@ -408,6 +435,7 @@ class Breakdowns:
         self.params = params
         self._measures = {m.metric_id: m for m in measures(tables, params)}
         self._prepared: dict[str, Prepared | None] = {}
+        self._memo: dict = {}  # rows shared by measures of one source (:func:`prepare`)
         self._parts: dict[tuple[str, str, str], pd.DataFrame] = {}
         self._points: dict[tuple[str, str, str], dict[str, Point]] = {}
 
@@ -420,7 +448,9 @@ class Breakdowns:
     def prepared(self, metric_id: str) -> Prepared | None:
         if metric_id not in self._prepared:
             m = self._measures.get(metric_id)
-            self._prepared[metric_id] = None if m is None else prepare(m, self.tables, self.params)
+            self._prepared[metric_id] = (
+                None if m is None else prepare(m, self.tables, self.params, self._memo)
+            )
         return self._prepared[metric_id]
 
     def parts(self, metric_id: str, dim: str, period: str) -> pd.DataFrame:

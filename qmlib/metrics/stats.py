@@ -29,6 +29,7 @@ Two-sided tests (period P against the baseline):
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Sequence
@@ -51,6 +52,19 @@ def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _t_quantile(df: int) -> float:
+    """``t.ppf(1 − α/2, df)``: the same few degrees of freedom recur (a community has a
+    hundred intervals), and scipy's distribution call costs more than the interval."""
+    return float(sps.t.ppf(1 - ALPHA / 2, df))
+
+
+@functools.lru_cache(maxsize=1)
+def _z_quantile() -> float:
+    """``Φ⁻¹(1 − α/2)``, computed once."""
+    return float(sps.norm.ppf(1 - ALPHA / 2))
+
+
 def t_interval(values: Sequence[float] | np.ndarray) -> Interval | None:
     """``mean ± t(0.975, n − 1) · sd / √n`` (sd with ddof = 1); None when n < 2."""
     x = np.asarray(values, dtype=float)
@@ -59,7 +73,7 @@ def t_interval(values: Sequence[float] | np.ndarray) -> Interval | None:
         return None
     mean = float(x.mean())
     sd = float(x.std(ddof=1))
-    half = float(sps.t.ppf(1 - ALPHA / 2, n - 1)) * sd / math.sqrt(n)
+    half = _t_quantile(n - 1) * sd / math.sqrt(n)
     low, high = _finite(mean - half), _finite(mean + half)
     if low is None or high is None:
         return None
@@ -96,7 +110,7 @@ def wilson_interval(successes: int, trials: int) -> Interval | None:
         return None
     n = float(trials)
     p = successes / n
-    z = float(sps.norm.ppf(1 - ALPHA / 2))
+    z = _z_quantile()
     denom = 1.0 + z * z / n
     center = (p + z * z / (2.0 * n)) / denom
     half = z / denom * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n))

@@ -39,25 +39,35 @@ PLAN_EXTRA_COLUMNS: list[str] = [
 ]
 
 
-def _latest(metrics: pd.DataFrame, metric_id: str, params: Params) -> float | None:
+class _Values:
+    """The value of the first row of every (metric_id, period) of a metrics frame, looked up
+    once (a plan asks for a few dozen of them)."""
+
+    def __init__(self, metrics: pd.DataFrame) -> None:
+        self.first: dict[tuple[str, str], Any] = {}
+        if metrics.empty:
+            return
+        for metric_id, period, value in zip(
+            metrics["metric_id"].tolist(), metrics["period"].tolist(), metrics["value"].tolist(), strict=True
+        ):
+            if isinstance(metric_id, str) and isinstance(period, str):
+                self.first.setdefault((metric_id, period), value)
+
+
+def _latest(metrics: _Values, metric_id: str, params: Params) -> float | None:
     """Value of the metric in the last period that has one."""
-    if metrics.empty:
-        return None
-    rows = metrics[metrics["metric_id"] == metric_id]
     for period in reversed(params.period_names):
-        hit = rows[rows["period"] == period]
-        if not hit.empty:
-            v = finite_or_none(hit["value"].iloc[0])
+        key = (metric_id, period)
+        if key in metrics.first:
+            v = finite_or_none(metrics.first[key])
             if v is not None:
                 return v
     return None
 
 
-def _value(metrics: pd.DataFrame, metric_id: str, period: str) -> float | None:
-    if metrics.empty:
-        return None
-    hit = metrics[(metrics["metric_id"] == metric_id) & (metrics["period"] == period)]
-    return None if hit.empty else finite_or_none(hit["value"].iloc[0])
+def _value(metrics: _Values, metric_id: str, period: str) -> float | None:
+    key = (metric_id, period)
+    return finite_or_none(metrics.first[key]) if key in metrics.first else None
 
 
 class _SafeDict(dict):
@@ -68,7 +78,7 @@ class _SafeDict(dict):
 def _row(
     act: Action,
     finding: Mapping[str, Any] | None,
-    metrics: pd.DataFrame,
+    metrics: _Values,
     params: Params,
     playbook: Playbook,
     lang: str,
@@ -139,8 +149,10 @@ def _row(
     }
 
 
-def _focus(finding: Mapping[str, Any], insights: pd.DataFrame | None, lang: str) -> str:
-    """The cause an insight names for ``finding`` ("设备“DT-11-1”占设备故障的50%"), or ""."""
+def _focus(finding: Mapping[str, Any], insights: list[dict], lang: str) -> str:
+    """The cause an insight names for ``finding`` ("设备“DT-11-1”占设备故障的50%"), or "".
+
+    ``insights``: :func:`qmlib.insights.links.cause_records` of the insights frame."""
     from ..insights.links import cause_phrase, causes_of
 
     causes = causes_of(dict(finding), insights, limit=1)
@@ -217,7 +229,7 @@ def routine_mechanisms(
     """
     pb = _as_playbook(playbook)
     lang = lang or params.language
-    metrics = result_frames(results)["metrics"]
+    metrics = _Values(result_frames(results)["metrics"])
     rows = [_row(act, None, metrics, params, pb, lang) for act in pb.routine_mechanisms]
     return _frame(_apply_rules(rows, lang))
 
@@ -245,14 +257,17 @@ def build_plan(
     """
     pb = _as_playbook(playbook)
     lang = lang or params.language
-    metrics = result_frames(results)["metrics"]
+    from ..insights.links import cause_records
+
+    metrics = _Values(result_frames(results)["metrics"])
+    records = cause_records(insights)
     rows: list[dict[str, Any]] = []
     sc = shortcomings
     if "rank" in sc.columns:
         sc = sc.sort_values("rank", kind="stable")
     for finding in sc.to_dict("records"):
         finding = {k: (None if is_missing(v) else v) for k, v in finding.items()}
-        focus = _focus(finding, insights, lang)
+        focus = _focus(finding, records, lang)
         for i, act in enumerate(pb.actions_for(str(finding.get("kind") or "default"))):
             row = _row(act, finding, metrics, params, pb, lang)
             # the action text is filled once the targets are set (_apply_rules): change its template

@@ -5,7 +5,9 @@ file and the key."""
 
 from __future__ import annotations
 
+import hashlib
 import string
+from collections import OrderedDict
 from pathlib import Path
 from typing import Literal
 
@@ -168,16 +170,36 @@ def parse_playbook(raw: object, source: str = "<playbook>") -> Playbook:
         raise PlaybookError(source, key, msg) from None
 
 
+#: Playbooks validated in this process, by (file, digest of its bytes); a few at most.
+_VALIDATED: OrderedDict[tuple[str, bytes], Playbook] = OrderedDict()
+_VALIDATED_MAX = 8
+
+
 def load_playbook(path: Path | str | None = None) -> Playbook:
-    """Read and validate a playbook YAML (default: the packaged ``qmlib/playbook.yaml``)."""
+    """Read and validate a playbook YAML (default: the packaged ``qmlib/playbook.yaml``).
+
+    Parsed and validated once per content of the file in a process (every community of a
+    batch uses the same playbook): the file is read each time and its bytes hashed, so an
+    edited file is validated again. The caller gets its own (deep) copy.
+    """
     path = Path(path) if path is not None else DEFAULT_PLAYBOOK
     if not path.is_file():
         raise PlaybookError(str(path), "(file)", "playbook file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise PlaybookError(str(path), "(file)", f"not valid YAML: {exc}") from None
-    return parse_playbook(raw, str(path))
+    data = path.read_bytes()
+    key = (str(path.resolve()), hashlib.blake2b(data, digest_size=20).digest())
+    known = _VALIDATED.get(key)
+    if known is None:
+        try:
+            # as Path.read_text decodes: BOM dropped, universal newlines
+            raw = yaml.safe_load(data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise PlaybookError(str(path), "(file)", f"not valid YAML: {exc}") from None
+        known = _VALIDATED[key] = parse_playbook(raw, str(path))
+        while len(_VALIDATED) > _VALIDATED_MAX:
+            _VALIDATED.popitem(last=False)
+    else:
+        _VALIDATED.move_to_end(key)
+    return known.model_copy(deep=True)
 
 
 # ---- targets -----------------------------------------------------------------

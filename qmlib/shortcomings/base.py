@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -160,24 +161,33 @@ class Context:
     def as_of(self) -> str:
         return self.params.as_of_date.isoformat()
 
+    @cached_property
+    def _metric_rows(self) -> dict[tuple[str, str], tuple[Any, Any]]:
+        """``(value, n)`` of the first row of every (metric_id, period) of the metrics frame
+        (looked up once: finders ask for a hundred of them)."""
+        m = self.metrics
+        rows: dict[tuple[str, str], tuple[Any, Any]] = {}
+        if m.empty:
+            return rows
+        for metric_id, period, value, n in zip(
+            m["metric_id"].tolist(), m["period"].tolist(), m["value"].tolist(), m["n"].tolist(), strict=True
+        ):
+            if isinstance(metric_id, str) and isinstance(period, str):
+                rows.setdefault((metric_id, period), (value, n))
+        return rows
+
     def metric_n(self, metric_id: str, period: str) -> int | None:
         """``n`` of a metric in a period from the metrics frame, or None."""
-        m = self.metrics
-        if m.empty:
+        hit = self._metric_rows.get((metric_id, period))
+        if hit is None or pd.isna(hit[1]):
             return None
-        hit = m[(m["metric_id"] == metric_id) & (m["period"] == period)]
-        if hit.empty or pd.isna(hit["n"].iloc[0]):
-            return None
-        return int(hit["n"].iloc[0])
+        return int(hit[1])
 
     def metric_value(self, metric_id: str, period: str) -> float | None:
-        m = self.metrics
-        if m.empty:
+        hit = self._metric_rows.get((metric_id, period))
+        if hit is None or pd.isna(hit[0]):
             return None
-        hit = m[(m["metric_id"] == metric_id) & (m["period"] == period)]
-        if hit.empty or pd.isna(hit["value"].iloc[0]):
-            return None
-        return float(hit["value"].iloc[0])
+        return float(hit[0])
 
 
 # ---- numbers -------------------------------------------------------------

@@ -22,7 +22,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ...catalog import METRICS
-from ...insights.links import Story, cause_phrase, causes_of, stories
+from ...insights.links import Story, cause_phrase, cause_records, causes_of, stories
 from ...labels import metric_label, t
 from ..fmt import fmt_change, fmt_p, is_missing
 from ..markup import badge, bullet_list, h3, join, para, resident_text, tag
@@ -269,7 +269,8 @@ def shortcoming_stories(r: ReportInputs) -> Markup:
 def bad_cases(r: ReportInputs, limit: int = 5) -> Markup:
     """Bad typical cases that no story above told."""
     lang = r.lang or "zh"
-    told = {str(c.get("insight_id")) for row in records(r.shortcomings) for c in causes_of(row, r.insights)}
+    ins = cause_records(r.insights)
+    told = {str(c.get("insight_id")) for row in records(r.shortcomings) for c in causes_of(row, ins)}
     subjects = {str(row.get("subject")) for row in records(r.shortcomings)}  # a problem listed above already
     rows = [
         c
