@@ -49,7 +49,27 @@ def test_save_every_zero_keeps_every_save() -> None:
 
 
 def test_prelude_blocks_rfc3987_and_preloads_the_notebook_modules() -> None:
-    code = warm_engine.PRELUDE.replace("{preload!r}", repr(warm_engine.PRELOAD))
+    code = warm_engine.prelude_code()
     compile(code, "<prelude>", "exec")  # valid Python once filled in
     assert 'sys.modules.setdefault("rfc3987_syntax", None)' in code
     assert "qmlib.report" in warm_engine.PRELOAD and "gc.freeze()" in code
+
+
+def _worker_threshold() -> tuple[int, int, int]:
+    from qmlib.runner.batch import _init_worker
+
+    _init_worker(False)
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_kernels_and_workers_collect_garbage_less_often() -> None:
+    """The warm kernel's prelude and the pool worker's initializer both raise the collector's
+    thresholds to GC_THRESHOLD (CPython's default is (700, 10, 10))."""
+    import multiprocessing
+
+    assert warm_engine.GC_THRESHOLD[0] > 700
+    assert f"gc.set_threshold(*{warm_engine.GC_THRESHOLD!r})" in warm_engine.prelude_code()
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(_worker_threshold) == warm_engine.GC_THRESHOLD

@@ -112,7 +112,7 @@ def causes_of(
         if key[1] == "adtributor" and (not s_period or str(row.get("period")) != s_period):
             continue
         share = row.get("share_of_change")
-        if key[1] == "adtributor" and (is_missing(share) or not 0 < float(share) <= 1):
+        if key[1] == "adtributor" and (share is None or is_missing(share) or not 0 < float(share) <= 1):
             continue  # more than the whole change: other parts moved the other way; not "the" cause
         score = 0.0 if is_missing(row.get("score")) else float(row["score"])
         hits.append(((order[key], -score), row))

@@ -63,7 +63,7 @@ class Measure:
     metric_id: str
     table: str
     dims: tuple[str, ...]
-    rows: Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame | None]
+    rows: Callable[..., pd.DataFrame | None]  # (tables[, memo])
     outcome: Outcome | None = None
     of_count: OfCount | None = None
 

@@ -9,6 +9,7 @@ Dask cluster with ``--scheduler``. Every executor runs
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import multiprocessing.util
@@ -106,6 +107,7 @@ def _init_worker(debug: bool, log_file: Path | None = None) -> None:
     signal.signal(signal.SIGTERM, on_term)
     multiprocessing.util.Finalize(None, warm_engine.shutdown_all, exitpriority=10)
     configure_logging(debug, log_file)
+    gc.set_threshold(*warm_engine.GC_THRESHOLD)
 
 
 def _raise_interrupt_on_sigterm() -> Any:

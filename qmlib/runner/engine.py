@@ -96,8 +96,17 @@ PRELOAD: tuple[str, ...] = (
     "qmlib.labels",
 )
 
+#: Collector thresholds of the batch's long-lived processes (warm kernels and pool workers),
+#: instead of CPython's (700, 10, 10). A community allocates millions of container objects
+#: (pandas, matplotlib artists, WeasyPrint boxes) that mostly die young; with the default
+#: thresholds the collector runs thousands of times per community and its older generations
+#: walk everything alive again. Measured on four synthetic communities in one process
+#: (``run_inprocess``, alternating, two rounds): 5.73/5.62 → 5.37/5.38 CPU s per community
+#: (−5 %). Python documents the thresholds: https://docs.python.org/3/library/gc.html#gc.set_threshold
+GC_THRESHOLD = (50_000, 20, 100)
+
 #: Runs once in every new kernel: pre-imports :data:`PRELOAD`, takes the snapshot that each
-#: reset restores (``{preload!r}`` is filled in).
+#: reset restores (``{preload!r}`` and ``{gc_threshold!r}`` are filled in).
 PRELUDE = r"""
 def __qm_prelude():
     import gc, importlib, logging, os, sys, types, warnings
@@ -157,11 +166,18 @@ def __qm_prelude():
     # that the full collections during and between notebooks only walk the notebooks' objects
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*{gc_threshold!r})
 
 __qm_prelude()
 del __qm_prelude
 get_ipython().reset(new_session=True)
 """
+
+
+def prelude_code() -> str:
+    """:data:`PRELUDE` with its placeholders filled in: the code a new kernel runs first."""
+    return PRELUDE.replace("{preload!r}", repr(PRELOAD)).replace("{gc_threshold!r}", repr(GC_THRESHOLD))
+
 
 #: Runs before every notebook (``{cwd!r}`` is filled in).
 RESET = '__import__("_qm_warm_state").reset({cwd!r})'
@@ -261,7 +277,10 @@ def _start_kernel(kernel_name: str, cwd: str, startup_timeout: float) -> WarmKer
         _all_kernels.add(warm)
     try:
         run_sync(kc.wait_for_ready)(timeout=startup_timeout)
-        warm.run(PRELUDE.replace("{preload!r}", repr(PRELOAD)), timeout=max(startup_timeout, 120))
+        warm.run(
+            prelude_code(),
+            timeout=max(startup_timeout, 120),
+        )
     except BaseException:
         discard_kernel(warm)
         raise
