@@ -41,7 +41,8 @@ What still leaks, by design: imported modules and their module-level state
 (e.g. ``functools.lru_cache`` caches in qmlib, fonts registered with
 matplotlib's font manager), threads started by a notebook, and the global
 random generators' state. qmlib code must not keep per-community state at
-module level.
+module level; the one cache that holds data, the stage frames of
+:mod:`qmlib.stages`, is keyed by the file's bytes, bounded, and hands out copies.
 
 If the kernel dies, or a notebook ends other than normally (a timeout, a dead
 kernel, an interrupt), the kernel is thrown away and the next notebook gets a
