@@ -474,6 +474,21 @@ def test_process_pool_runs_communities_in_parallel(site: Path) -> None:
 
 
 @pytest.mark.slow
+def test_pool_workers_are_replaced_after_their_quota(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker runs at most WORKER_MAX_COMMUNITIES communities (bounded memory); a fresh one takes over."""
+    from qmlib.runner import batch as batch_module
+
+    assert warm_engine.WarmKernelEngine.max_uses == batch_module.WORKER_MAX_COMMUNITIES * 4
+    monkeypatch.setattr(batch_module, "WORKER_MAX_COMMUNITIES", 1)
+    _without_report(site)
+    for cid in ("c1", "c2", "c3"):
+        add_community(site, cid)
+    outcome = batch(site, ["c1", "c2", "c3"], jobs=2)
+    assert {r.status for r in outcome.results.values()} == {"ok"}
+    assert len({r.worker for r in outcome.results.values()}) == 3
+
+
+@pytest.mark.slow
 def test_dask_local_cluster(site: Path) -> None:
     distributed = pytest.importorskip("distributed")
     _without_report(site)
