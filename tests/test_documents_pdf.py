@@ -313,3 +313,16 @@ def test_system_cjk_fonts_keep_bold_where_installed(tmp_path):
         pytest.skip("no system Noto Sans CJK SC Bold")
     pdf = html_to_pdf("<p>物业质量月 <b>加粗</b></p>", tmp_path / "x.pdf")
     assert "Noto-Sans-CJK-SC-Bold" in _font_names(pdf)
+
+
+def test_the_page_label_wins_over_the_documents_own_page_footer(tmp_path):
+    """report.css numbers printed pages "3 / 23" for browsers; the PDF's label in the report's
+    language ("第 3 页 / 共 23 页") must replace it (user !important beats the author's rule)."""
+    html = (
+        '<html><head><style>@page { @bottom-center { content: counter(page) " / " counter(pages); } }'
+        "</style></head><body><p>物业</p></body></html>"
+    )
+    pdf = html_to_pdf(html, tmp_path / "x.pdf", page_label="第 {page} 页 / 共 {pages} 页")
+    text = pypdf.PdfReader(pdf).pages[0].extract_text()
+    assert "第 1 页 / 共 1 页" in text
+    assert "1 / 1" not in text

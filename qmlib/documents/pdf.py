@@ -109,7 +109,7 @@ def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
   size: A4;
   margin: 18mm 15mm 18mm 15mm;
   @top-right {{ content: none; }}
-  @bottom-center {{ content: {counter}; font-family: {FONT_STACK}; font-size: 8.5pt; color: #7b8794; }}
+  @bottom-center {{ content: {counter} !important; font-family: {FONT_STACK}; font-size: 8.5pt; color: #7b8794; }}
 }}
 @page :first {{ @top-right {{ content: none; }} }}
 @page body:first {{ @top-right {{ content: none; }} }}
