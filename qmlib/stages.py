@@ -38,7 +38,6 @@ Outputs that exist are used as they are: the stages are meant to run in order
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections import OrderedDict
 from collections.abc import Callable
@@ -49,6 +48,7 @@ from typing import Any
 
 import pandas as pd
 
+from .content_cache import load_by_content
 from .errors import StageOutputError
 from .outputs import atomic_write_bytes
 from .params import COMMUNITY_ID, Params, load_params
@@ -154,25 +154,21 @@ DECODED_MAX_BYTES = 32 << 20
 def cached_parquet(path: Path) -> pd.DataFrame:
     """``pd.read_parquet(path)``, decoded once per content of the file in this process.
 
-    The file is read every time and its bytes are hashed (BLAKE2b): a frame is
-    only reused when the same file has the same bytes, so a file written again
-    (by this or another process, even within the file system's timestamp
-    resolution) is decoded again, and another community's file is another
-    key. The caller gets its own copy. Raises what ``pd.read_parquet`` raises.
+    The file is read every time and its bytes are hashed
+    (:func:`qmlib.content_cache.load_by_content`): a frame is only reused when the
+    same file has the same bytes, so a file written again (by this or another
+    process, even within the file system's timestamp resolution) is decoded again,
+    and another community's file is another key. The caller gets its own copy.
+    Raises what ``pd.read_parquet`` raises.
     """
-    data = Path(path).read_bytes()
-    key = (str(Path(path).resolve()), hashlib.blake2b(data, digest_size=20).digest())
-    frame = _DECODED.get(key)
-    if frame is not None:
-        _DECODED.move_to_end(key)
-        return frame.copy(deep=True)  # the cached frame itself is never handed out
-    frame = pd.read_parquet(io.BytesIO(data))
-    if len(data) > DECODED_MAX_BYTES:
-        return frame
-    _DECODED[key] = frame
-    while len(_DECODED) > DECODED_MAX:
-        _DECODED.popitem(last=False)
-    return frame.copy(deep=True)
+    return load_by_content(
+        _DECODED,
+        path,
+        lambda data: pd.read_parquet(io.BytesIO(data)),
+        lambda frame: frame.copy(deep=True),
+        max_items=DECODED_MAX,
+        max_bytes=DECODED_MAX_BYTES,
+    )
 
 
 def read_frame(path: Path) -> pd.DataFrame:

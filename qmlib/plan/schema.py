@@ -5,7 +5,6 @@ file and the key."""
 
 from __future__ import annotations
 
-import hashlib
 import string
 from collections import OrderedDict
 from pathlib import Path
@@ -15,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..catalog import is_known_metric
+from ..content_cache import load_by_content
 from ..errors import PlaybookError
 from ..shortcomings import KINDS
 from ..validation import first_problem
@@ -185,21 +185,18 @@ def load_playbook(path: Path | str | None = None) -> Playbook:
     path = Path(path) if path is not None else DEFAULT_PLAYBOOK
     if not path.is_file():
         raise PlaybookError(str(path), "(file)", "playbook file not found")
-    data = path.read_bytes()
-    key = (str(path.resolve()), hashlib.blake2b(data, digest_size=20).digest())
-    known = _VALIDATED.get(key)
-    if known is None:
+
+    def decode(data: bytes) -> Playbook:
         try:
             # as Path.read_text decodes: BOM dropped, universal newlines
             raw = yaml.safe_load(data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise PlaybookError(str(path), "(file)", f"not valid YAML: {exc}") from None
-        known = _VALIDATED[key] = parse_playbook(raw, str(path))
-        while len(_VALIDATED) > _VALIDATED_MAX:
-            _VALIDATED.popitem(last=False)
-    else:
-        _VALIDATED.move_to_end(key)
-    return known.model_copy(deep=True)
+        return parse_playbook(raw, str(path))
+
+    return load_by_content(
+        _VALIDATED, path, decode, lambda playbook: playbook.model_copy(deep=True), max_items=_VALIDATED_MAX
+    )
 
 
 # ---- targets -----------------------------------------------------------------
