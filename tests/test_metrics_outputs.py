@@ -81,3 +81,21 @@ def test_significant_written_lowercase(tmp_path: Path) -> None:
     assert changes[1].endswith(",false")
     back = pd.read_csv(tmp_path / "metrics.csv", encoding="utf-8-sig")
     assert list(back["metric_id"]) == list(res.metrics["metric_id"])
+
+
+def test_first_rows_keys_the_first_row_of_each_metric_and_period() -> None:
+    from qmlib.metrics.compute import first_rows
+
+    metrics = pd.DataFrame(
+        {
+            "metric_id": ["a", "a", "a", "b", None],
+            "period": ["baseline", "quality_month", "baseline", "baseline", "baseline"],
+            "value": [1.0, 2.0, 9.0, float("nan"), 5.0],
+            "n": [10, 20, 90, 0, 5],
+        }
+    )
+    rows = first_rows(metrics, "value", "n")
+    assert set(rows) == {("a", "baseline"), ("a", "quality_month"), ("b", "baseline")}
+    assert rows[("a", "baseline")] == (1.0, 10)  # the first of the two rows
+    assert rows[("a", "quality_month")] == (2.0, 20)
+    assert first_rows(metrics.iloc[0:0], "value") == {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -32,6 +33,24 @@ from .changes import CHANGES_COLUMNS, compute_changes
 from .targets import TARGETS_COLUMNS, compute_targets
 
 METRICS_COLUMNS: list[str] = ["community_id", "metric_id", "period", "value", "n", "ci_low", "ci_high"]
+
+
+def first_rows(metrics: pd.DataFrame, *columns: str) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """``columns`` of the first row of every (metric_id, period) of a metrics frame, by key.
+
+    One pass over the frame, for callers that look a few dozen metrics up (the
+    shortcomings' finders, the plan) instead of filtering the frame for each.
+    Rows whose metric_id or period is not a string are left out.
+    """
+    rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+    if metrics.empty:
+        return rows
+    values = zip(*(metrics[c].tolist() for c in ("metric_id", "period", *columns)), strict=True)
+    for metric_id, period, *rest in values:
+        if isinstance(metric_id, str) and isinstance(period, str):
+            rows.setdefault((metric_id, period), tuple(rest))
+    return rows
+
 
 #: Domain calculators, in the catalog's group order.
 DOMAINS: tuple[Callable[[dict[str, pd.DataFrame], Params], MetricMap], ...] = (

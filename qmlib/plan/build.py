@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..labels import metric_label, t
+from ..metrics.compute import first_rows
 from ..params import Params
 from ..privacy import mask_pii
 from ..shortcomings import result_frames
@@ -44,14 +45,9 @@ class _Values:
     once (a plan asks for a few dozen of them)."""
 
     def __init__(self, metrics: pd.DataFrame) -> None:
-        self.first: dict[tuple[str, str], Any] = {}
-        if metrics.empty:
-            return
-        for metric_id, period, value in zip(
-            metrics["metric_id"].tolist(), metrics["period"].tolist(), metrics["value"].tolist(), strict=True
-        ):
-            if isinstance(metric_id, str) and isinstance(period, str):
-                self.first.setdefault((metric_id, period), value)
+        self.first: dict[tuple[str, str], Any] = {
+            key: row[0] for key, row in first_rows(metrics, "value").items()
+        }
 
 
 def _latest(metrics: _Values, metric_id: str, params: Params) -> float | None:

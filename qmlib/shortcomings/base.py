@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import units
 from ..labels import metric_label, t
+from ..metrics.compute import first_rows
 from ..params import Params
 from ..periods import anchor_times, as_of_cutoff, assign_periods
 from ..units import unit_of
@@ -162,19 +163,10 @@ class Context:
         return self.params.as_of_date.isoformat()
 
     @cached_property
-    def _metric_rows(self) -> dict[tuple[str, str], tuple[Any, Any]]:
+    def _metric_rows(self) -> dict[tuple[str, str], tuple[Any, ...]]:
         """``(value, n)`` of the first row of every (metric_id, period) of the metrics frame
         (looked up once: finders ask for a hundred of them)."""
-        m = self.metrics
-        rows: dict[tuple[str, str], tuple[Any, Any]] = {}
-        if m.empty:
-            return rows
-        for metric_id, period, value, n in zip(
-            m["metric_id"].tolist(), m["period"].tolist(), m["value"].tolist(), m["n"].tolist(), strict=True
-        ):
-            if isinstance(metric_id, str) and isinstance(period, str):
-                rows.setdefault((metric_id, period), (value, n))
-        return rows
+        return first_rows(self.metrics, "value", "n")
 
     def metric_n(self, metric_id: str, period: str) -> int | None:
         """``n`` of a metric in a period from the metrics frame, or None."""
