@@ -51,16 +51,13 @@ NOTEBOOK_FIGURES_ENV = "QM_NOTEBOOK_FIGURES"
 class PortfolioHook:
     """``qm run``'s after-batch hook: :func:`qmlib.portfolio.build_portfolio`, imported late.
 
-    :meth:`prepare` imports what the board needs (pandas, DuckDB, matplotlib,
-    qmlib's charts and the report renderer); the batch calls it in a thread
-    when a worker has no community left, so the imports overlap the last
-    communities instead of following them.
+    With a process pool the batch runs it in a worker (:attr:`runs_in_worker`):
+    the workers imported pandas, matplotlib, qmlib.report and WeasyPrint in
+    the forkserver and warmed their fonts on the communities, so the board
+    does not pay for them again in the ``qm`` process after the last community.
     """
 
-    def prepare(self) -> None:
-        from qmlib.portfolio.build import prepare
-
-        prepare()
+    runs_in_worker = True
 
     def __call__(self, out_dir: Path, params_dir: Path) -> object:
         from qmlib.portfolio import build_portfolio

@@ -459,18 +459,50 @@ def _without_report(site: Path) -> None:
     (site / "notebooks" / "04_plan.ipynb").unlink()  # workers would use the real report renderer
 
 
+class HookInWorker:
+    """A picklable after-batch hook that asks to run in a pool worker: writes its pid, may fail."""
+
+    runs_in_worker = True
+
+    def __init__(self, fail: str | None = None) -> None:
+        self.fail = fail
+
+    def __call__(self, out_dir: Path, params_dir: Path) -> None:
+        (out_dir / "hook.pid").write_text(str(os.getpid()), encoding="utf-8")
+        if self.fail:
+            raise QmError(f"{self.fail}\nsecond line")
+
+
 @pytest.mark.slow
 def test_process_pool_runs_communities_in_parallel(site: Path) -> None:
     _without_report(site)
     add_community(site, "c1")
     add_community(site, "c2", fail_txt="pool boom")
-    outcome = batch(site, ["c1", "c2"], jobs=2)
+    outcome = batch(site, ["c1", "c2"], jobs=2, after_batch=HookInWorker())
     assert {c: r.status for c, r in outcome.results.items()} == {"c1": "ok", "c2": "failed"}
     assert outcome.results["c2"].error == "RuntimeError: pool boom"
     assert outcome.exit_code == 1
     workers = {r.worker for r in outcome.results.values()}
     assert all(not w.endswith(f":{os.getpid()}") for w in workers)
     assert not (site / "outputs" / "c1" / "report.html").exists()
+    # the portfolio hook ran once, in one of the pool's workers, after the communities
+    hook_pid = (site / "outputs" / "hook.pid").read_text(encoding="utf-8")
+    assert hook_pid != str(os.getpid())
+    assert any(w.endswith(f":{hook_pid}") for w in workers)
+    run = json.loads((site / "outputs" / "run.json").read_text(encoding="utf-8"))
+    assert run["portfolio"] == {"status": "ok", "error": None}
+
+
+@pytest.mark.slow
+def test_a_hook_failing_in_a_worker_is_recorded_as_one_line(site: Path) -> None:
+    _without_report(site)
+    add_community(site, "c1")
+    add_community(site, "c2")
+    outcome = batch(site, ["c1", "c2"], jobs=2, after_batch=HookInWorker(fail="no metrics to pool"))
+    assert outcome.exit_code == 0
+    run = json.loads((site / "outputs" / "run.json").read_text(encoding="utf-8"))
+    assert run["portfolio"] == {"status": "failed", "error": "no metrics to pool"}
+    assert (site / "outputs" / "hook.pid").read_text(encoding="utf-8") != str(os.getpid())
 
 
 @pytest.mark.slow

@@ -2,39 +2,52 @@
 
 from __future__ import annotations
 
-import threading
+import pickle
+from pathlib import Path
 
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from qmlib.errors import QmError
 from qmlib.runner import batch
 
 
-def test_prepare_runs_once_in_a_thread_and_its_failure_is_not_raised() -> None:
-    calls: list[str] = []
+def _raising(exc: BaseException):
+    def hook(out_dir: Path, params_dir: Path) -> None:
+        raise exc
 
-    def prepare() -> None:
-        calls.append(threading.current_thread().name)
-        raise ImportError("no such module")
-
-    preparing = batch._Prepare(prepare)
-    preparing.start()
-    preparing.start()  # once only
-    preparing.wait()
-    assert calls == ["qm-prepare"]
+    return hook
 
 
-def test_without_a_prepare_nothing_runs() -> None:
-    preparing = batch._Prepare(None)
-    preparing.start()
-    preparing.wait()
-    assert preparing.thread is None
+def test_a_hook_that_succeeds_has_no_failure(tmp_path: Path) -> None:
+    calls: list[tuple[Path, Path]] = []
+    assert batch.after_batch_failure(lambda o, p: calls.append((o, p)), tmp_path, tmp_path / "p") is None
+    assert calls == [(tmp_path, tmp_path / "p")]
 
 
-def test_the_hook_of_qm_run_prepares_the_boards_imports() -> None:
-    import subprocess
-    import sys
+@pytest.mark.parametrize(
+    ("exc", "line"),
+    [
+        (QmError("no metrics to pool\nsecond line"), "no metrics to pool"),
+        (ValueError("bad value"), "ValueError: bad value"),
+        (PapermillExecutionError(3, 1, "x", "InputFileError", "a.csv: missing", []), "a.csv: missing"),
+        (PapermillExecutionError(3, 1, "x", "KeyError", "'k'", []), "KeyError: 'k'"),
+        (RuntimeError(""), "RuntimeError:"),
+        (QmError("   "), "failed"),
+    ],
+)
+def test_a_hook_failure_becomes_one_line(tmp_path: Path, exc: Exception, line: str) -> None:
+    assert batch.after_batch_failure(_raising(exc), tmp_path, tmp_path) == line
 
-    code = (
-        "import sys\nfrom qmlib.cli import PortfolioHook\nPortfolioHook().prepare()\n"
-        "print(all(m in sys.modules for m in ('qmlib.portfolio.sections', 'qmlib.runner.inprocess', 'duckdb')))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "True"
+
+def test_an_interrupt_in_the_hook_is_not_swallowed(tmp_path: Path) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        batch.after_batch_failure(_raising(KeyboardInterrupt()), tmp_path, tmp_path)
+
+
+def test_the_hook_of_qm_run_runs_in_a_worker_and_can_be_sent_there() -> None:
+    from qmlib.cli import PortfolioHook
+
+    hook = pickle.loads(pickle.dumps(PortfolioHook()))
+    assert isinstance(hook, PortfolioHook)
+    assert hook.runs_in_worker is True

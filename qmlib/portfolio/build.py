@@ -39,32 +39,6 @@ COMMUNITY_FILES = (
 )
 
 
-#: What :func:`build_portfolio` imports (the notebook's cells, the engine, the renderer, the PDF).
-PREPARE = (
-    "papermill",
-    "qmlib.runner.inprocess",
-    "IPython.core.formatters",
-    "IPython.display",
-    "qmlib.report",
-    "qmlib.figures",
-    "qmlib.portfolio.assemble",
-    "qmlib.portfolio.export",
-    "qmlib.portfolio.sections",
-    "qmlib.documents.pdf",
-)
-
-
-def prepare() -> None:
-    """Import what :func:`build_portfolio` will use (``qm run`` calls this in a thread while its
-    last communities run, when a core is idle); a module that fails to import is left to the build."""
-    import contextlib
-    import importlib
-
-    for name in PREPARE:
-        with contextlib.suppress(Exception):  # the build reports it
-            importlib.import_module(name)
-
-
 def _stat(path: Path) -> list[int] | None:
     try:
         st = path.stat()

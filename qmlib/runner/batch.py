@@ -89,6 +89,8 @@ WORKER_MAX_COMMUNITIES = 125
 #: its charts, the Word/PDF documents), so that no worker imports them again.
 WORKER_PRELOAD = ["qmlib.runner.execute", "qmlib.documents", "qmlib.plan.history"]
 
+WORKER_DIED = "a worker process died (killed, or out of memory?); rerun to retry"
+
 
 def run_community(community_id: str, **kwargs: Any) -> CommunityResult:
     """:func:`qmlib.runner.execute.run_community`, imported when first called.
@@ -141,10 +143,16 @@ def _run_pool(
     on_result: OnResult,
     debug: bool,
     log_file: Path | None = None,
-    on_idle: Callable[[], object] | None = None,
+    then: Callable[[Callable[..., Future[Any]]], object] | None = None,
 ) -> None:
-    """Run ``ids`` on a pool of ``jobs`` workers; ``on_idle()`` once, when fewer communities than
-    workers are left (a worker has nothing to do)."""
+    """Run ``ids`` on a pool of ``jobs`` workers; then ``then(submit)`` while the pool is still up.
+
+    ``then`` gets the pool's ``submit``: :func:`run_batch` uses it to build the
+    portfolio report in a worker, which has imported everything the board
+    needs (pandas, matplotlib, qmlib.report, WeasyPrint) in the forkserver
+    and warmed its fonts on the communities, while this process writes the
+    index.
+    """
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
@@ -159,22 +167,17 @@ def _run_pool(
     futures: dict[Future[CommunityResult], str] = {}
     try:
         futures = {executor.submit(run_community, cid, **kwargs): cid for cid in ids}
-        left = len(futures)
         for future in as_completed(futures):
-            left -= 1
-            if on_idle is not None and left < jobs:
-                on_idle()
-                on_idle = None
             cid = futures[future]
             try:
                 result = future.result()
             except BrokenProcessPool:
-                result = failed_result(
-                    cid, "a worker process died (killed, or out of memory?); rerun to retry", "WorkerDied"
-                )
+                result = failed_result(cid, WORKER_DIED, "WorkerDied")
             except Exception as exc:
                 result = failed_result(cid, f"{type(exc).__name__}: {exc}")
             on_result(result)
+        if then is not None:
+            then(executor.submit)
     except BaseException:
         processes = list((getattr(executor, "_processes", None) or {}).values())  # gone after shutdown()
         for process in processes:
@@ -222,6 +225,10 @@ class _Display:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the progress bar (again: no-op)."""
         if self.progress:
             self.progress.stop()
 
@@ -235,43 +242,11 @@ class _Display:
             self.progress.update(self.task, advance=1, tally=self._tally())
 
 
-class _Prepare:
-    """Runs the after-batch hook's ``prepare()`` (its imports) in a thread, at most once."""
-
-    def __init__(self, prepare: Callable[[], object] | None) -> None:
-        self.prepare = prepare
-        self.thread: threading.Thread | None = None
-
-    def _run(self) -> None:
-        try:
-            if self.prepare is not None:
-                self.prepare()
-        except Exception:  # the hook itself reports any real problem
-            log.debug("after-batch prepare failed", exc_info=True)
-
-    def start(self) -> None:
-        if self.prepare is not None and self.thread is None:
-            self.thread = threading.Thread(target=self._run, name="qm-prepare", daemon=True)
-            self.thread.start()
-
-    def wait(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-
-
-def _call_after_batch(
-    after_batch: AfterBatch,
-    out_dir: Path,
-    params_dir: Path,
-    record: RunRecord,
-    console: Console,
-    spinner: bool,
-) -> None:
-    """Run the after-batch hook (the portfolio report); a failure is recorded, never raised."""
-    status = console.status("building the portfolio report…") if spinner else contextlib.nullcontext()
+def after_batch_failure(after_batch: AfterBatch, out_dir: Path, params_dir: Path) -> str | None:
+    """Run the after-batch hook (the portfolio report); return its failure as one line, None if it
+    succeeded. Never raises an ``Exception``; runs in this process or in a pool worker."""
     try:
-        with status:
-            after_batch(out_dir, params_dir)
+        after_batch(out_dir, params_dir)
     except PapermillExecutionError as exc:  # a cell of the portfolio notebook failed: its error
         message = error_message(exc.ename, exc.evalue)
     except QmError as exc:
@@ -280,11 +255,21 @@ def _call_after_batch(
         log.debug("portfolio report failed", exc_info=True)
         message = f"{type(exc).__name__}: {exc}"
     else:
+        return None
+    return message.strip().splitlines()[0] if message.strip() else "failed"
+
+
+def _record_after_batch(record: RunRecord, console: Console, failure: str | None) -> None:
+    """Put the hook's outcome in run.json; print a failure as one line."""
+    if failure is None:
         record.set_portfolio("ok")
         return
-    message = message.strip().splitlines()[0] if message.strip() else "failed"
-    record.set_portfolio("failed", message)
-    console.print(f"[yellow]![/] portfolio report failed: {escape(message)}", highlight=False, soft_wrap=True)
+    record.set_portfolio("failed", failure)
+    console.print(f"[yellow]![/] portfolio report failed: {escape(failure)}", highlight=False, soft_wrap=True)
+
+
+def _spinner(console: Console, shown: bool) -> contextlib.AbstractContextManager[object]:
+    return console.status("building the portfolio report…") if shown else contextlib.nullcontext()
 
 
 def _show(path: Path) -> str:
@@ -388,17 +373,44 @@ def run_batch(
             display.add(result)
 
         previous_term = _raise_interrupt_on_sigterm()
-        preparing = _Prepare(getattr(after_batch, "prepare", None))
+        in_pool = not scheduler and jobs > 1
+        hook_in_worker = after_batch is not None and in_pool and getattr(after_batch, "runs_in_worker", False)
+        index: Path | None = None
+
+        def finish(submit: Callable[..., Future[Any]] | None = None) -> None:
+            """After the communities: run.json, the index, the hook (in a worker when ``submit``)."""
+            nonlocal index
+            display.stop()  # the spinner below is rich's one live display
+            hook = submit(after_batch_failure, after_batch, out_dir, params_dir) if submit else None
+            record.finish("finished")
+            index = write_index(out_dir, record.data)
+            if after_batch is None:
+                return
+            with _spinner(console, progress):
+                if hook is None:
+                    failure = after_batch_failure(after_batch, out_dir, params_dir)
+                else:
+                    try:
+                        failure = hook.result()
+                    except BrokenProcessPool:
+                        failure = WORKER_DIED
+                    except Exception as exc:  # e.g. the hook could not be sent to the worker
+                        failure = f"{type(exc).__name__}: {exc}"
+            _record_after_batch(record, console, failure)
+            index = write_index(out_dir, record.data)  # again, now with the portfolio's link
+
         try:
             with display:
                 if scheduler:
                     from .distributed import run_on_dask
 
                     run_on_dask(ids, kwargs, scheduler, on_result)
-                elif jobs == 1:
+                elif not in_pool:
                     _run_serial(ids, kwargs, on_result)
                 else:
-                    _run_pool(ids, kwargs, jobs, on_result, debug, log_file, preparing.start)
+                    _run_pool(
+                        ids, kwargs, jobs, on_result, debug, log_file, then=finish if hook_in_worker else None
+                    )
         except KeyboardInterrupt:
             record.finish("interrupted")
             clean_stale(out_dir)
@@ -411,12 +423,8 @@ def run_batch(
         finally:
             if previous_term is not None:
                 signal.signal(signal.SIGTERM, previous_term)
-        record.finish("finished")
-        index = write_index(out_dir, record.data)
-        if after_batch is not None:
-            preparing.wait()
-            _call_after_batch(after_batch, out_dir, params_dir, record, console, progress)
-            index = write_index(out_dir, record.data)  # again, now with the portfolio's link
+        if not hook_in_worker:
+            finish()
     failed = any(r.status == "failed" for r in record.results.values())
     return BatchOutcome(
         results=dict(record.results),
