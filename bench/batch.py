@@ -24,7 +24,7 @@ temporary folder (or uses ``--source DIR`` with ``DIR/data`` and
 Prints seconds per community and communities per minute for each, the
 ratios a/b (goal ≥ 10) and b/c (time per community of the first divided by
 that of the second), the peak RSS of every process of (b) by role (main,
-worker, kernel; sampled every 0.2 s with psutil) and of (c), and the time
+worker, kernel zygote, kernel; sampled every 0.2 s with psutil) and of (c), and the time
 projected for 3,000 communities on this machine: (b)'s time per community
 (start-up included, so conservative) × 3,000 plus the portfolio roll-up
 timed at 3,000 communities. Then times the portfolio roll-up for each count
@@ -144,6 +144,12 @@ class RssMonitor:
             return "main"
         if "ipykernel" in cmd:
             return "kernel"
+        if "qmlib.runner.zygote" in cmd:
+            # warm kernels are forked from the kernel zygote: same command line
+            try:
+                return "zygote" if proc.ppid() == root else "kernel"
+            except psutil.Error:
+                return "kernel"
         if "forkserver" in cmd and "main(" in cmd:
             # the pool's workers are forked from the forkserver: same command line
             try:
@@ -193,7 +199,7 @@ class RssMonitor:
 
 
 def rss_text(peaks: dict[str, float]) -> str:
-    roles = [r for r in ("main", "forkserver", "worker", "kernel") if r in peaks]
+    roles = [r for r in ("main", "forkserver", "worker", "zygote", "kernel") if r in peaks]
     return ", ".join(f"{r} {peaks[r]:.0f} MB (max of {int(peaks[r + '#'])})" for r in roles)
 
 

@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -491,6 +492,8 @@ def test_process_pool_runs_communities_in_parallel(site: Path) -> None:
     assert any(w.endswith(f":{hook_pid}") for w in workers)
     run = json.loads((site / "outputs" / "run.json").read_text(encoding="utf-8"))
     assert run["portfolio"] == {"status": "ok", "error": None}
+    # the kernel zygote the workers forked their kernels from is gone with its socket folder
+    assert not list(Path(tempfile.gettempdir()).glob(f"qm-zygote-{os.getpid()}-*"))
 
 
 @pytest.mark.slow

@@ -51,3 +51,49 @@ def test_the_hook_of_qm_run_runs_in_a_worker_and_can_be_sent_there() -> None:
     hook = pickle.loads(pickle.dumps(PortfolioHook()))
     assert isinstance(hook, PortfolioHook)
     assert hook.runs_in_worker is True
+
+
+class _FakeZygote:
+    address = "/nonexistent/zygote.sock"
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.parametrize(("engine", "zygote_used"), [("qm_warm", True), ("nbclient", False)])
+def test_the_pool_forks_warm_kernels_from_one_zygote_and_stops_it(
+    monkeypatch: pytest.MonkeyPatch, engine: str, zygote_used: bool
+) -> None:
+    from qmlib.runner import zygote
+
+    started: list[_FakeZygote] = []
+    seen: list[tuple] = []
+
+    def start() -> _FakeZygote:
+        started.append(_FakeZygote())
+        return started[-1]
+
+    monkeypatch.setattr(zygote, "start_zygote", start)
+    monkeypatch.setattr(batch, "_run_executor", lambda *args: seen.append(args[5]))
+    batch._run_pool(["c1", "c2"], {"engine": engine}, 2, lambda r: None, False)
+    assert len(started) == int(zygote_used)
+    assert all(z.closed for z in started)
+    # the workers' initializer gets the zygote's address (debug, log file, address)
+    assert seen == [(False, None, _FakeZygote.address if zygote_used else None)]
+
+
+def test_a_worker_uses_the_zygote_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from qmlib.runner import zygote
+
+    monkeypatch.setattr(signal, "signal", lambda *a: None)
+    monkeypatch.setattr(batch, "configure_logging", lambda *a: None)
+    monkeypatch.setattr(batch.gc, "set_threshold", lambda *a: None)
+    monkeypatch.setattr(batch.multiprocessing.util, "Finalize", lambda *a, **k: None)
+    try:
+        batch._init_worker(False, None, "/tmp/z.sock")
+        assert zygote.address() == "/tmp/z.sock"
+    finally:
+        zygote.set_address(None)

@@ -104,9 +104,13 @@ def run_community(community_id: str, **kwargs: Any) -> CommunityResult:
     return run(community_id, **kwargs)
 
 
-def _init_worker(debug: bool, log_file: Path | None = None) -> None:
-    """Process-pool worker set-up: Ctrl-C is the parent's business; kernels die with the worker."""
+def _init_worker(debug: bool, log_file: Path | None = None, zygote_address: str | None = None) -> None:
+    """Process-pool worker set-up: Ctrl-C is the parent's business; kernels die with the worker and
+    are forked from the batch's kernel zygote (:mod:`.zygote`)."""
     from . import engine as warm_engine
+    from . import zygote
+
+    zygote.set_address(zygote_address)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -153,15 +157,34 @@ def _run_pool(
     and warmed its fonts on the communities, while this process writes the
     index.
     """
+    from .zygote import start_zygote
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(WORKER_PRELOAD)
+    zygote = start_zygote() if kwargs.get("engine") == "qm_warm" else None
+    try:
+        _run_executor(ids, kwargs, jobs, on_result, ctx, (debug, log_file, zygote and zygote.address), then)
+    finally:
+        if zygote is not None:
+            zygote.close()
+
+
+def _run_executor(
+    ids: list[str],
+    kwargs: dict[str, Any],
+    jobs: int,
+    on_result: OnResult,
+    ctx: Any,
+    initargs: tuple[Any, ...],
+    then: Callable[[Callable[..., Future[Any]]], object] | None,
+) -> None:
     executor = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=ctx,
         initializer=_init_worker,
-        initargs=(debug, log_file),
+        initargs=initargs,
         max_tasks_per_child=WORKER_MAX_COMMUNITIES,
     )
     futures: dict[Future[CommunityResult], str] = {}

@@ -59,6 +59,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,8 @@ from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
 from qmlib.errors import WarmKernelError
+
+from . import zygote
 
 #: Modules imported by :data:`PRELUDE` when a kernel starts (those of the pipeline notebooks).
 PRELOAD: tuple[str, ...] = (
@@ -264,6 +267,11 @@ def _start_kernel(kernel_name: str, cwd: str, startup_timeout: float) -> WarmKer
     _remove_orphan_socket_dirs()
     sockets = tempfile.mkdtemp(prefix=f"qm-kernel-{os.getpid()}-")
     km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "k"))
+    if zygote.address() is not None:  # a pool worker of qm run: fork the kernel from the zygote
+        km.kernel_id = str(uuid.uuid4())
+        km.provisioner = zygote.ZygoteProvisioner(
+            kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km
+        )
     try:
         run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
     except BaseException:
