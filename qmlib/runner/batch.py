@@ -86,8 +86,31 @@ WORKER_MAX_COMMUNITIES = 125
 
 #: Imported once by the forkserver, before it forks the pool's workers: everything a worker
 #: needs for a community (the runner, papermill and the warm-kernel engine, qmlib.report and
-#: its charts, the Word/PDF documents), so that no worker imports them again.
-WORKER_PRELOAD = ["qmlib.runner.execute", "qmlib.documents", "qmlib.plan.history"]
+#: its charts, the Word/PDF documents and what they import when first used, measured as a
+#: worker's sys.modules after one community) and for the portfolio board, so that no worker
+#: imports them again. The kernel zygote imports in parallel and takes longer, so this costs
+#: no wall time.
+WORKER_PRELOAD = [
+    "qmlib.runner.execute",
+    "qmlib.documents",
+    "qmlib.documents.brief",
+    "qmlib.documents.docx",
+    "qmlib.documents.pdf",
+    "qmlib.documents.pdf_png",
+    "qmlib.plan.history",
+    "weasyprint",
+    "docxtpl",
+    "pyarrow.parquet",
+    "pyarrow.dataset",
+    "ipykernel.kernelspec",
+    "mplfonts",
+    "qmlib.runner.inprocess",
+    "qmlib.portfolio.build",
+    "qmlib.portfolio.assemble",
+    "qmlib.portfolio.sections",
+    "qmlib.portfolio.export",
+    "duckdb",
+]
 
 WORKER_DIED = "a worker process died (killed, or out of memory?); rerun to retry"
 

@@ -69,6 +69,18 @@ from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 WARMUPS: tuple[str, ...] = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    # ... the prelude's modules (engine.PRELOAD) go here, then what the notebooks import or build
+    # during a kernel's first community (measured: the kernel's sys.modules after one community)
+    "qmlib.stages",
+    "qmlib.plan.history",
+    "qmlib.documents.write",
+    "pyarrow.parquet",
+    "pyarrow.dataset",
+    "pyarrow.csv",
+    "python_calamine",
+    "openpyxl",
+    "matplotlib.backends.backend_agg",
+    "qmlib.figures.fonts:cjk_font_name",
     "qmlib.insights.voice:_tokenizer",
 )
 
@@ -182,8 +194,10 @@ def _can_fork_for(request: dict[str, Any]) -> str | None:
     backend = (request.get("env") or {}).get("MPLBACKEND") or INLINE_BACKEND
     if backend != os.environ.get("MPLBACKEND"):
         return f"MPLBACKEND {backend!r} is not the zygote's"
+    # Python threads only: the native pools of OpenBLAS and jemalloc (numpy, pyarrow) that start at
+    # import have fork handlers, as in multiprocessing's forkserver, which preloads them too
     if threading.active_count() != 1:
-        return "the zygote is not single-threaded"
+        return "the zygote runs Python threads"
     return None
 
 
