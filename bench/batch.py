@@ -142,8 +142,6 @@ class RssMonitor:
             return "other"
         if proc.pid == root:
             return "main"
-        if "ipykernel" in cmd:
-            return "kernel"
         if "qmlib.runner.zygote" in cmd:
             # warm kernels are forked from the kernel zygote: same command line
             try:
@@ -156,6 +154,10 @@ class RssMonitor:
                 return "forkserver" if proc.ppid() == root else "worker"
             except psutil.Error:
                 return "worker"
+        if "resource_tracker" in cmd:
+            return "other"
+        if "ipykernel" in cmd:
+            return "kernel"
         return "worker" if "python" in cmd else "other"
 
     def _sample(self) -> None:
