@@ -89,6 +89,28 @@ def wait_for(pattern: str, folder: Path, proc: subprocess.Popen, timeout: float 
         time.sleep(0.1)
 
 
+def zygote_processes() -> set[int]:
+    """Pids of kernel zygotes and the kernels they forked (which keep the zygote's command line)."""
+    pids = set()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if b"qmlib.runner.zygote" in cmdline and state != "Z":
+            pids.add(int(proc.name))
+    return pids
+
+
+def assert_gone(pids: set[int], within: float = 15) -> None:
+    """The processes ``pids`` end within ``within`` seconds (nothing left behind)."""
+    deadline = time.monotonic() + within
+    while (left := pids & zygote_processes()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, f"left running: {sorted(left)}"
+
+
 def workspace(tmp: Path) -> Path:
     for name in ("data", "params"):
         (tmp / name).mkdir(parents=True)
@@ -174,9 +196,12 @@ def test_killed_batch_resumes_to_identical_outputs(uninterrupted: Path, tmp_path
 def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path, moment: str) -> None:
     """Issue 10 item 12: SIGINT to qm and its kernels (a terminal's Ctrl-C) mid-notebook or mid-portfolio."""
     site = workspace(tmp_path)
+    before = zygote_processes()
     proc = qm("run", "--all", "--jobs", "2", "--no-progress", cwd=site)
     try:
         wait_for(moment, site / "outputs", proc)
+        started = zygote_processes() - before  # the kernel zygote, and its kernels while they run
+        assert started or moment.startswith("portfolio")
         os.killpg(proc.pid, signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=120)
     finally:
@@ -192,6 +217,27 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path, moment: str) -> No
         assert proc.returncode == 130, stderr
         assert "interrupted" in stderr and run["status"] == "interrupted"
     assert not list((site / "outputs").glob(".tmp-*"))
+    assert_gone(started)
+
+
+def test_a_killed_pool_batch_leaves_no_kernel_behind(tmp_path: Path) -> None:
+    """SIGKILL to qm and its workers: the kernel zygote (own session) sees its stdin close and
+    exits, the kernels it forked see their workers (pidfd) and their parent (ipykernel's poller)
+    end; none keeps running."""
+    site = workspace(tmp_path)
+    before = zygote_processes()
+    proc = qm("run", "--all", "--jobs", "2", "--no-progress", cwd=site)
+    try:
+        wait_for(".tmp-demo0*/demo0*/notebooks/02_metrics.ipynb", site / "outputs", proc)
+        started = zygote_processes() - before
+        assert len(started) >= 2  # the zygote and its kernels (one per worker)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+    assert_gone(started)
 
 
 def test_a_failed_rerun_keeps_the_last_good_report(uninterrupted: Path, tmp_path: Path) -> None:

@@ -138,6 +138,21 @@ def test_a_forked_kernel_dies_with_the_worker_that_asked_for_it(use_zygote: zygo
     assert gone(kernel)
 
 
+@pytest.mark.slow
+def test_a_zygote_that_is_gone_means_a_launched_kernel(tmp_path: Path) -> None:
+    z = zygote.start_zygote()
+    address = z.address
+    z.close()
+    zygote.set_address(address)
+    try:
+        launched = probe(engine.acquire_kernel("python3", str(tmp_path)))
+        assert launched["ppid"] == os.getpid()
+        assert launched["cwd"] == str(tmp_path)
+    finally:
+        zygote.set_address(None)
+        engine.shutdown_all()
+
+
 def test_forked_kernel_handle_polls_waits_and_kills_a_process() -> None:
     child = subprocess.Popen(["sleep", "30"])
     try:
