@@ -55,21 +55,25 @@ def test_prelude_blocks_rfc3987_and_preloads_the_notebook_modules() -> None:
     assert "qmlib.report" in warm_engine.PRELOAD and "gc.freeze()" in code
 
 
-def _worker_threshold() -> tuple[int, int, int]:
-    from qmlib.runner.batch import _init_worker
-
-    _init_worker(False)
+def _worker_gc() -> tuple[tuple[int, int, int], int]:
     import gc
 
-    return gc.get_threshold()
+    from qmlib.runner.batch import _init_worker
+
+    gc.collect()
+    _init_worker(False)
+    return gc.get_threshold(), gc.get_freeze_count()
 
 
 def test_kernels_and_workers_collect_garbage_less_often() -> None:
     """The warm kernel's prelude and the pool worker's initializer both raise the collector's
-    thresholds to GC_THRESHOLD (CPython's default is (700, 10, 10))."""
+    thresholds to GC_THRESHOLD (CPython's default is (700, 10, 10)) and freeze what the process
+    imported before its first community."""
     import multiprocessing
 
     assert warm_engine.GC_THRESHOLD[0] > 700
     assert f"gc.set_threshold(*{warm_engine.GC_THRESHOLD!r})" in warm_engine.prelude_code()
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        assert pool.apply(_worker_threshold) == warm_engine.GC_THRESHOLD
+        threshold, frozen = pool.apply(_worker_gc)
+    assert threshold == warm_engine.GC_THRESHOLD
+    assert frozen > 10_000  # the imported modules' objects

@@ -91,6 +91,7 @@ def test_a_worker_uses_the_zygote_it_is_given(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(signal, "signal", lambda *a: None)
     monkeypatch.setattr(batch, "configure_logging", lambda *a: None)
     monkeypatch.setattr(batch.gc, "set_threshold", lambda *a: None)
+    monkeypatch.setattr(batch.gc, "freeze", lambda: None)
     monkeypatch.setattr(batch.multiprocessing.util, "Finalize", lambda *a, **k: None)
     try:
         batch._init_worker(False, None, "/tmp/z.sock")

@@ -144,6 +144,10 @@ def _init_worker(debug: bool, log_file: Path | None = None, zygote_address: str 
     signal.signal(signal.SIGTERM, on_term)
     multiprocessing.util.Finalize(None, warm_engine.shutdown_all, exitpriority=10)
     configure_logging(debug, log_file)
+    # what the forkserver preloaded lives as long as the worker: out of the collector's sight, so
+    # that collections neither walk it nor write to its pages (which the workers share with the
+    # forkserver until written): https://docs.python.org/3/library/gc.html#gc.freeze
+    gc.freeze()
     gc.set_threshold(*warm_engine.GC_THRESHOLD)
 
 
