@@ -12,6 +12,10 @@ saved when the notebook starts and ends (also after an error) and at most
 every :attr:`WarmKernelEngine.save_every` seconds in between, instead of at
 the start and end of every cell (see :func:`_throttle_saves`).
 
+In a pool worker of ``qm run`` the kernel is a fork of the batch's kernel
+zygote (:mod:`.zygote`), which imported all of that once; elsewhere (a
+notebook session, ``--jobs 1``, Dask) it is launched as usual.
+
 The kernel starts with :data:`PRELUDE`: it imports the notebooks' modules
 once (:data:`PRELOAD`), without ``rfc3987-syntax`` (jsonschema's optional IRI
 checker, ~3 s to import, unused by nbformat), and ``gc.freeze()``-s them.
