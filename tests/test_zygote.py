@@ -73,6 +73,7 @@ def running_zygote() -> Iterator[zygote.Zygote]:
 
 @pytest.fixture
 def use_zygote(running_zygote: zygote.Zygote) -> Iterator[zygote.Zygote]:
+    engine.shutdown_all()  # a warm kernel an earlier test left in this thread would be reused
     zygote.set_address(running_zygote.address)
     try:
         yield running_zygote
@@ -140,6 +141,7 @@ def test_a_forked_kernel_dies_with_the_worker_that_asked_for_it(use_zygote: zygo
 
 @pytest.mark.slow
 def test_a_zygote_that_is_gone_means_a_launched_kernel(tmp_path: Path) -> None:
+    engine.shutdown_all()
     z = zygote.start_zygote()
     address = z.address
     z.close()
