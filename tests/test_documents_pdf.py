@@ -326,3 +326,20 @@ def test_the_page_label_wins_over_the_documents_own_page_footer(tmp_path):
     text = pypdf.PdfReader(pdf).pages[0].extract_text()
     assert "第 1 页 / 共 1 页" in text
     assert "1 / 1" not in text
+
+
+def test_the_board_pdf_numbers_its_pages_in_its_language(tmp_path):
+    """The company board's PDF (portfolio/export.py) takes the same page label as the reports."""
+    from qmlib.portfolio.export import pdf_css, write_pdf
+
+    assert 'content: "Page " counter(page) " of " counter(pages) !important' in pdf_css("en")
+    html = tmp_path / "report.html"
+    html.write_text(
+        '<html><head><style>@page { @bottom-center { content: counter(page) " / " counter(pages); } }'
+        "</style></head><body><p>看板</p></body></html>",
+        encoding="utf-8",
+    )
+    text = pypdf.PdfReader(write_pdf(html, tmp_path / "en.pdf", "en")).pages[0].extract_text()
+    assert "Page 1 of 1" in text and "1 / 1" not in text
+    text = pypdf.PdfReader(write_pdf(html, tmp_path / "zh.pdf", "zh")).pages[0].extract_text()
+    assert "第 1 页 / 共 1 页" in text

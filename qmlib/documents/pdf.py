@@ -82,12 +82,9 @@ def font_face_css() -> str:
 FONT_STACK = f'"DejaVu Sans", "Noto Sans CJK SC", "{FONT_FAMILY}", sans-serif'
 
 
-def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
-    """The print style sheet added to every PDF.
-
-    ``header`` is the running header (top right of every page but the
-    first); ``page_label`` the footer with ``{page}``/``{pages}`` placeholders.
-    """
+def page_footer_css(page_label: str = "{page} / {pages}") -> str:
+    """``@page`` rule printing ``page_label`` ("第 {page} 页 / 共 {pages} 页") at the bottom of every
+    page; ``!important``, so that it replaces the "3 / 23" footer of report.css's print rules."""
     before, _, rest = page_label.partition("{page}")
     middle, _, after = rest.partition("{pages}")
     counter = " ".join(
@@ -101,15 +98,27 @@ def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
         )
         if part
     )
+    return (
+        f"@page {{ @bottom-center {{ content: {counter} !important; font-family: {FONT_STACK}; "
+        "font-size: 8.5pt; color: #7b8794; } }\n"
+    )
+
+
+def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
+    """The print style sheet added to every PDF.
+
+    ``header`` is the running header (top right of every page but the
+    first); ``page_label`` the footer with ``{page}``/``{pages}`` placeholders.
+    """
     head = f"@top-right {{ content: {_css_string(header)}; }}" if header else ""
     return (
         font_face_css()
+        + page_footer_css(page_label)
         + f"""
 @page {{
   size: A4;
   margin: 18mm 15mm 18mm 15mm;
   @top-right {{ content: none; }}
-  @bottom-center {{ content: {counter} !important; font-family: {FONT_STACK}; font-size: 8.5pt; color: #7b8794; }}
 }}
 @page :first {{ @top-right {{ content: none; }} }}
 @page body:first {{ @top-right {{ content: none; }} }}

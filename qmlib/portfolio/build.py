@@ -133,7 +133,7 @@ def build_portfolio(
         engine_name=engine_name,
     )
     render_report(executed, html, lang)
-    write_pdf(html, target / "report.pdf")
+    write_pdf(html, target / "report.pdf", lang)
     # the notebook recorded this month in the history: fingerprint the state after the build
     after = inputs_fingerprint(out_dir, params_dir, lang)
     atomic_write_bytes(stamp, json.dumps({"inputs": after}).encode("utf-8"))

@@ -180,12 +180,14 @@ def write_xlsx(b: Board, path: Path | str, lang: str = "zh") -> Path:
     return path
 
 
-def pdf_css() -> str:
-    """A4 page, the mplfonts CJK font via @font-face, tables fitted to the page."""
-    from ..documents.pdf import FONT_STACK, font_face_css
+def pdf_css(lang: str = "zh") -> str:
+    """A4 page, the mplfonts CJK font via @font-face, page numbers in ``lang`` as in the
+    community reports ("第 3 页 / 共 14 页"), tables fitted to the page."""
+    from ..documents.pdf import FONT_STACK, font_face_css, page_footer_css
 
     return f"""
 {font_face_css()}
+{page_footer_css(t("doc.page", lang))}
 @page {{ size: A4; margin: 14mm 12mm 16mm; }}
 html, body, .qm-report, table, th, td, h1, h2, h3, p, li, a, span, dt, dd, button, caption, figcaption {{
   font-family: {FONT_STACK} !important; }}
@@ -203,7 +205,7 @@ h2 {{ break-after: avoid; }}
 """
 
 
-def write_pdf(html_path: Path | str, pdf_path: Path | str) -> Path:
+def write_pdf(html_path: Path | str, pdf_path: Path | str, lang: str = "zh") -> Path:
     """Print ``report.html`` to an A4 PDF with WeasyPrint (scripts are ignored; links kept).
 
     Through :func:`qmlib.documents.pdf.render_pdf`, the fast path every qm PDF takes (shared
@@ -211,5 +213,5 @@ def write_pdf(html_path: Path | str, pdf_path: Path | str) -> Path:
     from ..documents.pdf import render_pdf
 
     html_path, pdf_path = Path(html_path), Path(pdf_path)
-    atomic_write_bytes(pdf_path, render_pdf(html_path, pdf_css()))
+    atomic_write_bytes(pdf_path, render_pdf(html_path, pdf_css(lang)))
     return pdf_path
