@@ -91,8 +91,11 @@ def test_pdf_text_is_extractable(built: Path) -> None:
     reader = PdfReader(str(built.parent / "report.pdf"))
     text = "".join(page.extract_text() for page in reader.pages[:3])
     assert "公司质量月行动看板" in text and "立即处理" in text
+    first = reader.pages[0].extract_text()
     # page numbers in the board's language, as in the community reports
-    assert f"第 1 页 / 共 {len(reader.pages)} 页" in reader.pages[0].extract_text()
+    assert f"第 1 页 / 共 {len(reader.pages)} 页" in first
+    # the first section follows the cover: page 1 is not the cover alone
+    assert "公司质量月行动看板" in first and "立即处理" in first
     box = reader.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)  # A4
 

@@ -182,7 +182,9 @@ def write_xlsx(b: Board, path: Path | str, lang: str = "zh") -> Path:
 
 def pdf_css(lang: str = "zh") -> str:
     """A4 page, the mplfonts CJK font via @font-face, page numbers in ``lang`` as in the
-    community reports ("第 3 页 / 共 14 页"), tables fitted to the page."""
+    community reports ("第 3 页 / 共 14 页"), tables fitted to the page; the sections follow one
+    another, the first right under the cover (report.css starts every major section on a new
+    page; a user style sheet needs ``!important`` to win over an author's rule)."""
     from ..documents.pdf import FONT_STACK, font_face_css, page_footer_css
 
     return f"""
@@ -200,7 +202,7 @@ table.qm-board thead th {{ min-width: 0 !important; white-space: normal; }}
 .qm-funnels {{ display: block; }}
 .qm-funnels figure {{ break-inside: avoid; }}
 img {{ max-width: 100%; height: auto; }}
-section.qm-section {{ break-before: auto; }}
+section.qm-section {{ break-before: auto !important; }}
 h2 {{ break-after: avoid; }}
 """
 
