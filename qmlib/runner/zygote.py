@@ -19,7 +19,7 @@ How it works:
 
 * :func:`start_zygote` (the ``qm`` process, before it starts the pool) runs
   :func:`serve` in a new Python process. The zygote imports and warms up
-  (:data:`WARMUPS`), freezes what it imported out of the collector's sight,
+  (:func:`_warm_up`), freezes what it imported out of the collector's sight,
   then serves requests on the Unix socket (mode 0600, in a private folder).
   It exits when the ``qm`` process closes its stdin (or dies).
 * A worker's :class:`ZygoteProvisioner` sends the kernel's command line,
@@ -56,6 +56,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,13 +65,13 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 #: What a forked kernel would otherwise import or build itself (``module`` or ``module:callable``,
-#: called once): ipykernel, the prelude's modules and the residents'-voice tokenizer (jieba's
+#: called once), in this order: ipykernel (:data:`KERNEL`), the prelude's modules
+#: (:data:`~qmlib.runner.engine.PRELOAD`), then :data:`FIRST_USE`.
+KERNEL: tuple[str, ...] = ("ipykernel.kernelapp", "ipykernel.ipkernel")
+#: What the notebooks import or build during a kernel's first community (measured: the kernel's
+#: sys.modules after one community), ending with the residents'-voice tokenizer (jieba's
 #: dictionary, ~0.8 s, loaded by the first 03 notebook of every kernel).
-WARMUPS: tuple[str, ...] = (
-    "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    # ... the prelude's modules (engine.PRELOAD) go here, then what the notebooks import or build
-    # during a kernel's first community (measured: the kernel's sys.modules after one community)
+FIRST_USE: tuple[str, ...] = (
     "qmlib.stages",
     "qmlib.plan.history",
     "qmlib.documents.write",
@@ -86,6 +87,8 @@ WARMUPS: tuple[str, ...] = (
 
 #: The matplotlib backend ipykernel selects (``MPLBACKEND``) when the environment names none.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: The zygote's Unix socket, in its private folder.
+SOCKET = "zygote.sock"
 #: ``python -m`` of the kernel command line the zygote can stand in for.
 LAUNCHER = ("-m", "ipykernel_launcher")
 
@@ -115,7 +118,7 @@ class Zygote:
 
     @property
     def address(self) -> str:
-        return str(self.folder / "zygote.sock")
+        return str(self.folder / SOCKET)
 
     def close(self) -> None:
         """Ask the zygote to exit (its stdin closes) and remove its folder; kernels it forked keep
@@ -135,12 +138,12 @@ def start_zygote() -> Zygote:
     """Start a zygote process; it imports in the background. Its socket listens from the start (this
     process binds it and hands it over), so a worker's request waits for the warm-up, never fails."""
     folder = Path(tempfile.mkdtemp(prefix=f"qm-zygote-{os.getpid()}-"))
-    zygote = Zygote(None, folder)  # type: ignore[arg-type]
+    address = str(folder / SOCKET)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
-        listener.bind(zygote.address)
-        os.chmod(zygote.address, 0o600)
+        listener.bind(address)
+        os.chmod(address, 0o600)
         listener.listen(64)
-        zygote.process = subprocess.Popen(
+        process = subprocess.Popen(
             [
                 sys.executable,
                 "-c",
@@ -151,21 +154,22 @@ def start_zygote() -> Zygote:
             pass_fds=(listener.fileno(),),
             start_new_session=True,  # Ctrl-C goes to qm, which stops it
         )
-    return zygote
+    return Zygote(process, folder)
 
 
 # --- the zygote process -----------------------------------------------------------------------
 
 
 def _warm_up() -> None:
-    """Import and build :data:`WARMUPS` (and the prelude's modules) as a kernel would."""
+    """Import and build :data:`KERNEL`, the prelude's modules and :data:`FIRST_USE` as a kernel would.
+
+    rfc3987-syntax stays out as in the prelude: the ``qmlib.runner`` package, imported to start
+    this process, keeps it out (see engine.PRELUDE)."""
     from .engine import PRELOAD
 
-    # as ipykernel does before the notebooks import matplotlib, and without rfc3987-syntax as the
-    # prelude (see engine.PRELUDE)
+    # as ipykernel does before the notebooks import matplotlib
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    for spec in (*WARMUPS[:2], *PRELOAD, *WARMUPS[2:]):
+    for spec in (*KERNEL, *PRELOAD, *FIRST_USE):
         name, _, attr = spec.partition(":")
         try:
             module = importlib.import_module(name)
@@ -345,8 +349,6 @@ class ForkedKernel:
             if not select.select([self._pidfd], [], [], timeout)[0]:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
         else:
-            import time
-
             deadline = None if timeout is None else time.monotonic() + timeout
             while self.poll() is None:
                 if deadline is not None and time.monotonic() > deadline:
