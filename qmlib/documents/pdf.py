@@ -82,6 +82,10 @@ def font_face_css() -> str:
 FONT_STACK = f'"DejaVu Sans", "Noto Sans CJK SC", "{FONT_FAMILY}", sans-serif'
 
 
+#: Style of the page margin boxes (the footer's page numbers, the running header).
+MARGIN_BOX = f"font-family: {FONT_STACK}; font-size: 8.5pt; color: #7b8794;"
+
+
 def page_footer_css(page_label: str = "{page} / {pages}") -> str:
     """``@page`` rule printing ``page_label`` ("第 {page} 页 / 共 {pages} 页") at the bottom of every
     page; ``!important``, so that it replaces the "3 / 23" footer of report.css's print rules."""
@@ -98,10 +102,7 @@ def page_footer_css(page_label: str = "{page} / {pages}") -> str:
         )
         if part
     )
-    return (
-        f"@page {{ @bottom-center {{ content: {counter} !important; font-family: {FONT_STACK}; "
-        "font-size: 8.5pt; color: #7b8794; } }\n"
-    )
+    return f"@page {{ @bottom-center {{ content: {counter} !important; {MARGIN_BOX} }} }}\n"
 
 
 def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
@@ -123,7 +124,7 @@ def print_css(header: str = "", page_label: str = "{page} / {pages}") -> str:
 @page :first {{ @top-right {{ content: none; }} }}
 @page body:first {{ @top-right {{ content: none; }} }}
 @page body {{
-  {head.replace("@top-right {", "@top-right { font-family: " + FONT_STACK + "; font-size: 8.5pt; color: #7b8794; ") if head else ""}
+  {head.replace("@top-right {", "@top-right { " + MARGIN_BOX + " ") if head else ""}
 }}
 html, body {{ font-family: {FONT_STACK}; }}
 body {{ page: body; }}
