@@ -9,6 +9,7 @@ without a traceback. A rerun that fails keeps the previous outputs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -75,6 +77,18 @@ def qm(*args: str, cwd: Path, **popen: object) -> subprocess.Popen:
         text=True,
         **popen,
     )
+
+
+@contextlib.contextmanager
+def reaped(proc: subprocess.Popen) -> Iterator[subprocess.Popen]:
+    """On the way out, SIGKILL ``proc``'s process group if it still runs and drain its pipes."""
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        if proc.stdout is not None and not proc.stdout.closed:
+            proc.communicate()
 
 
 def wait_for(pattern: str, folder: Path, proc: subprocess.Popen, timeout: float = 600) -> Path:
@@ -168,16 +182,11 @@ def test_planted_findings_reach_the_report(uninterrupted: Path) -> None:
 def test_killed_batch_resumes_to_identical_outputs(uninterrupted: Path, tmp_path: Path) -> None:
     site = workspace(tmp_path)
     out = site / "outputs"
-    proc = qm("run", "--all", "--jobs", "1", "--no-progress", cwd=site)
-    try:
+    with reaped(qm("run", "--all", "--jobs", "1", "--no-progress", cwd=site)) as proc:
         wait_for("demo01/report.html", out, proc)
         wait_for(".tmp-demo02-*/demo02/notebooks/01_ingest.ipynb", out, proc)  # demo02 under way, staged
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert not (out / "demo02" / "report.html").exists()  # nothing half-written in place
     resumed = qm("run", "--all", "--jobs", "1", "--no-progress", cwd=site)
     stdout, stderr = resumed.communicate(timeout=900)
@@ -197,17 +206,12 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path, moment: str) -> No
     """Issue 10 item 12: SIGINT to qm and its kernels (a terminal's Ctrl-C) mid-notebook or mid-portfolio."""
     site = workspace(tmp_path)
     before = zygote_processes()
-    proc = qm("run", "--all", "--jobs", "2", "--no-progress", cwd=site)
-    try:
+    with reaped(qm("run", "--all", "--jobs", "2", "--no-progress", cwd=site)) as proc:
         wait_for(moment, site / "outputs", proc)
         started = zygote_processes() - before  # the kernel zygote, and its kernels while they run
         assert started or moment.startswith("portfolio")
         os.killpg(proc.pid, signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
     for noise in ("Traceback", "Task exception was never retrieved", "DeadKernelError", "KeyboardInterrupt"):
         assert noise not in stdout + stderr, stdout + stderr
     run = json.loads((site / "outputs" / "run.json").read_text(encoding="utf-8"))
@@ -226,17 +230,12 @@ def test_a_killed_pool_batch_leaves_no_kernel_behind(tmp_path: Path) -> None:
     end; none keeps running."""
     site = workspace(tmp_path)
     before = zygote_processes()
-    proc = qm("run", "--all", "--jobs", "2", "--no-progress", cwd=site)
-    try:
+    with reaped(qm("run", "--all", "--jobs", "2", "--no-progress", cwd=site)) as proc:
         wait_for(".tmp-demo0*/demo0*/notebooks/02_metrics.ipynb", site / "outputs", proc)
         started = zygote_processes() - before
         assert len(started) >= 2  # the zygote and its kernels (one per worker)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert_gone(started)
 
 
